@@ -1,0 +1,182 @@
+//! The command line: raw clap flags, validated into the configuration each
+//! command runs with.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::pipeline::Options;
+use crate::stages::Stage;
+
+/// Turn directories of raw text documents into a clean, canonical UTF-8 corpus.
+#[derive(Debug, Parser)]
+#[command(name = "canon", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean files and directories into --out, with a manifest; `-` cleans stdin to stdout.
+    Clean(CleanArgs),
+    /// Exit 1 and show a diff for every file that cleaning would change.
+    Check(CheckArgs),
+    /// Show each file's encoding, confidence and script.
+    Detect(DetectArgs),
+    /// Show what each stage would change in a file.
+    Explain(ExplainArgs),
+}
+
+/// Flags shared by the commands that run the pipeline.
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    /// Stages not to run: repair, normalize, convert, layout, dedup (comma-separated, repeatable).
+    #[arg(long, value_name = "STAGE[,STAGE...]", value_delimiter = ',')]
+    pub skip: Vec<String>,
+}
+
+impl PipelineArgs {
+    /// Validates the stage names.
+    pub fn options(&self) -> Result<Options> {
+        let mut skip = BTreeSet::new();
+        for name in &self.skip {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            match Stage::from_name(name) {
+                Some(Stage::Decode) => {
+                    return Err(Error::Config("the decode stage cannot be skipped".into()));
+                }
+                Some(stage) => {
+                    skip.insert(stage);
+                }
+                None => {
+                    return Err(Error::Config(format!(
+                        "unknown stage {name:?} in --skip (expected repair, normalize, convert, layout or dedup)"
+                    )));
+                }
+            }
+        }
+        Ok(Options { skip })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Files or directories to clean (directories recursively), or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Directory to write the cleaned corpus and manifest.jsonl into.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    /// Worker threads (default: all cores).
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Also clean hidden files and directories (names starting with a dot).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Write documents found to be duplicates into this directory for inspection.
+    #[arg(long, value_name = "DIR")]
+    pub duplicates: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    /// Also check hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Files or directories to examine.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// One JSON object per file instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also examine hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The file to explain (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// Resolves `--jobs`: the given count, or every core.
+pub fn jobs(requested: Option<usize>) -> Result<usize> {
+    match requested {
+        Some(0) => Err(Error::Config("--jobs must be at least 1".into())),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
+    }
+}
+
+/// True when the only input is `-`.
+pub fn is_stdin(inputs: &[PathBuf]) -> bool {
+    inputs.len() == 1 && inputs[0].as_os_str() == "-"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(skip: &[&str]) -> PipelineArgs {
+        PipelineArgs {
+            skip: skip.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn skip_names_are_validated() {
+        let o = args(&["repair", "layout"]).options().unwrap();
+        assert!(!o.runs(Stage::Repair));
+        assert!(o.runs(Stage::Normalize));
+        assert!(args(&["decode"]).options().is_err());
+        assert!(args(&["nope"]).options().is_err());
+    }
+
+    #[test]
+    fn cli_parses_comma_separated_skip() {
+        let cli = Cli::try_parse_from([
+            "canon",
+            "clean",
+            "a",
+            "--out",
+            "o",
+            "--skip",
+            "repair,dedup",
+        ])
+        .unwrap();
+        let Command::Clean(c) = cli.command else {
+            panic!()
+        };
+        assert_eq!(c.pipeline.skip, vec!["repair", "dedup"]);
+    }
+
+    #[test]
+    fn zero_jobs_is_rejected() {
+        assert!(jobs(Some(0)).is_err());
+        assert_eq!(jobs(Some(3)).unwrap(), 3);
+    }
+}

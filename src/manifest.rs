@@ -1,0 +1,177 @@
+//! The manifest: one JSON object per input, sorted by path, no timestamps,
+//! so two runs over the same inputs give the same bytes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::stages::StageSummary;
+use crate::stages::decode::DecodeReport;
+
+/// File name of the manifest inside `--out`.
+pub const MANIFEST_NAME: &str = "manifest.jsonl";
+
+/// Confidence below which an entry carries a warning: the decoding may be
+/// wrong and deserves a look.
+pub const LOW_CONFIDENCE: f64 = 0.5;
+
+/// What happened to an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Cleaned and written.
+    Ok,
+    /// Cleaned, but a copy of an earlier document: not written.
+    Duplicate,
+    /// Not text (binary) or not a regular file: left alone.
+    Skipped,
+    /// Could not be processed; `error` says why.
+    Error,
+}
+
+/// The script of a document's Chinese text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    Simplified,
+    Traditional,
+    Mixed,
+    None,
+}
+
+/// One manifest line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// The input's path relative to its input root (lossy UTF-8).
+    pub path: String,
+    /// The path's raw bytes in hex, present only when `path` is not valid
+    /// UTF-8 and had to be shown lossily.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
+    /// The output's path relative to `--out`, or null when nothing was written.
+    pub output: Option<String>,
+    pub status: Status,
+    pub encoding: Option<&'static str>,
+    pub confidence: Option<f64>,
+    pub script: Script,
+    /// Per stage, what it did: edit kind → count.
+    pub changes: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
+    pub duplicate_of: Option<String>,
+    pub similarity: Option<f64>,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// SHA-256 of the cleaned text, when there is one.
+    pub sha256: Option<String>,
+    /// Details of the decoding decision.
+    pub decode: Option<DecodeReport>,
+    /// Data problems worth a look (low confidence, lossy bytes, …).
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+}
+
+impl Entry {
+    /// An entry with only the path filled in.
+    pub fn new(path: String, path_bytes: Option<String>, bytes_in: u64) -> Entry {
+        Entry {
+            path,
+            path_bytes,
+            output: None,
+            status: Status::Ok,
+            encoding: None,
+            confidence: None,
+            script: Script::None,
+            changes: BTreeMap::new(),
+            duplicate_of: None,
+            similarity: None,
+            bytes_in,
+            bytes_out: 0,
+            sha256: None,
+            decode: None,
+            warnings: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Fills in what decoding and the text stages reported.
+    pub fn record_cleaning(&mut self, decode: &DecodeReport, changes: &[StageSummary]) {
+        self.encoding = Some(decode.encoding);
+        self.confidence = Some(decode.confidence);
+        self.decode = Some(decode.clone());
+        if decode.replacements > 0 {
+            self.changes
+                .entry("decode")
+                .or_default()
+                .insert("replacements", decode.replacements);
+            self.warnings.push(format!(
+                "{} malformed byte sequence(s) replaced by U+FFFD",
+                decode.replacements
+            ));
+        }
+        if decode.confidence < LOW_CONFIDENCE {
+            self.warnings.push(format!(
+                "low confidence ({:.2}) in encoding {}",
+                decode.confidence, decode.encoding
+            ));
+        }
+        for summary in changes {
+            let stage = self.changes.entry(summary.stage.name()).or_default();
+            for edit in &summary.edits {
+                *stage.entry(edit.kind).or_default() += edit.count;
+            }
+        }
+    }
+
+    /// Marks the entry failed with `message`.
+    pub fn fail(&mut self, message: String) {
+        self.status = Status::Error;
+        self.output = None;
+        self.error = Some(message);
+    }
+
+    /// Marks the entry skipped for `reason`.
+    pub fn skip(&mut self, reason: String) {
+        self.status = Status::Skipped;
+        self.output = None;
+        self.warnings.push(reason);
+    }
+}
+
+/// Renders entries as JSON Lines.
+pub fn to_jsonl(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        out.push_str(&serde_json::to_string(entry).expect("manifest entries always serialize"));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_serializes_with_required_fields() {
+        let e = Entry::new("a/b.txt".into(), None, 10);
+        let v: serde_json::Value = serde_json::from_str(&to_jsonl(&[e])).unwrap();
+        for key in [
+            "path",
+            "output",
+            "status",
+            "encoding",
+            "confidence",
+            "script",
+            "changes",
+            "duplicate_of",
+            "bytes_in",
+            "bytes_out",
+            "sha256",
+            "error",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(v["status"], "ok");
+        assert_eq!(v["script"], "none");
+        assert!(v.get("path_bytes").is_none());
+    }
+}

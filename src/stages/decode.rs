@@ -1,0 +1,1024 @@
+//! # decode: bytes → text, with the encoding named and a confidence
+//!
+//! Every document enters the pipeline as bytes in an unknown encoding. This
+//! stage decides what the bytes are and decodes them with `encoding_rs` (or one
+//! of the small decoders below for encodings the WHATWG standard left out).
+//!
+//! Evidence is taken in order of strength, and the first decisive step wins:
+//!
+//! 1. **Byte-order mark**: UTF-8, UTF-16LE/BE and UTF-32LE/BE. A UTF-32LE BOM
+//!    (`FF FE 00 00`) begins with the UTF-16LE one, so it is tested first.
+//! 2. **Binary signatures** (PNG, ZIP, PDF, ELF, …): not text; skipped, never
+//!    mangled.
+//! 3. **NUL patterns**: UTF-32 and UTF-16 without a BOM put their zero bytes at
+//!    fixed offsets; other NUL-heavy or control-heavy data is binary.
+//! 4. **Strict UTF-8**. Pure 7-bit input is then checked for the 7-bit CJK
+//!    encodings that hide in ASCII: ISO-2022-JP, ISO-2022-KR and HZ-GB-2312.
+//! 5. **Chinese frequency test**: a sample is decoded as GBK/GB18030, Big5,
+//!    EUC-TW (and UTF-16 when the length allows) and each result is scored by
+//!    the share of its ideographs that are among the commonest Chinese
+//!    characters (`tables::common_hanzi`). Real Chinese is Zipfian, so the
+//!    right decoding scores high; EUC-KR or Shift_JIS bytes read as GBK, or
+//!    Big5 read as GBK, spread over rare characters and score low. A clear
+//!    winner is accepted; this is cheap for short documents, where chardetng
+//!    keeps all its candidates alive and is slow.
+//! 6. **chardetng** for everything else (ISO-2022-JP allowed, UTF-8 allowed, no
+//!    TLD hint).
+//!
+//! The report names the encoding as `encoding_rs` spells it (`GBK`, `Big5`,
+//! `UTF-16LE`, …) or, for encodings it lacks, `UTF-32LE`, `UTF-32BE`,
+//! `HZ-GB-2312`, `ISO-2022-KR`, `EUC-TW`. Its confidence in [0, 1] is derived
+//! from the evidence of the deciding step (see [`Confidence`] rules in each
+//! step), and it counts the U+FFFD characters decoding introduced.
+//!
+//! Example: the bytes `D6 D0 CE C4` → `中文`, encoding `GBK`, method
+//! `cjk-frequency`; `E4 B8 AD E6 96 87` → `中文`, `UTF-8`, borrowed, no copy.
+//!
+//! Limits: a document is decoded with one encoding (a file mixing two is
+//! decoded with the majority one and the rest becomes U+FFFD, counted);
+//! ISO-2022-CN is not decoded; EUC-TW planes beyond those in the CNS table
+//! become U+FFFD; chardetng's runner-up is not exposed by its API, so that
+//! path's confidence has no margin term.
+
+use std::borrow::Cow;
+
+use encoding_rs::{
+    BIG5, CoderResult, DecoderResult, EUC_KR, Encoding, GBK, ISO_2022_JP, UTF_8, UTF_16BE, UTF_16LE,
+};
+use serde::Serialize;
+
+use crate::tables::cns11643::cns11643_to_char;
+use crate::tables::common_hanzi::{COMMON_HANZI_BASE, COMMON_HANZI_BITS};
+
+/// How the encoding was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Zero bytes: nothing to decide.
+    Empty,
+    /// A byte-order mark.
+    Bom,
+    /// Zero bytes at the offsets UTF-16/UTF-32 put them.
+    NulPattern,
+    /// Valid UTF-8 (pure ASCII included).
+    Utf8,
+    /// Escape sequences of a 7-bit encoding (ISO-2022-JP/KR, HZ).
+    Escapes,
+    /// The common-Chinese-character frequency test.
+    CjkFrequency,
+    /// chardetng's guess.
+    Chardetng,
+}
+
+/// Why a file is not text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BinaryKind {
+    /// A known file signature (the format's name).
+    Signature(&'static str),
+    /// Many NUL bytes outside any UTF-16/UTF-32 pattern.
+    NulBytes,
+    /// Many C0 control bytes that text does not use.
+    ControlBytes,
+}
+
+impl std::fmt::Display for BinaryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BinaryKind::Signature(name) => write!(f, "binary file ({name} signature)"),
+            BinaryKind::NulBytes => f.write_str("binary file (NUL bytes)"),
+            BinaryKind::ControlBytes => f.write_str("binary file (control bytes)"),
+        }
+    }
+}
+
+/// The second-best candidate of the frequency test, for the record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunnerUp {
+    pub encoding: &'static str,
+    /// Its frequency score in [0, 1].
+    pub score: f64,
+}
+
+/// What decoding found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecodeReport {
+    /// The encoding's name (`encoding_rs` spelling where it has one).
+    pub encoding: &'static str,
+    /// How sure we are, in [0, 1].
+    pub confidence: f64,
+    pub method: Method,
+    /// A byte-order mark was present (and removed).
+    pub bom: bool,
+    /// U+FFFD characters introduced by malformed bytes.
+    pub replacements: u64,
+    /// The frequency score of the chosen decoding, when that test ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<RunnerUp>,
+}
+
+/// The result of the stage: text, or a reason it is not text.
+#[derive(Debug)]
+pub enum Decoded<'a> {
+    Text {
+        text: Cow<'a, str>,
+        report: DecodeReport,
+    },
+    Binary(BinaryKind),
+}
+
+/// Bytes examined at the start of a document for NUL patterns and binary
+/// tests: enough to see thousands of characters, small enough to be free.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Bytes of a document scored by the frequency test. 64 KiB holds ~30,000
+/// ideographs, far more than the test needs; larger files are decided on
+/// this prefix and decoded whole once.
+const FREQUENCY_SAMPLE_BYTES: usize = 64 * 1024;
+
+/// Share of NUL bytes above which a file without a UTF-16/32 pattern is
+/// binary: text has none, executables and images have many; a text file
+/// with a few stray NULs stays text (repair removes them).
+const NUL_BINARY_RATIO: f64 = 0.05;
+
+/// Share of C0 control bytes (not tab, LF, VT, FF, CR, SO, SI, ESC) above which a
+/// file is binary: random bytes have ~10%, text ~0.
+const CONTROL_BINARY_RATIO: f64 = 0.05;
+
+/// In UTF-16 text, the share of zero bytes at the high-byte offset must reach
+/// this (Latin or ASCII-heavy text has ~1.0; CJK text has fewer, but then
+/// newlines and ASCII punctuation still give some)…
+const UTF16_HIGH_ZERO_MIN: f64 = 0.2;
+
+/// …while the low-byte offset is almost never zero (only U+xx00 characters).
+const UTF16_LOW_ZERO_MAX: f64 = 0.05;
+
+/// In UTF-32, the top byte of every unit is zero, and the next one is zero
+/// for every BMP character: require nearly all of both.
+const UTF32_ZERO_MIN: f64 = 0.95;
+
+/// The frequency test needs this many ideographs before its verdict counts:
+/// fewer is too little evidence, and chardetng decides.
+const CJK_MIN_IDEOGRAPHS: u32 = 20;
+
+/// A decoding is plausible Chinese when at least this share of its
+/// ideographs are among the common set. Measured: real Chinese text 0.6–0.8;
+/// Korean, Japanese or Big5 bytes read as GBK 0.05–0.25.
+const CJK_ACCEPT_SCORE: f64 = 0.5;
+
+/// The winner must beat the runner-up by this much, or the test abstains.
+const CJK_MIN_MARGIN: f64 = 0.2;
+
+/// A margin this large is treated as conclusive in the confidence.
+const CJK_FULL_MARGIN: f64 = 0.4;
+
+/// Highest share of malformed sequences (per ideograph) tolerated in the
+/// winner: a few damaged bytes in a long file must not send it to chardetng,
+/// which rejects any encoding with an error.
+const CJK_MAX_ERROR_RATE: f64 = 0.01;
+
+/// Ideographs after which the frequency evidence counts as ample: the
+/// confidence approaches its ceiling as `1 - exp(-n / scale)`.
+const CJK_EVIDENCE_SCALE: f64 = 40.0;
+
+/// Non-ASCII bytes after which chardetng's guess counts as well founded
+/// (same exponential form as above).
+const CHARDETNG_EVIDENCE_SCALE: f64 = 200.0;
+
+/// chardetng gives no score or runner-up; we never claim more than this for
+/// its guesses.
+const CHARDETNG_CEILING: f64 = 0.9;
+
+/// Without a BOM, no statistical verdict is certain.
+const STATISTICAL_CEILING: f64 = 0.99;
+
+/// Each valid multi-byte UTF-8 sequence makes a legacy reading less likely;
+/// the chance that legacy text forms one by accident is taken as ≤ 1/10.
+const UTF8_ACCIDENT_ODDS: f64 = 0.1;
+
+/// Decodes `bytes`. Never fails: undecodable bytes become U+FFFD (counted)
+/// and non-text input is reported as binary.
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    if bytes.is_empty() {
+        return text(
+            Cow::Borrowed(""),
+            report("UTF-8", 1.0, Method::Empty, false, 0),
+        );
+    }
+    if let Some(decoded) = decode_bom(bytes) {
+        return decoded;
+    }
+    let sniff = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if let Some(kind) = signature(sniff) {
+        return Decoded::Binary(kind);
+    }
+    let has_nul = sniff.contains(&0);
+    if has_nul && let Some(decoded) = decode_nul_pattern(bytes, sniff) {
+        return decoded;
+    }
+    let nul_heavy =
+        has_nul && ratio(sniff.iter().filter(|&&b| b == 0).count(), sniff.len()) > NUL_BINARY_RATIO;
+    let controls = sniff.iter().filter(|&&b| is_binary_control(b)).count();
+    let control_heavy = ratio(controls, sniff.len()) > CONTROL_BINARY_RATIO;
+    if nul_heavy || control_heavy {
+        // UTF-16 Chinese without a BOM has few zero bytes and many control
+        // bytes (low halves of ideographs): only the frequency test can
+        // tell it from binary data.
+        if let Some(decoded) = decode_by_frequency(bytes) {
+            return decoded;
+        }
+        return Decoded::Binary(if nul_heavy {
+            BinaryKind::NulBytes
+        } else {
+            BinaryKind::ControlBytes
+        });
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if s.is_ascii() {
+            if let Some(decoded) = decode_seven_bit(bytes) {
+                return decoded;
+            }
+            return text(
+                Cow::Borrowed(s),
+                report("UTF-8", 1.0, Method::Utf8, false, 0),
+            );
+        }
+        let confidence = utf8_confidence(bytes);
+        return text(
+            Cow::Borrowed(s),
+            report("UTF-8", confidence, Method::Utf8, false, 0),
+        );
+    }
+    if let Some(decoded) = decode_by_frequency(bytes) {
+        return decoded;
+    }
+    decode_chardetng(bytes)
+}
+
+fn text(text: Cow<'_, str>, report: DecodeReport) -> Decoded<'_> {
+    Decoded::Text { text, report }
+}
+
+fn report(
+    encoding: &'static str,
+    confidence: f64,
+    method: Method,
+    bom: bool,
+    replacements: u64,
+) -> DecodeReport {
+    DecodeReport {
+        encoding,
+        confidence,
+        method,
+        bom,
+        replacements,
+        score: None,
+        runner_up: None,
+    }
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn is_binary_control(b: u8) -> bool {
+    matches!(b, 0x01..=0x08 | 0x10..=0x1A | 0x1C..=0x1F)
+}
+
+/// Decodes with a byte-order mark, if there is one.
+fn decode_bom(bytes: &[u8]) -> Option<Decoded<'_>> {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE, 0x00, 0x00]) {
+        let (s, errors) = decode_utf32(rest, false);
+        return Some(text(
+            Cow::Owned(s),
+            report("UTF-32LE", 1.0, Method::Bom, true, errors),
+        ));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0x00, 0x00, 0xFE, 0xFF]) {
+        let (s, errors) = decode_utf32(rest, true);
+        return Some(text(
+            Cow::Owned(s),
+            report("UTF-32BE", 1.0, Method::Bom, true, errors),
+        ));
+    }
+    let (encoding, bom_len) = Encoding::for_bom(bytes)?;
+    let rest = &bytes[bom_len..];
+    if encoding == UTF_8
+        && let Ok(s) = std::str::from_utf8(rest)
+    {
+        return Some(text(
+            Cow::Borrowed(s),
+            report("UTF-8", 1.0, Method::Bom, true, 0),
+        ));
+    }
+    let (s, errors) = decode_counting(encoding, rest);
+    Some(text(
+        Cow::Owned(s),
+        report(encoding.name(), 1.0, Method::Bom, true, errors),
+    ))
+}
+
+/// Known binary signatures at offset 0.
+fn signature(b: &[u8]) -> Option<BinaryKind> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG"),
+        (b"\xFF\xD8\xFF", "JPEG"),
+        (b"GIF87a", "GIF"),
+        (b"GIF89a", "GIF"),
+        (b"%PDF-", "PDF"),
+        (b"PK\x03\x04", "ZIP"),
+        (b"PK\x05\x06", "ZIP"),
+        (b"\x1F\x8B", "gzip"),
+        (b"BZh", "bzip2"),
+        (b"\xFD7zXZ\x00", "xz"),
+        (b"7z\xBC\xAF\x27\x1C", "7-Zip"),
+        (b"\x28\xB5\x2F\xFD", "zstd"),
+        (b"Rar!\x1A\x07", "RAR"),
+        (b"\x7FELF", "ELF"),
+        (b"\xCA\xFE\xBA\xBE", "Mach-O/Java class"),
+        (b"\xCF\xFA\xED\xFE", "Mach-O"),
+        (b"\x00asm", "WebAssembly"),
+        (b"SQLite format 3\x00", "SQLite"),
+        (b"OggS", "Ogg"),
+        (b"fLaC", "FLAC"),
+        (b"ID3", "MP3"),
+        (b"II*\x00", "TIFF"),
+        (b"MM\x00*", "TIFF"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "OLE2 (legacy Office)"),
+        (b"wOFF", "WOFF"),
+        (b"wOF2", "WOFF2"),
+    ];
+    if let Some((_, name)) = SIGNATURES.iter().find(|(magic, _)| b.starts_with(magic)) {
+        return Some(BinaryKind::Signature(name));
+    }
+    if b.len() >= 12 && &b[0..4] == b"RIFF" {
+        return Some(BinaryKind::Signature("RIFF (WAV/AVI/WebP)"));
+    }
+    if b.len() >= 12 && &b[4..8] == b"ftyp" {
+        return Some(BinaryKind::Signature("MP4/QuickTime"));
+    }
+    None
+}
+
+/// UTF-32 or UTF-16 without a BOM, recognised by where their zero bytes sit.
+fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<Decoded<'a>> {
+    let zero_share = |modulus: usize, offset: usize| {
+        let (mut zeros, mut total) = (0usize, 0usize);
+        for (i, &b) in sniff.iter().enumerate() {
+            if i % modulus == offset {
+                total += 1;
+                zeros += usize::from(b == 0);
+            }
+        }
+        ratio(zeros, total)
+    };
+    if bytes.len() % 4 == 0 {
+        for (big_endian, name) in [(false, "UTF-32LE"), (true, "UTF-32BE")] {
+            let (top, next) = if big_endian { (0, 1) } else { (3, 2) };
+            if zero_share(4, top) >= UTF32_ZERO_MIN && zero_share(4, next) >= UTF32_ZERO_MIN {
+                let (s, errors) = decode_utf32(bytes, big_endian);
+                let confidence =
+                    round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
+                return Some(text(
+                    Cow::Owned(s),
+                    report(name, confidence, Method::NulPattern, false, errors),
+                ));
+            }
+        }
+    }
+    let (even, odd) = (zero_share(2, 0), zero_share(2, 1));
+    let encoding = if odd >= UTF16_HIGH_ZERO_MIN && even <= UTF16_LOW_ZERO_MAX {
+        UTF_16LE
+    } else if even >= UTF16_HIGH_ZERO_MIN && odd <= UTF16_LOW_ZERO_MAX {
+        UTF_16BE
+    } else {
+        return None;
+    };
+    let (s, errors) = decode_counting(encoding, bytes);
+    let skew = (odd - even).abs();
+    let confidence = round3(
+        (STATISTICAL_CEILING * skew.min(1.0) * (1.0 - ratio(errors as usize, s.len()))).max(0.5),
+    );
+    Some(text(
+        Cow::Owned(s),
+        report(
+            encoding.name(),
+            confidence,
+            Method::NulPattern,
+            false,
+            errors,
+        ),
+    ))
+}
+
+/// Confidence that valid UTF-8 with non-ASCII content is UTF-8: each
+/// multi-byte sequence is another coincidence a legacy reading would need.
+fn utf8_confidence(bytes: &[u8]) -> f64 {
+    let sequences = bytes.iter().filter(|&&b| b >= 0xC0).count();
+    round3(1.0 - UTF8_ACCIDENT_ODDS.powi(sequences.min(16) as i32))
+}
+
+/// 7-bit CJK encodings: ISO-2022-JP, ISO-2022-KR and HZ-GB-2312.
+fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if bytes.contains(&0x1B) {
+        if has(b"\x1B$)C") {
+            let (s, errors) = decode_iso2022kr(bytes);
+            let confidence = round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
+            return Some(text(
+                Cow::Owned(s),
+                report("ISO-2022-KR", confidence, Method::Escapes, false, errors),
+            ));
+        }
+        if has(b"\x1B$B") || has(b"\x1B$@") || has(b"\x1B(J") {
+            let (s, errors) = decode_counting(ISO_2022_JP, bytes);
+            let confidence = round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
+            return Some(text(
+                Cow::Owned(s),
+                report(
+                    ISO_2022_JP.name(),
+                    confidence,
+                    Method::Escapes,
+                    false,
+                    errors,
+                ),
+            ));
+        }
+    }
+    if has(b"~{") {
+        let (s, errors, ideographs) = decode_hz(bytes);
+        // `~{` occurs in code and wiki markup; HZ is accepted only when what it
+        // encodes reads as Chinese.
+        let score = frequency_of(&s).score();
+        if errors == 0 && ideographs >= 2 && score >= CJK_ACCEPT_SCORE {
+            let mut r = report(
+                "HZ-GB-2312",
+                cjk_confidence(score, CJK_FULL_MARGIN, ideographs, 0),
+                Method::Escapes,
+                false,
+                0,
+            );
+            r.score = Some(round3(score));
+            return Some(text(Cow::Owned(s), r));
+        }
+    }
+    None
+}
+
+/// The candidate decoders of the frequency test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Candidate {
+    Gbk,
+    Big5,
+    EucTw,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Candidate {
+    fn decode(self, bytes: &[u8]) -> (String, u64) {
+        match self {
+            Candidate::Gbk => decode_counting(GBK, bytes),
+            Candidate::Big5 => decode_counting(BIG5, bytes),
+            Candidate::EucTw => decode_euc_tw(bytes),
+            Candidate::Utf16Le => decode_counting(UTF_16LE, bytes),
+            Candidate::Utf16Be => decode_counting(UTF_16BE, bytes),
+        }
+    }
+
+    fn name(self, bytes: &[u8]) -> &'static str {
+        match self {
+            Candidate::Gbk if has_gb18030_four_byte(bytes) => "gb18030",
+            Candidate::Gbk => "GBK",
+            Candidate::Big5 => "Big5",
+            Candidate::EucTw => "EUC-TW",
+            Candidate::Utf16Le => "UTF-16LE",
+            Candidate::Utf16Be => "UTF-16BE",
+        }
+    }
+}
+
+/// Ideograph statistics of a decoded text.
+#[derive(Debug, Default, Clone, Copy)]
+struct Frequency {
+    /// CJK unified ideographs in the basic block.
+    ideographs: u32,
+    /// Of those, how many are in the common set.
+    common: u32,
+    /// Other non-ASCII characters that are not punctuation or symbols text
+    /// normally uses: kana, Hangul, private use, rare blocks, U+FFFD.
+    odd: u32,
+}
+
+impl Frequency {
+    /// Share of the ideographs (and odd characters) that are common.
+    fn score(self) -> f64 {
+        ratio(self.common as usize, (self.ideographs + self.odd) as usize)
+    }
+}
+
+fn is_common_hanzi(c: char) -> bool {
+    let Some(offset) = (c as u32).checked_sub(COMMON_HANZI_BASE) else {
+        return false;
+    };
+    let word = (offset / 64) as usize;
+    word < COMMON_HANZI_BITS.len() && COMMON_HANZI_BITS[word] >> (offset % 64) & 1 == 1
+}
+
+fn frequency_of(s: &str) -> Frequency {
+    let mut f = Frequency::default();
+    for c in s.chars() {
+        match c {
+            '\0'..='\u{7F}' => {}
+            '\u{4E00}'..='\u{9FFF}' => {
+                f.ideographs += 1;
+                f.common += u32::from(is_common_hanzi(c));
+            }
+            // Punctuation, symbols, widths and Latin letters real Chinese
+            // text uses: neutral evidence.
+            '\u{80}'..='\u{24F}'
+            | '\u{2000}'..='\u{27BF}'
+            | '\u{3000}'..='\u{303F}'
+            | '\u{FE30}'..='\u{FE4F}'
+            | '\u{FF00}'..='\u{FFEF}' => {}
+            _ => f.odd += 1,
+        }
+    }
+    f
+}
+
+/// One candidate's result in the frequency test.
+struct Scored {
+    candidate: Candidate,
+    freq: Frequency,
+    score: f64,
+    errors: u64,
+    /// The decoded text, kept when the sample was the whole input.
+    text: Option<String>,
+}
+
+/// Cuts a sample so it ends before a byte ≥ 0x80, where no multi-byte
+/// character can be split.
+fn sample_prefix(bytes: &[u8], max: usize) -> &[u8] {
+    if bytes.len() <= max {
+        return bytes;
+    }
+    let mut end = max;
+    while end > 0 && bytes[end - 1] >= 0x80 {
+        end -= 1;
+    }
+    if end == 0 {
+        &bytes[..max]
+    } else {
+        &bytes[..end]
+    }
+}
+
+fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
+    // A four-byte GB18030 sequence is lead 0x81–0xFE then a digit; in GBK a
+    // lead is never followed by a digit, so one such pair proves gb18030.
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if (0x81..=0xFE).contains(&b) && bytes[i + 1].is_ascii_digit() {
+            return true;
+        } else {
+            i += 2;
+        }
+    }
+    false
+}
+
+/// The frequency test (step 5 of the module doc).
+fn decode_by_frequency(bytes: &[u8]) -> Option<Decoded<'_>> {
+    let sample = sample_prefix(bytes, FREQUENCY_SAMPLE_BYTES);
+    let mut candidates = vec![Candidate::Gbk, Candidate::Big5, Candidate::EucTw];
+    if bytes.len() % 2 == 0 {
+        candidates.extend([Candidate::Utf16Le, Candidate::Utf16Be]);
+    }
+    let whole = sample.len() == bytes.len();
+    let mut scored: Vec<Scored> = candidates
+        .into_iter()
+        .map(|candidate| {
+            let sample = match candidate {
+                // Keep UTF-16 samples whole code units.
+                Candidate::Utf16Le | Candidate::Utf16Be => &sample[..sample.len() & !1],
+                _ => sample,
+            };
+            let (text, errors) = candidate.decode(sample);
+            let freq = frequency_of(&text);
+            Scored {
+                candidate,
+                score: freq.score(),
+                freq,
+                errors,
+                text: whole.then_some(text),
+            }
+        })
+        .collect();
+    // Stable sort: on a tie the earlier (commoner) encoding wins.
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let runner_up = RunnerUp {
+        encoding: scored[1].candidate.name(bytes),
+        score: round3(scored[1].score),
+    };
+    let best = scored.swap_remove(0);
+    let margin = best.score - runner_up.score;
+    let error_rate = ratio(best.errors as usize, best.freq.ideographs.max(1) as usize);
+    if best.freq.ideographs < CJK_MIN_IDEOGRAPHS
+        || best.score < CJK_ACCEPT_SCORE
+        || margin < CJK_MIN_MARGIN
+        || error_rate > CJK_MAX_ERROR_RATE
+    {
+        return None;
+    }
+    let (s, total_errors) = match best.text {
+        Some(text) => (text, best.errors),
+        None => best.candidate.decode(bytes),
+    };
+    let mut r = report(
+        best.candidate.name(bytes),
+        cjk_confidence(best.score, margin, best.freq.ideographs, total_errors),
+        Method::CjkFrequency,
+        false,
+        total_errors,
+    );
+    r.score = Some(round3(best.score));
+    r.runner_up = Some(runner_up);
+    Some(text(Cow::Owned(s), r))
+}
+
+/// Confidence of a frequency verdict: the margin over the runner-up, scaled
+/// by how much evidence there was, discounted by decoding errors.
+fn cjk_confidence(score: f64, margin: f64, ideographs: u32, errors: u64) -> f64 {
+    let separation = (margin / CJK_FULL_MARGIN).min(1.0) * score.min(1.0);
+    let evidence = 1.0 - (-f64::from(ideographs) / CJK_EVIDENCE_SCALE).exp();
+    let clean = 1.0 - ratio(errors as usize, ideographs.max(1) as usize).min(1.0);
+    round3((0.5 + 0.5 * separation.sqrt() * evidence).min(STATISTICAL_CEILING) * clean)
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// chardetng over the whole input (step 6).
+fn decode_chardetng(bytes: &[u8]) -> Decoded<'_> {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let (s, errors) = decode_counting(encoding, bytes);
+    let non_ascii = bytes.iter().filter(|&&b| b >= 0x80).count();
+    let evidence = 1.0 - (-(non_ascii as f64) / CHARDETNG_EVIDENCE_SCALE).exp();
+    let clean = 1.0 - ratio(errors as usize, non_ascii.max(1)).min(1.0);
+    let confidence = round3(CHARDETNG_CEILING * evidence * clean);
+    text(
+        Cow::Owned(s),
+        report(
+            encoding.name(),
+            confidence,
+            Method::Chardetng,
+            false,
+            errors,
+        ),
+    )
+}
+
+/// Decodes with `encoding_rs`, counting malformed sequences (each becomes one
+/// U+FFFD). No BOM handling: callers have dealt with it.
+pub fn decode_counting(encoding: &'static Encoding, bytes: &[u8]) -> (String, u64) {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len() * 3 + 16);
+    let mut out = String::with_capacity(capacity);
+    let mut errors = 0u64;
+    let mut rest = bytes;
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut out, true);
+        rest = &rest[read..];
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::Malformed(_, _) => {
+                errors += 1;
+                out.push('\u{FFFD}');
+            }
+            DecoderResult::OutputFull => {
+                // Capacity was computed for the whole input; grow defensively.
+                out.reserve(rest.len() * 3 + 16);
+            }
+        }
+    }
+    (out, errors)
+}
+
+/// UTF-32 (not in `encoding_rs`). A trailing partial unit and values that are
+/// not scalar values become U+FFFD.
+fn decode_utf32(bytes: &[u8], big_endian: bool) -> (String, u64) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut errors = 0;
+    let mut units = bytes.chunks_exact(4);
+    for unit in &mut units {
+        let unit: [u8; 4] = unit.try_into().expect("chunks_exact yields 4 bytes");
+        let value = if big_endian {
+            u32::from_be_bytes(unit)
+        } else {
+            u32::from_le_bytes(unit)
+        };
+        match char::from_u32(value) {
+            Some(c) => out.push(c),
+            None => {
+                errors += 1;
+                out.push('\u{FFFD}');
+            }
+        }
+    }
+    if !units.remainder().is_empty() {
+        errors += 1;
+        out.push('\u{FFFD}');
+    }
+    (out, errors)
+}
+
+/// Decodes double-byte codes whose bytes had their high bit cleared (the
+/// 7-bit forms of GB2312 and KS X 1001) through the matching EUC decoder.
+fn decode_seven_bit_pair(encoding: &'static Encoding, a: u8, b: u8, out: &mut String) -> u64 {
+    let pair = [a | 0x80, b | 0x80];
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut buf = [0u8; 8];
+    let (result, _, written, had_errors) = decoder.decode_to_utf8(&pair, &mut buf, true);
+    debug_assert_eq!(result, CoderResult::InputEmpty);
+    out.push_str(std::str::from_utf8(&buf[..written]).unwrap_or("\u{FFFD}"));
+    u64::from(had_errors)
+}
+
+/// HZ-GB-2312 (RFC 1843): ASCII, with GB2312 runs between `~{` and `~}`.
+/// Returns the text, the errors, and the number of ideographs decoded.
+fn decode_hz(bytes: &[u8]) -> (String, u64, u32) {
+    let mut out = String::with_capacity(bytes.len());
+    let (mut errors, mut ideographs) = (0u64, 0u32);
+    let mut gb = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        match (gb, b, next) {
+            (_, b'~', Some(b'{')) => {
+                gb = true;
+                i += 2;
+            }
+            (_, b'~', Some(b'}')) => {
+                gb = false;
+                i += 2;
+            }
+            (false, b'~', Some(b'~')) => {
+                out.push('~');
+                i += 2;
+            }
+            // `~` before a newline is a line continuation.
+            (false, b'~', Some(b'\n')) => i += 2,
+            (true, 0x21..=0x7E, Some(n @ 0x21..=0x7E)) => {
+                let before = out.len();
+                errors += decode_seven_bit_pair(GBK, b, n, &mut out);
+                ideographs += u32::from(
+                    out[before..]
+                        .chars()
+                        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+                );
+                i += 2;
+            }
+            (true, b'\n', _) => {
+                // A newline inside a GB run is malformed; recover in ASCII.
+                gb = false;
+                out.push('\n');
+                i += 1;
+            }
+            (true, _, _) => {
+                errors += 1;
+                out.push('\u{FFFD}');
+                i += 1;
+            }
+            (false, _, _) => {
+                out.push(char::from(b));
+                i += 1;
+            }
+        }
+    }
+    (out, errors, ideographs)
+}
+
+/// ISO-2022-KR (RFC 1557): ASCII, with KS X 1001 between SO and SI after an
+/// `ESC $ ) C` designation.
+fn decode_iso2022kr(bytes: &[u8]) -> (String, u64) {
+    const DESIGNATION: &[u8] = b"\x1B$)C";
+    let mut out = String::with_capacity(bytes.len());
+    let mut errors = 0;
+    let mut shifted = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(DESIGNATION) {
+            i += DESIGNATION.len();
+            continue;
+        }
+        match bytes[i] {
+            0x0E => shifted = true,
+            0x0F => shifted = false,
+            b @ 0x21..=0x7E if shifted => match bytes.get(i + 1) {
+                Some(&n @ 0x21..=0x7E) => {
+                    errors += decode_seven_bit_pair(EUC_KR, b, n, &mut out);
+                    i += 1;
+                }
+                _ => {
+                    errors += 1;
+                    out.push('\u{FFFD}');
+                }
+            },
+            b @ (b'\n' | b'\r') => {
+                // Lines end in ASCII mode.
+                shifted = false;
+                out.push(char::from(b));
+            }
+            b if b < 0x80 => out.push(char::from(b)),
+            _ => {
+                errors += 1;
+                out.push('\u{FFFD}');
+            }
+        }
+        i += 1;
+    }
+    (out, errors)
+}
+
+/// EUC-TW (CNS 11643): ASCII; plane 1 as two bytes A1–FE; any plane as
+/// `8E A1+plane-1` and two bytes.
+fn decode_euc_tw(bytes: &[u8]) -> (String, u64) {
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    let mut errors = 0;
+    let mut i = 0;
+    let row_cell = |b: u8| (0xA1..=0xFE).contains(&b);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(char::from(b));
+            i += 1;
+            continue;
+        }
+        let (plane, row, cell, len) =
+            match (b, bytes.get(i + 1), bytes.get(i + 2), bytes.get(i + 3)) {
+                (0x8E, Some(&p @ 0xA1..=0xB0), Some(&r), Some(&c))
+                    if row_cell(r) && row_cell(c) =>
+                {
+                    (p - 0xA0, r, c, 4)
+                }
+                (r, Some(&c), _, _) if row_cell(r) && row_cell(c) => (1, r, c, 2),
+                _ => {
+                    errors += 1;
+                    out.push('\u{FFFD}');
+                    i += 1;
+                    continue;
+                }
+            };
+        match cns11643_to_char(plane, row - 0xA0, cell - 0xA0) {
+            Some(c) => out.push(c),
+            None => {
+                errors += 1;
+                out.push('\u{FFFD}');
+            }
+        }
+        i += len;
+    }
+    (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(bytes: &[u8]) -> (String, DecodeReport) {
+        match decode(bytes) {
+            Decoded::Text { text, report } => (text.into_owned(), report),
+            Decoded::Binary(kind) => panic!("unexpected binary: {kind}"),
+        }
+    }
+
+    #[test]
+    fn empty_is_empty_utf8() {
+        let (s, r) = decoded(b"");
+        assert_eq!(s, "");
+        assert_eq!(r.method, Method::Empty);
+    }
+
+    #[test]
+    fn utf8_is_borrowed() {
+        let bytes = "中文 text".as_bytes();
+        match decode(bytes) {
+            Decoded::Text { text, report } => {
+                assert!(matches!(text, Cow::Borrowed(_)));
+                assert_eq!(report.encoding, "UTF-8");
+                assert!(report.confidence > 0.9);
+            }
+            Decoded::Binary(_) => panic!("text expected"),
+        }
+    }
+
+    #[test]
+    fn utf32_bom_is_not_utf16() {
+        let mut bytes = vec![0xFF, 0xFE, 0x00, 0x00];
+        for c in "中文 A".chars() {
+            bytes.extend((c as u32).to_le_bytes());
+        }
+        let (s, r) = decoded(&bytes);
+        assert_eq!(r.encoding, "UTF-32LE");
+        assert_eq!(s, "中文 A");
+    }
+
+    #[test]
+    fn utf16_without_bom_by_nul_pattern() {
+        let text = "Hello, world. 中文 and more ASCII text\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decoded(&le), (text.to_string(), decoded(&le).1));
+        assert_eq!(decoded(&le).1.encoding, "UTF-16LE");
+        assert_eq!(decoded(&be).0, text);
+        assert_eq!(decoded(&be).1.encoding, "UTF-16BE");
+    }
+
+    #[test]
+    fn binary_signatures_and_nuls() {
+        assert!(matches!(
+            decode(b"\x89PNG\r\n\x1a\nrest"),
+            Decoded::Binary(BinaryKind::Signature("PNG"))
+        ));
+        let mut elfish = vec![0u8; 400];
+        elfish.extend_from_slice(b"abc\x01\x02\x03xyz");
+        elfish.extend(std::iter::repeat_n(0u8, 300));
+        assert!(matches!(decode(&elfish), Decoded::Binary(_)));
+    }
+
+    #[test]
+    fn a_stray_nul_keeps_text_text() {
+        let mut bytes = "正常的中文文本，".repeat(40).into_bytes();
+        bytes.insert(30, 0);
+        assert!(matches!(decode(&bytes), Decoded::Text { .. }));
+    }
+
+    #[test]
+    fn gbk_and_big5_by_frequency() {
+        let simplified = "这是一个新家园，是学习、工作、生活的新空间，也是获取公共服务的新平台。";
+        let (gbk, _, _) = GBK.encode(simplified);
+        let (s, r) = decoded(&gbk);
+        assert_eq!(s, simplified);
+        assert_eq!(r.encoding, "GBK");
+        assert_eq!(r.method, Method::CjkFrequency);
+
+        let traditional = "這一組組世界第一的數據，映照出一個古老東方大國在互聯網和信息化浪潮中的踔厲奮發、勇毅前行。";
+        let (big5, _, _) = BIG5.encode(traditional);
+        let (s, r) = decoded(&big5);
+        assert_eq!(s, traditional);
+        assert_eq!(r.encoding, "Big5");
+        assert!(r.runner_up.is_some());
+    }
+
+    #[test]
+    fn hz_decodes() {
+        // 中文 is D6D0 CEC4 in GB2312.
+        let (s, r) = decoded(b"HZ: ~{VPND~} and ~~ tilde");
+        assert_eq!(r.encoding, "HZ-GB-2312", "{s}");
+        assert_eq!(s, "HZ: 中文 and ~ tilde");
+    }
+
+    #[test]
+    fn tilde_brace_in_code_is_not_hz() {
+        let (s, r) = decoded(b"let x = ~{a, b~} in code;");
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(s, "let x = ~{a, b~} in code;");
+    }
+
+    #[test]
+    fn iso2022kr_decodes() {
+        // 한 is B0A1+... use a known pair: 가 = B0A1 in EUC-KR → 30 21.
+        let (s, r) = decoded(b"\x1B$)C\x0E\x30\x21\x0F ok\n");
+        assert_eq!(r.encoding, "ISO-2022-KR");
+        assert_eq!(s, "가 ok\n");
+    }
+
+    #[test]
+    fn malformed_bytes_are_counted() {
+        let (s, n) = decode_counting(UTF_8, b"a\xFFb\xFE");
+        assert_eq!(s, "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn gb18030_four_byte_is_named() {
+        assert!(has_gb18030_four_byte(b"\x81\x30\x81\x30"));
+        assert!(!has_gb18030_four_byte(b"\xD6\xD0\xCE\xC4 12"));
+    }
+}

@@ -1,0 +1,249 @@
+//! Golden-file tests over `fixtures/`.
+//!
+//! - `fixtures/seeds/input/<name>.txt` → `fixtures/seeds/expected/<name>.txt`
+//!   through the whole per-document pipeline.
+//! - `fixtures/<stage>/<case>/input.txt` → `expected.txt` through that stage
+//!   alone (every other stage skipped). Cases whose expected equals their
+//!   input are the negatives: the stage must leave them alone.
+//! - `fixtures/decode/<case>/input.bin` → `expected.txt` through decoding,
+//!   with the encoding named by the case.
+//!
+//! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expected files
+//! of the seeds and stage cases (decode cases come from
+//! `scripts/make-decode-fixtures.py`); review the diff before committing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use canon::pipeline::{self, Options, Outcome};
+use canon::stages::Stage;
+use canon::stages::decode::{self, Decoded};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn updating() -> bool {
+    std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1")
+}
+
+fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    entries
+}
+
+fn clean(bytes: &[u8], options: &Options) -> String {
+    match pipeline::clean_bytes(bytes, options) {
+        Outcome::Text(cleaned) => cleaned.text,
+        Outcome::Binary(kind) => panic!("fixture taken for binary: {kind}"),
+    }
+}
+
+/// Compares `actual` with the file at `expected`, or rewrites it when
+/// updating. Returns a failure description instead of panicking so one run
+/// reports every mismatch.
+fn check_expected(expected: &Path, actual: &str, failures: &mut Vec<String>) {
+    if updating() {
+        fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        fs::write(expected, actual).unwrap();
+        return;
+    }
+    match fs::read_to_string(expected) {
+        Ok(want) if want == actual => {}
+        Ok(want) => failures.push(format!(
+            "{}: differs from the pipeline's output (first difference at byte {})",
+            expected.display(),
+            want.bytes()
+                .zip(actual.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(want.len().min(actual.len()))
+        )),
+        Err(e) => failures.push(format!("{}: {e}", expected.display())),
+    }
+}
+
+fn assert_no_failures(failures: Vec<String>) {
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed (UPDATE_EXPECT=1 regenerates; review the diff):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn seeds_match_their_expected_output() {
+    let dir = fixtures().join("seeds");
+    let mut failures = Vec::new();
+    let inputs = sorted_dir(&dir.join("input"));
+    assert_eq!(inputs.len(), 5, "the five seed documents");
+    for input in inputs {
+        let actual = clean(&fs::read(&input).unwrap(), &Options::default());
+        let expected = dir.join("expected").join(input.file_name().unwrap());
+        check_expected(&expected, &actual, &mut failures);
+    }
+    assert_no_failures(failures);
+}
+
+/// Options that run only `stage` (after decode).
+fn only(stage: Stage) -> Options {
+    Options {
+        skip: Stage::ALL
+            .into_iter()
+            .filter(|s| *s != stage && *s != Stage::Decode)
+            .collect(),
+    }
+}
+
+#[test]
+fn stage_fixtures_match() {
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for stage in [
+        Stage::Repair,
+        Stage::Normalize,
+        Stage::Convert,
+        Stage::Layout,
+    ] {
+        let area = fixtures().join(stage.name());
+        if !area.is_dir() {
+            continue;
+        }
+        for case in sorted_dir(&area) {
+            if !case.is_dir() {
+                continue;
+            }
+            cases += 1;
+            let input = fs::read(case.join("input.txt")).unwrap();
+            let actual = clean(&input, &only(stage));
+            check_expected(&case.join("expected.txt"), &actual, &mut failures);
+        }
+    }
+    assert!(cases > 0, "no stage fixtures found");
+    assert_no_failures(failures);
+}
+
+/// The encoding a decode case's name promises.
+fn expected_encoding(case: &str) -> &'static [&'static str] {
+    let suffix = case.split_once('-').map_or(case, |(_, s)| s);
+    match (case, suffix) {
+        (_, "gbk") | ("gbk-short", _) => &["GBK", "gb18030"],
+        (_, "gb18030") => &["gb18030", "GBK"],
+        (_, "big5") | ("big5-short", _) => &["Big5"],
+        (_, "utf16le-bom" | "utf16le-nobom") => &["UTF-16LE"],
+        (_, "utf16be-bom" | "utf16be-nobom") => &["UTF-16BE"],
+        ("utf32le-bom", _) => &["UTF-32LE"],
+        ("utf32be-bom", _) => &["UTF-32BE"],
+        ("hz", _) => &["HZ-GB-2312"],
+        _ => &["UTF-8"],
+    }
+}
+
+#[test]
+fn decode_fixtures_decode_exactly() {
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for case in sorted_dir(&fixtures().join("decode")) {
+        if !case.is_dir() {
+            continue;
+        }
+        cases += 1;
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = fs::read(case.join("input.bin")).unwrap();
+        let want = fs::read_to_string(case.join("expected.txt")).unwrap();
+        match decode::decode(&bytes) {
+            Decoded::Binary(kind) => failures.push(format!("{name}: taken for binary ({kind})")),
+            Decoded::Text { text, report } => {
+                if text != want {
+                    failures.push(format!(
+                        "{name}: decoded text differs ({})",
+                        report.encoding
+                    ));
+                }
+                if !expected_encoding(&name).contains(&report.encoding) {
+                    failures.push(format!("{name}: named {}", report.encoding));
+                }
+                if report.replacements != 0 {
+                    failures.push(format!("{name}: {} replacements", report.replacements));
+                }
+                if name.ends_with("-bom") != report.bom {
+                    failures.push(format!("{name}: bom reported as {}", report.bom));
+                }
+            }
+        }
+    }
+    assert!(cases >= 40, "decode fixtures missing: {cases}");
+    assert_no_failures(failures);
+}
+
+/// Every re-encoding of a seed must clean to the same text as the seed.
+#[test]
+fn every_encoding_of_a_seed_cleans_alike() {
+    let seeds = fixtures().join("seeds").join("input");
+    for case in sorted_dir(&fixtures().join("decode")) {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let Some((prefix, _)) = name.split_once('-') else {
+            continue;
+        };
+        let Some(seed) = sorted_dir(&seeds).into_iter().find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("{prefix}_"))
+        }) else {
+            continue;
+        };
+        // Legacy encodings wrote unencodable characters as references, so
+        // compare against the case's own expected text, cleaned.
+        let expected_text = fs::read(case.join("expected.txt")).unwrap();
+        let via_encoding = clean(
+            &fs::read(case.join("input.bin")).unwrap(),
+            &Options::default(),
+        );
+        assert_eq!(
+            via_encoding,
+            clean(&expected_text, &Options::default()),
+            "{name}"
+        );
+        if !name.ends_with("gbk") && !name.ends_with("big5") {
+            assert_eq!(
+                via_encoding,
+                clean(&fs::read(&seed).unwrap(), &Options::default()),
+                "{name} vs its seed"
+            );
+        }
+    }
+}
+
+/// clean(clean(x)) == clean(x) for every text fixture.
+#[test]
+fn cleaning_is_idempotent_on_fixtures() {
+    let mut texts: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for input in sorted_dir(&fixtures().join("seeds").join("input")) {
+        texts.push((input.clone(), fs::read(&input).unwrap()));
+    }
+    for area in sorted_dir(&fixtures()) {
+        if !area.is_dir() {
+            continue;
+        }
+        for case in sorted_dir(&area) {
+            for file in ["input.txt", "input.bin"] {
+                let path = case.join(file);
+                if path.is_file() {
+                    texts.push((path.clone(), fs::read(&path).unwrap()));
+                }
+            }
+        }
+    }
+    assert!(texts.len() > 40);
+    let options = Options::default();
+    for (path, bytes) in texts {
+        let once = clean(&bytes, &options);
+        let twice = clean(once.as_bytes(), &options);
+        assert_eq!(twice, once, "not idempotent: {}", path.display());
+    }
+}
