@@ -194,6 +194,10 @@ const CHARDETNG_CEILING: f64 = 0.9;
 /// Without a BOM, no statistical verdict is certain.
 const STATISTICAL_CEILING: f64 = 0.99;
 
+/// Highest share of malformed units in a UTF-16/32 reading without a BOM:
+/// real text has none, so more than a trace means the pattern misled us.
+const UNICODE_MAX_ERROR_RATE: f64 = 0.01;
+
 /// Each valid multi-byte UTF-8 sequence makes a legacy reading less likely;
 /// the chance that legacy text forms one by accident is taken as ≤ 1/10.
 const UTF8_ACCIDENT_ODDS: f64 = 0.1;
@@ -383,6 +387,9 @@ fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<Decoded<'a>> 
             let (top, next) = if big_endian { (0, 1) } else { (3, 2) };
             if zero_share(4, top) >= UTF32_ZERO_MIN && zero_share(4, next) >= UTF32_ZERO_MIN {
                 let (s, errors) = decode_utf32(bytes, big_endian);
+                if !plausible_unicode(&s, errors) {
+                    return None;
+                }
                 let confidence =
                     round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
                 return Some(text(
@@ -401,6 +408,9 @@ fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<Decoded<'a>> 
         return None;
     };
     let (s, errors) = decode_counting(encoding, bytes);
+    if !plausible_unicode(&s, errors) {
+        return None;
+    }
     let skew = (odd - even).abs();
     let confidence = round3(
         (STATISTICAL_CEILING * skew.min(1.0) * (1.0 - ratio(errors as usize, s.len()))).max(0.5),
@@ -415,6 +425,16 @@ fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<Decoded<'a>> 
             errors,
         ),
     ))
+}
+
+/// A UTF-16/32 reading chosen from zero-byte positions must still look like
+/// text: NUL-padded data fits the pattern too, and decodes to NULs and
+/// errors.
+fn plausible_unicode(s: &str, errors: u64) -> bool {
+    let chars = s.chars().count();
+    let nuls = s.chars().filter(|&c| c == '\0').count();
+    ratio(errors as usize, chars) <= UNICODE_MAX_ERROR_RATE
+        && ratio(nuls, chars) <= NUL_BINARY_RATIO
 }
 
 /// Confidence that valid UTF-8 with non-ASCII content is UTF-8: each
