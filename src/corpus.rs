@@ -123,6 +123,14 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
         .out
         .canonicalize()
         .map_err(|e| Error::io(&config.out, e))?;
+    for input in &config.inputs {
+        if input.is_dir() && input.canonicalize().is_ok_and(|c| c == out) {
+            return Err(Error::Config(format!(
+                "--out {} is also an input: canon never writes over its inputs",
+                config.out.display()
+            )));
+        }
+    }
     let mut exclude = vec![out.clone()];
     if let Some(dir) = &config.duplicates_dir {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -265,6 +273,14 @@ fn resolve_collisions(processed: &mut [Processed]) {
         if processed[i].entry.status != Status::Ok {
             continue;
         }
+        if processed[i].rel.as_os_str() == MANIFEST_NAME {
+            let p = &mut processed[i];
+            p.entry.fail(format!(
+                "output path {MANIFEST_NAME} is reserved for the manifest"
+            ));
+            p.fingerprint = None;
+            continue;
+        }
         match owner.get(&processed[i].rel) {
             None => {
                 owner.insert(processed[i].rel.clone(), i);
@@ -325,7 +341,12 @@ fn finalize(p: &mut Processed, out: &Path, duplicates_dir: Option<&Path>) -> Res
         .parent()
         .map_or(Ok(()), fs::create_dir_all)
         .and_then(|()| {
-            if dest.is_dir() {
+            if is_same_file(&dest, &p.source) {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "it is the input itself, which canon never overwrites",
+                ))
+            } else if dest.is_dir() {
                 Err(std::io::Error::new(
                     std::io::ErrorKind::IsADirectory,
                     "a directory is in the way",
@@ -347,6 +368,13 @@ fn finalize(p: &mut Processed, out: &Path, duplicates_dir: Option<&Path>) -> Res
         }
     }
     Ok(())
+}
+
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Errors that will hit every later write too: stop rather than fail each

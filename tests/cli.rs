@@ -847,7 +847,6 @@ fn out_inside_input_is_never_read_back() {
 }
 
 #[test]
-#[ignore = "known failure: --out equal to an input directory cleans the inputs in place (the walk never excludes an input root)"]
 fn out_equal_to_input_never_overwrites_inputs() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
@@ -989,7 +988,6 @@ fn non_utf8_file_name_is_kept_and_recorded_in_hex() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "known failure: manifest is sorted by raw path bytes, not by its lossy `path` string, when names are not UTF-8"]
 fn manifest_is_sorted_by_path_with_non_utf8_names() {
     use std::os::unix::ffi::OsStrExt;
 
@@ -1223,7 +1221,6 @@ fn same_relative_path_from_two_roots_is_a_collision() {
 }
 
 #[test]
-#[ignore = "known failure: a file input named manifest.jsonl is written to OUT/manifest.jsonl, then overwritten by the manifest, which still lists it as ok"]
 fn input_named_manifest_jsonl_does_not_clash_with_the_manifest() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("data/manifest.jsonl");
