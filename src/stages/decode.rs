@@ -198,6 +198,14 @@ const STATISTICAL_CEILING: f64 = 0.99;
 /// real text has none, so more than a trace means the pattern misled us.
 const UNICODE_MAX_ERROR_RATE: f64 = 0.01;
 
+/// At most this many malformed sequences in text still taken for UTF-8:
+/// damage is local; legacy encodings read as UTF-8 fail everywhere.
+const MOSTLY_UTF8_MAX_ERRORS: u64 = 8;
+
+/// …and only when valid multi-byte sequences outnumber the errors this
+/// many times over, so a short legacy file with a few errors does not pass.
+const MOSTLY_UTF8_MIN_SEQUENCES_PER_ERROR: u64 = 20;
+
 /// Each valid multi-byte UTF-8 sequence makes a legacy reading less likely;
 /// the chance that legacy text forms one by accident is taken as ≤ 1/10.
 const UTF8_ACCIDENT_ODDS: f64 = 0.1;
@@ -255,10 +263,40 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             report("UTF-8", confidence, Method::Utf8, false, 0),
         );
     }
+    if let Some(decoded) = decode_mostly_utf8(bytes) {
+        return decoded;
+    }
     if let Some(decoded) = decode_by_frequency(bytes) {
         return decoded;
     }
     decode_chardetng(bytes)
+}
+
+/// UTF-8 with a few damaged bytes (a file cut mid-character, a flipped
+/// byte): still UTF-8, with the damage counted. chardetng would rule UTF-8
+/// out on the first error and pick a legacy encoding for the whole file.
+fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded<'_>> {
+    let mut errors = 0u64;
+    let mut rest = bytes;
+    while let Err(e) = std::str::from_utf8(rest) {
+        errors += 1;
+        if errors > MOSTLY_UTF8_MAX_ERRORS {
+            return None;
+        }
+        let skip = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+        rest = &rest[e.valid_up_to() + skip..];
+    }
+    let sequences = bytes.iter().filter(|&&b| b >= 0xC0).count() as u64;
+    if sequences < errors * MOSTLY_UTF8_MIN_SEQUENCES_PER_ERROR {
+        return None;
+    }
+    let (s, errors) = decode_counting(UTF_8, bytes);
+    let confidence =
+        round3(utf8_confidence(bytes) * (1.0 - ratio(errors as usize, sequences as usize)));
+    Some(text(
+        Cow::Owned(s),
+        report("UTF-8", confidence, Method::Utf8, false, errors),
+    ))
 }
 
 fn text(text: Cow<'_, str>, report: DecodeReport) -> Decoded<'_> {
@@ -1027,6 +1065,30 @@ mod tests {
         let (s, r) = decoded(b"\x1B$)C\x0E\x30\x21\x0F ok\n");
         assert_eq!(r.encoding, "ISO-2022-KR");
         assert_eq!(s, "가 ok\n");
+    }
+
+    #[test]
+    fn utf8_cut_mid_character_stays_utf8() {
+        let text = "网络强国建设的宏伟蓝图，".repeat(10);
+        let bytes = &text.as_bytes()[..text.len() - 1];
+        let (s, r) = decoded(bytes);
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(r.replacements, 1);
+        assert_eq!(s, format!("{}\u{FFFD}", &text[..text.len() - 3]));
+    }
+
+    #[test]
+    fn one_damaged_byte_in_utf8_is_counted_not_reinterpreted() {
+        let mut bytes = "这是一股新动力，代表新生产力、新发展方向。"
+            .repeat(5)
+            .into_bytes();
+        // Byte 7 is the middle of the third character: its lead byte, the
+        // 0xFF and the orphaned last byte are three malformed sequences.
+        bytes[7] = 0xFF;
+        let (s, r) = decoded(&bytes);
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(r.replacements, 3);
+        assert!(s.ends_with("新发展方向。"));
     }
 
     #[test]
