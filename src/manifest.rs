@@ -107,6 +107,12 @@ impl Entry {
                 decode.replacements
             ));
         }
+        if let Some(mixed) = &decode.mixed {
+            self.warnings.push(format!(
+                "mixed encodings: {} line(s) decoded as {}",
+                mixed.lines, mixed.encoding
+            ));
+        }
         if decode.confidence < LOW_CONFIDENCE {
             self.warnings.push(format!(
                 "low confidence ({:.2}) in encoding {}",

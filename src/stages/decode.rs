@@ -117,6 +117,17 @@ pub struct DecodeReport {
     pub score: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runner_up: Option<RunnerUp>,
+    /// Lines in a second encoding, in a file that mixes two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mixed: Option<Mixed>,
+}
+
+/// The minority encoding of a file that mixes two, line by line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mixed {
+    pub encoding: &'static str,
+    /// How many lines were decoded with it.
+    pub lines: u64,
 }
 
 /// The result of the stage: text, or a reason it is not text.
@@ -198,6 +209,15 @@ const STATISTICAL_CEILING: f64 = 0.99;
 /// real text has none, so more than a trace means the pattern misled us.
 const UNICODE_MAX_ERROR_RATE: f64 = 0.01;
 
+/// A file counts as partly UTF-8 only with this many multi-byte sequences
+/// in lines that are wholly valid UTF-8: legacy text almost never forms
+/// even one such line by accident.
+const MIXED_MIN_UTF8_SEQUENCES: usize = 10;
+
+/// Two encodings in one file is itself a sign of trouble: the verdict is
+/// never given full confidence.
+const MIXED_CONFIDENCE: f64 = 0.8;
+
 /// At most this many malformed sequences in text still taken for UTF-8:
 /// damage is local; legacy encodings read as UTF-8 fail everywhere.
 const MOSTLY_UTF8_MAX_ERRORS: u64 = 8;
@@ -266,10 +286,72 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     if let Some(decoded) = decode_mostly_utf8(bytes) {
         return decoded;
     }
+    if let Some(decoded) = decode_mixed_lines(bytes) {
+        return decoded;
+    }
     if let Some(decoded) = decode_by_frequency(bytes) {
         return decoded;
     }
     decode_chardetng(bytes)
+}
+
+/// A file of UTF-8 lines and lines in a legacy encoding (two files
+/// concatenated, an editor that saved part of a file in another encoding).
+/// Valid UTF-8 lines stay UTF-8; the others are decoded with the encoding
+/// the frequency test (or chardetng) picks for them together.
+fn decode_mixed_lines(bytes: &[u8]) -> Option<Decoded<'_>> {
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    let valid: Vec<bool> = lines
+        .iter()
+        .map(|l| std::str::from_utf8(l).is_ok())
+        .collect();
+    let utf8_sequences: usize = lines
+        .iter()
+        .zip(&valid)
+        .filter(|&(_, &ok)| ok)
+        .map(|(l, _)| l.iter().filter(|&&b| b >= 0xC0).count())
+        .sum();
+    if utf8_sequences < MIXED_MIN_UTF8_SEQUENCES {
+        return None;
+    }
+    let legacy_bytes: Vec<u8> = lines
+        .iter()
+        .zip(&valid)
+        .filter(|&(_, &ok)| !ok)
+        .flat_map(|(l, _)| l.iter().copied())
+        .collect();
+    let legacy = match decode_by_frequency(&legacy_bytes) {
+        Some(Decoded::Text { report, .. }) if report.encoding.starts_with("UTF-16") => return None,
+        Some(Decoded::Text { report, .. }) => {
+            Encoding::for_label(report.encoding.as_bytes()).filter(|e| *e != UTF_8)?
+        }
+        _ => {
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(&legacy_bytes, true);
+            detector.guess(None, chardetng::Utf8Detection::Deny)
+        }
+    };
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    let (mut errors, mut legacy_lines) = (0u64, 0u64);
+    for (line, ok) in lines.iter().zip(&valid) {
+        if *ok {
+            out.push_str(std::str::from_utf8(line).expect("checked above"));
+        } else {
+            let (s, e) = decode_counting(legacy, line);
+            out.push_str(&s);
+            errors += e;
+            legacy_lines += 1;
+        }
+    }
+    let confidence =
+        round3(MIXED_CONFIDENCE * (1.0 - ratio(errors as usize, legacy_bytes.len().max(1))));
+    let mut r = report("UTF-8", confidence, Method::Utf8, false, errors);
+    r.mixed = Some(Mixed {
+        encoding: legacy.name(),
+        lines: legacy_lines,
+    });
+    Some(text(Cow::Owned(out), r))
 }
 
 /// UTF-8 with a few damaged bytes (a file cut mid-character, a flipped
@@ -318,6 +400,7 @@ fn report(
         replacements,
         score: None,
         runner_up: None,
+        mixed: None,
     }
 }
 
@@ -1089,6 +1172,25 @@ mod tests {
         assert_eq!(r.encoding, "UTF-8");
         assert_eq!(r.replacements, 3);
         assert!(s.ends_with("新发展方向。"));
+    }
+
+    #[test]
+    fn utf8_and_gbk_lines_in_one_file_are_both_decoded() {
+        let utf8 = "网络安全和信息化是事关国家安全和国家发展的重大战略问题。\n";
+        let gbk_line = "没有网络安全就没有国家安全，没有信息化就没有现代化。\n";
+        let mut bytes = utf8.repeat(3).into_bytes();
+        bytes.extend_from_slice(&GBK.encode(gbk_line).0);
+        bytes.extend_from_slice(utf8.as_bytes());
+        let (s, r) = decoded(&bytes);
+        assert_eq!(s, format!("{}{gbk_line}{utf8}", utf8.repeat(3)));
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(
+            r.mixed,
+            Some(Mixed {
+                encoding: "GBK",
+                lines: 1
+            })
+        );
     }
 
     #[test]
