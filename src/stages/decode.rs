@@ -232,7 +232,25 @@ const UTF8_ACCIDENT_ODDS: f64 = 0.1;
 
 /// Decodes `bytes`. Never fails: undecodable bytes become U+FFFD (counted)
 /// and non-text input is reported as binary.
+///
+/// The text never starts with U+FEFF: a BOM repeated (a file re-saved by a
+/// tool that added its own) is removed with the first, or cleaning the
+/// output again would remove the next one.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    match detect_and_decode(bytes) {
+        Decoded::Text { text, mut report } if text.starts_with('\u{FEFF}') => {
+            report.bom = true;
+            let text = match text {
+                Cow::Borrowed(s) => Cow::Borrowed(s.trim_start_matches('\u{FEFF}')),
+                Cow::Owned(s) => Cow::Owned(s.trim_start_matches('\u{FEFF}').to_string()),
+            };
+            Decoded::Text { text, report }
+        }
+        decoded => decoded,
+    }
+}
+
+fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.is_empty() {
         return text(
             Cow::Borrowed(""),
@@ -1191,6 +1209,15 @@ mod tests {
                 lines: 1
             })
         );
+    }
+
+    #[test]
+    fn repeated_boms_are_all_removed() {
+        let (s, r) = decoded(b"\xEF\xBB\xBF\xEF\xBB\xBFtext");
+        assert_eq!(s, "text");
+        assert!(r.bom);
+        let (s, _) = decoded("\u{FEFF}中文 without a real BOM before it".as_bytes());
+        assert_eq!(s, "中文 without a real BOM before it");
     }
 
     #[test]
