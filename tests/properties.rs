@@ -85,3 +85,21 @@ proptest! {
         check(&bytes)?;
     }
 }
+
+/// Inputs the fuzzer found (`fixtures/fuzz/`), kept as regression cases.
+#[test]
+fn fuzz_regressions_hold_the_properties() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fuzz");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "bin") {
+            cases += 1;
+            let bytes = std::fs::read(&path).unwrap();
+            if let Err(e) = check(&bytes) {
+                panic!("{}: {e}", path.display());
+            }
+        }
+    }
+    assert!(cases > 0, "no fuzz regression inputs in {}", dir.display());
+}

@@ -238,6 +238,12 @@ const UTF8_ACCIDENT_ODDS: f64 = 0.1;
 /// output again would remove the next one.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     match detect_and_decode(bytes) {
+        // A BOM or a legacy reading can carry control-heavy data through;
+        // judged as text, it must pass the same test as raw bytes, or its
+        // cleaned output would be taken for binary on the next run.
+        Decoded::Text { text, .. } if control_heavy_text(&text) => {
+            Decoded::Binary(BinaryKind::ControlBytes)
+        }
         Decoded::Text { text, mut report } if text.starts_with('\u{FEFF}') => {
             report.bom = true;
             let text = match text {
@@ -248,6 +254,20 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         }
         decoded => decoded,
     }
+}
+
+/// Share of NUL and other binary control characters in decoded text: below
+/// the raw-byte thresholds, so text that passes here passes the byte test
+/// when its UTF-8 output is read again, even after cleaning shortened it.
+const TEXT_CONTROL_RATIO: f64 = 0.04;
+
+fn control_heavy_text(text: &str) -> bool {
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for c in text.chars() {
+        chars += 1;
+        controls += usize::from(c < '\u{80}' && (c == '\0' || is_binary_control(c as u8)));
+    }
+    ratio(controls, chars) > TEXT_CONTROL_RATIO
 }
 
 fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
