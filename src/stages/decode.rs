@@ -241,7 +241,9 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         // A BOM or a legacy reading can carry control-heavy data through;
         // judged as text, it must pass the same test as raw bytes, or its
         // cleaned output would be taken for binary on the next run.
-        Decoded::Text { text, .. } if control_heavy_text(&text) => {
+        Decoded::Text { text, report }
+            if (report.bom || report.method != Method::Utf8) && control_heavy_text(&text) =>
+        {
             Decoded::Binary(BinaryKind::ControlBytes)
         }
         Decoded::Text { text, mut report } if text.starts_with('\u{FEFF}') => {
