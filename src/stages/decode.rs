@@ -246,6 +246,10 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         {
             Decoded::Binary(BinaryKind::ControlBytes)
         }
+        // The same for a signature behind a BOM or inside UTF-16.
+        Decoded::Text { text, .. } if binary_signature(text.as_bytes()).is_some() => {
+            Decoded::Binary(binary_signature(text.as_bytes()).expect("checked"))
+        }
         Decoded::Text { text, mut report } if text.starts_with('\u{FEFF}') => {
             report.bom = true;
             let text = match text {
@@ -283,7 +287,7 @@ fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
         return decoded;
     }
     let sniff = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if let Some(kind) = signature(sniff) {
+    if let Some(kind) = binary_signature(sniff) {
         return Decoded::Binary(kind);
     }
     let has_nul = sniff.contains(&0);
@@ -487,6 +491,20 @@ fn decode_bom(bytes: &[u8]) -> Option<Decoded<'_>> {
         Cow::Owned(s),
         report(encoding.name(), 1.0, Method::Bom, true, errors),
     ))
+}
+
+/// Bytes after a signature searched for evidence that the data is not text.
+const SIGNATURE_EVIDENCE_BYTES: usize = 4096;
+
+/// A known binary signature at offset 0, backed by bytes text does not
+/// contain (NUL, control bytes, invalid UTF-8) near it: `%PDF-`, `ID3`,
+/// `BZh` or `GIF89a` can also begin a plain text file about those formats.
+fn binary_signature(b: &[u8]) -> Option<BinaryKind> {
+    let kind = signature(b)?;
+    let prefix = &b[..b.len().min(SIGNATURE_EVIDENCE_BYTES)];
+    let textual = !prefix.iter().any(|&x| x == 0 || is_binary_control(x))
+        && std::str::from_utf8(prefix).map_or_else(|e| e.error_len().is_none(), |_| true);
+    (!textual).then_some(kind)
 }
 
 /// Known binary signatures at offset 0.
@@ -1141,6 +1159,23 @@ mod tests {
         elfish.extend_from_slice(b"abc\x01\x02\x03xyz");
         elfish.extend(std::iter::repeat_n(0u8, 300));
         assert!(matches!(decode(&elfish), Decoded::Binary(_)));
+    }
+
+    #[test]
+    fn a_text_file_about_a_format_is_not_that_format() {
+        let (s, _) = decoded(b"%PDF-1.7 is the version this note talks about.\n");
+        assert!(s.starts_with("%PDF-"));
+        assert!(matches!(
+            decode(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\x00"),
+            Decoded::Binary(BinaryKind::Signature("PDF"))
+        ));
+        // Behind a BOM, a signature with binary bytes is still binary.
+        let mut sqlite = b"\xEF\xBB\xBFSQLite format 3\x00".to_vec();
+        sqlite.extend("中文".repeat(40).as_bytes());
+        assert!(matches!(
+            decode(&sqlite),
+            Decoded::Binary(BinaryKind::Signature("SQLite"))
+        ));
     }
 
     #[test]
