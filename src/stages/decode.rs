@@ -214,6 +214,10 @@ const UNICODE_MAX_ERROR_RATE: f64 = 0.01;
 /// even one such line by accident.
 const MIXED_MIN_UTF8_SEQUENCES: usize = 10;
 
+/// …and those lines must hold this share of the file's non-ASCII bytes: a
+/// long legacy file has a few short lines that are valid UTF-8 by accident.
+const MIXED_MIN_UTF8_SHARE: f64 = 0.1;
+
 /// Two encodings in one file is itself a sign of trouble: the verdict is
 /// never given full confidence.
 const MIXED_CONFIDENCE: f64 = 0.8;
@@ -345,40 +349,52 @@ fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
 /// the frequency test (or chardetng) picks for them together.
 fn decode_mixed_lines(bytes: &[u8]) -> Option<Decoded<'_>> {
     let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-    let valid: Vec<bool> = lines
+    let mut utf8: Vec<bool> = lines
         .iter()
         .map(|l| std::str::from_utf8(l).is_ok())
         .collect();
-    let utf8_sequences: usize = lines
-        .iter()
-        .zip(&valid)
-        .filter(|&(_, &ok)| ok)
-        .map(|(l, _)| l.iter().filter(|&&b| b >= 0xC0).count())
-        .sum();
-    if utf8_sequences < MIXED_MIN_UTF8_SEQUENCES {
+    // Cheap bail-out before any decoding: too little valid UTF-8 to matter.
+    if utf8_evidence(&lines, &utf8, bytes).is_none() {
         return None;
     }
     let legacy_bytes: Vec<u8> = lines
         .iter()
-        .zip(&valid)
+        .zip(&utf8)
         .filter(|&(_, &ok)| !ok)
         .flat_map(|(l, _)| l.iter().copied())
         .collect();
-    let legacy = match decode_by_frequency(&legacy_bytes) {
+    let (legacy, cjk) = match decode_by_frequency(&legacy_bytes) {
         Some(Decoded::Text { report, .. }) if report.encoding.starts_with("UTF-16") => return None,
-        Some(Decoded::Text { report, .. }) => {
-            Encoding::for_label(report.encoding.as_bytes()).filter(|e| *e != UTF_8)?
-        }
+        Some(Decoded::Text { report, .. }) => (
+            Encoding::for_label(report.encoding.as_bytes()).filter(|e| *e != UTF_8)?,
+            true,
+        ),
         _ => {
             let mut detector =
                 chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             detector.feed(&legacy_bytes, true);
-            detector.guess(None, chardetng::Utf8Detection::Deny)
+            (detector.guess(None, chardetng::Utf8Detection::Deny), false)
         }
     };
+    if cjk {
+        // A line of a legacy CJK file can be valid UTF-8 by accident; it
+        // then reads as Latin or Cyrillic letters, not as ideographs.
+        for (line, ok) in lines.iter().zip(utf8.iter_mut()) {
+            if *ok && !line.is_ascii() {
+                let as_utf8 = frequency_of(std::str::from_utf8(line).expect("valid"));
+                let as_legacy = frequency_of(&decode_counting(legacy, line).0);
+                if as_utf8.ideographs == 0 && as_legacy.ideographs > 0
+                    || as_legacy.score() > as_utf8.score()
+                {
+                    *ok = false;
+                }
+            }
+        }
+        utf8_evidence(&lines, &utf8, bytes)?;
+    }
     let mut out = String::with_capacity(bytes.len() * 3 / 2);
-    let (mut errors, mut legacy_lines) = (0u64, 0u64);
-    for (line, ok) in lines.iter().zip(&valid) {
+    let (mut errors, mut legacy_lines, mut legacy_len) = (0u64, 0u64, 0usize);
+    for (line, ok) in lines.iter().zip(&utf8) {
         if *ok {
             out.push_str(std::str::from_utf8(line).expect("checked above"));
         } else {
@@ -386,16 +402,29 @@ fn decode_mixed_lines(bytes: &[u8]) -> Option<Decoded<'_>> {
             out.push_str(&s);
             errors += e;
             legacy_lines += 1;
+            legacy_len += line.len();
         }
     }
-    let confidence =
-        round3(MIXED_CONFIDENCE * (1.0 - ratio(errors as usize, legacy_bytes.len().max(1))));
+    let confidence = round3(MIXED_CONFIDENCE * (1.0 - ratio(errors as usize, legacy_len.max(1))));
     let mut r = report("UTF-8", confidence, Method::Utf8, false, errors);
     r.mixed = Some(Mixed {
         encoding: legacy.name(),
         lines: legacy_lines,
     });
     Some(text(Cow::Owned(out), r))
+}
+
+/// `Some` when the lines marked UTF-8 carry enough multi-byte sequences, and
+/// enough of the file's non-ASCII bytes, to call the file partly UTF-8.
+fn utf8_evidence(lines: &[&[u8]], utf8: &[bool], bytes: &[u8]) -> Option<()> {
+    let (mut sequences, mut non_ascii) = (0usize, 0usize);
+    for (line, _) in lines.iter().zip(utf8).filter(|&(_, &ok)| ok) {
+        sequences += line.iter().filter(|&&b| b >= 0xC0).count();
+        non_ascii += line.iter().filter(|&&b| b >= 0x80).count();
+    }
+    let total = bytes.iter().filter(|&&b| b >= 0x80).count();
+    (sequences >= MIXED_MIN_UTF8_SEQUENCES && ratio(non_ascii, total) >= MIXED_MIN_UTF8_SHARE)
+        .then_some(())
 }
 
 /// UTF-8 with a few damaged bytes (a file cut mid-character, a flipped
@@ -1275,6 +1304,32 @@ mod tests {
         assert!(r.bom);
         let (s, _) = decoded("\u{FEFF}中文 without a real BOM before it".as_bytes());
         assert_eq!(s, "中文 without a real BOM before it");
+    }
+
+    #[test]
+    fn gbk_lines_that_happen_to_be_valid_utf8_do_not_make_a_file_mixed() {
+        // Ideographs whose GBK bytes also form a UTF-8 sequence (lead
+        // C2–DF, trail 80–BF): a short line of them is valid UTF-8.
+        let accidental: String = ('\u{4E00}'..='\u{9FA5}')
+            .filter(|c| {
+                let one = c.to_string();
+                let (b, _, _) = GBK.encode(&one);
+                std::str::from_utf8(&b).is_ok()
+            })
+            .take(4)
+            .collect();
+        assert_eq!(accidental.chars().count(), 4);
+        let mut text = String::new();
+        for _ in 0..30 {
+            text.push_str("没有网络安全就没有国家安全，没有信息化就没有现代化。\n");
+            text.push_str(&accidental);
+            text.push('\n');
+        }
+        let (bytes, _, _) = GBK.encode(&text);
+        let (s, r) = decoded(&bytes);
+        assert_eq!(r.encoding, "GBK");
+        assert_eq!(r.mixed, None);
+        assert_eq!(s, text);
     }
 
     #[test]
