@@ -354,9 +354,7 @@ fn decode_mixed_lines(bytes: &[u8]) -> Option<Decoded<'_>> {
         .map(|l| std::str::from_utf8(l).is_ok())
         .collect();
     // Cheap bail-out before any decoding: too little valid UTF-8 to matter.
-    if utf8_evidence(&lines, &utf8, bytes).is_none() {
-        return None;
-    }
+    utf8_evidence(&lines, &utf8, bytes)?;
     let legacy_bytes: Vec<u8> = lines
         .iter()
         .zip(&utf8)
