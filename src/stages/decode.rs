@@ -170,6 +170,10 @@ const UTF16_LOW_ZERO_MAX: f64 = 0.05;
 /// for every BMP character: require nearly all of both.
 const UTF32_ZERO_MIN: f64 = 0.95;
 
+/// HZ needs at least this many ideographs in its `~{ … ~}` runs: one pair
+/// could be chance in ASCII text.
+const HZ_MIN_IDEOGRAPHS: u32 = 2;
+
 /// The frequency test needs this many ideographs before its verdict counts:
 /// fewer is too little evidence, and chardetng decides.
 const CJK_MIN_IDEOGRAPHS: u32 = 20;
@@ -680,15 +684,21 @@ fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
     if has(b"~{") {
         let (s, errors, ideographs) = decode_hz(bytes);
         // `~{` occurs in code and wiki markup; HZ is accepted only when what it
-        // encodes reads as Chinese.
+        // encodes reads as Chinese. Damage inside GB runs (stray spaces or
+        // controls) is tolerated and counted: the verdict must not depend on
+        // what cleaning removes, or the cleaned ASCII output would be read as
+        // HZ on the next run.
         let score = frequency_of(&s).score();
-        if errors == 0 && ideographs >= 2 && score >= CJK_ACCEPT_SCORE {
+        if ideographs >= HZ_MIN_IDEOGRAPHS
+            && score >= CJK_ACCEPT_SCORE
+            && errors <= u64::from(ideographs)
+        {
             let mut r = report(
                 "HZ-GB-2312",
-                cjk_confidence(score, CJK_FULL_MARGIN, ideographs, 0),
+                cjk_confidence(score, CJK_FULL_MARGIN, ideographs, errors),
                 Method::Escapes,
                 false,
-                0,
+                errors,
             );
             r.score = Some(round3(score));
             return Some(text(Cow::Owned(s), r));
@@ -1020,10 +1030,10 @@ fn decode_hz(bytes: &[u8]) -> (String, u64, u32) {
                 );
                 i += 2;
             }
-            (true, b'\n', _) => {
-                // A newline inside a GB run is malformed; recover in ASCII.
+            (true, b'\n' | b'\r', _) => {
+                // A line end inside a GB run is malformed; recover in ASCII.
                 gb = false;
-                out.push('\n');
+                out.push(char::from(b));
                 i += 1;
             }
             (true, _, _) => {
