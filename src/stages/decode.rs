@@ -509,6 +509,14 @@ fn decode_bom(bytes: &[u8]) -> Option<Decoded<'_>> {
     }
     let (encoding, bom_len) = Encoding::for_bom(bytes)?;
     let rest = &bytes[bom_len..];
+    if encoding == UTF_8 && rest.is_ascii() {
+        // A BOM before 7-bit text: the escapes decide, as they would once
+        // the BOM is gone.
+        if let Some(Decoded::Text { text, mut report }) = decode_seven_bit(rest) {
+            report.bom = true;
+            return Some(Decoded::Text { text, report });
+        }
+    }
     if encoding == UTF_8
         && let Ok(s) = std::str::from_utf8(rest)
     {
