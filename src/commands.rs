@@ -35,7 +35,7 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 fn clean(args: CleanArgs) -> Result<u8> {
-    let options = args.pipeline.options()?;
+    let options = args.dedup.apply(args.pipeline.options()?)?;
     if cli::is_stdin(&args.inputs) {
         return clean_stdin(&options);
     }

@@ -6,14 +6,18 @@
 //!
 //! 1. In parallel, each document is read, cleaned and written to a staging
 //!    directory inside `--out` (same file system, so step 3 is a rename).
-//!    Only its manifest entry and fingerprint stay in memory.
+//!    Only its manifest entry, fingerprint and dedup signature (a fixed
+//!    ~600 bytes) stay in memory.
 //! 2. Sequentially, in sorted path order: output-path collisions and
 //!    duplicates are decided; the first copy in sorted order survives.
+//!    Near-duplicate candidates are verified by re-reading their staged
+//!    texts; boilerplate lines are found and, on request, removed from the
+//!    staged texts.
 //! 3. Survivors are renamed to their final names; the manifest is written to
 //!    a temporary file and renamed last.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -27,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::manifest::{self, Entry, MANIFEST_NAME, Status};
 use crate::pipeline::{self, Options, Outcome};
 use crate::stages::Stage;
-use crate::stages::dedup::{self, Fingerprint};
+use crate::stages::dedup::{self, DocSignature, Fingerprint, MatchKind, RegionalFold};
 use crate::walk::{self, Item, Problem, WalkOptions};
 
 /// A validated `canon clean … --out DIR` run.
@@ -56,6 +60,8 @@ pub struct Summary {
     pub errors: usize,
     pub bytes_in: u64,
     pub bytes_out: u64,
+    /// Distinct boilerplate lines found across documents.
+    pub boilerplate_lines: usize,
     pub elapsed: Duration,
 }
 
@@ -84,8 +90,13 @@ impl Summary {
         let secs = self.elapsed.as_secs_f64();
         let mb_in = self.bytes_in as f64 / 1e6;
         let rate = if secs > 0.0 { mb_in / secs } else { 0.0 };
+        let boilerplate = if self.boilerplate_lines > 0 {
+            format!("; {} boilerplate lines", self.boilerplate_lines)
+        } else {
+            String::new()
+        };
         format!(
-            "canon: {} files: {} ok, {} duplicates, {} skipped, {} errors; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
+            "canon: {} files: {} ok, {} duplicates, {} skipped, {} errors{boilerplate}; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
             self.files,
             self.ok,
             self.duplicates,
@@ -106,6 +117,10 @@ struct Processed {
     source: PathBuf,
     staged: Option<PathBuf>,
     fingerprint: Option<Fingerprint>,
+    /// For corpus-wide dedup, when the stage runs and the text is not empty.
+    signature: Option<Box<DocSignature>>,
+    /// Hashes of candidate boilerplate lines (at most a few).
+    boilerplate: Vec<u64>,
 }
 
 /// Runs `canon clean` over a corpus. `Err` only for problems with the output
@@ -159,8 +174,10 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     progress.finish_and_clear();
 
     resolve_collisions(&mut processed);
+    let mut boilerplate_lines = 0;
     if config.options.runs(Stage::Dedup) {
-        mark_duplicates(&mut processed);
+        mark_duplicates(&mut processed, &config.options);
+        boilerplate_lines = mark_boilerplate(&mut processed, &config.options)?;
     }
     for p in &mut processed {
         finalize(p, &out, config.duplicates_dir.as_deref())?;
@@ -170,7 +187,8 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
         &out.join(MANIFEST_NAME),
         manifest::to_jsonl(&entries).as_bytes(),
     )?;
-    let summary = Summary::count(&entries, started.elapsed());
+    let mut summary = Summary::count(&entries, started.elapsed());
+    summary.boilerplate_lines = boilerplate_lines;
     Ok((entries, summary))
 }
 
@@ -214,6 +232,8 @@ fn process(index: usize, item: &Item, staging: &Path, options: &Options) -> Resu
         source: item.source.clone(),
         staged: None,
         fingerprint: None,
+        signature: None,
+        boilerplate: Vec::new(),
     };
     let entry = &mut processed.entry;
     match &item.problem {
@@ -244,6 +264,11 @@ fn process(index: usize, item: &Item, staging: &Path, options: &Options) -> Resu
             entry.bytes_out = cleaned.text.len() as u64;
             if !cleaned.text.is_empty() {
                 processed.fingerprint = Some(digest);
+                if options.runs(Stage::Dedup) {
+                    let key = dedup::comparison_key(&cleaned.text, &RegionalFold);
+                    processed.signature = Some(Box::new(dedup::signature(&key)));
+                    processed.boilerplate = dedup::boilerplate_candidates(&cleaned.text);
+                }
             }
             let staged = staging.join(index.to_string());
             fs::write(&staged, cleaned.text.as_bytes()).map_err(|e| Error::io(&staged, e))?;
@@ -277,33 +302,115 @@ fn resolve_collisions(processed: &mut [Processed]) {
                 let p = &mut processed[i];
                 p.entry.fail(message);
                 p.fingerprint = None;
+                p.signature = None;
             }
         }
     }
 }
 
-fn mark_duplicates(processed: &mut [Processed]) {
-    let fingerprints: Vec<Option<Fingerprint>> = processed
-        .iter()
-        .map(|p| {
-            if p.entry.status == Status::Ok {
-                p.fingerprint
-            } else {
-                None
+/// Verified near-duplicate checks re-read at most this many staged texts'
+/// n-gram sets before the cache is cleared: a survivor with many
+/// candidates is read once, and memory stays bounded.
+const SHINGLE_CACHE_DOCS: usize = 256;
+
+/// Decides duplicates (see [`dedup::find_duplicates`]) and records them.
+fn mark_duplicates(processed: &mut [Processed], options: &Options) {
+    let matches = {
+        let sigs: Vec<Option<&DocSignature>> = processed
+            .iter()
+            .map(|p| match p.entry.status {
+                Status::Ok => p.signature.as_deref(),
+                _ => None,
+            })
+            .collect();
+        let mut cache: HashMap<usize, Option<Vec<u64>>> = HashMap::new();
+        let mut shingles = |i: usize, ngram: usize| {
+            if cache.len() >= SHINGLE_CACHE_DOCS && !cache.contains_key(&i) {
+                cache.clear();
             }
+            cache
+                .entry(i)
+                .or_insert_with(|| {
+                    let text = fs::read_to_string(processed[i].staged.as_ref()?).ok()?;
+                    let key = dedup::comparison_key(&text, &RegionalFold);
+                    Some(dedup::shingles(&key, ngram))
+                })
+                .clone()
+        };
+        dedup::find_duplicates(&sigs, &options.near, |earlier, later| {
+            let ngram = usize::from(sigs[later]?.ngram);
+            let a = shingles(earlier, ngram)?;
+            let b = shingles(later, ngram)?;
+            Some(dedup::jaccard(&a, &b))
         })
-        .collect();
-    let duplicates = dedup::exact_duplicates(&fingerprints);
-    for (i, dup) in duplicates.into_iter().enumerate() {
-        if let Some(first) = dup {
-            let original = processed[first].entry.path.clone();
-            let entry = &mut processed[i].entry;
-            entry.status = Status::Duplicate;
-            entry.duplicate_of = Some(original);
-            entry.similarity = Some(1.0);
-            entry.changes.entry("dedup").or_default().insert("exact", 1);
+    };
+    for (i, found) in matches.into_iter().enumerate() {
+        let Some(found) = found else { continue };
+        let kind = match found.kind {
+            MatchKind::Near => "near",
+            MatchKind::Key if processed[i].fingerprint == processed[found.of].fingerprint => {
+                "exact"
+            }
+            MatchKind::Key => "normalized",
+        };
+        let original = processed[found.of].entry.path.clone();
+        let entry = &mut processed[i].entry;
+        entry.status = Status::Duplicate;
+        entry.duplicate_of = Some(original);
+        entry.similarity = Some((found.similarity * 10_000.0).round() / 10_000.0);
+        entry.changes.entry("dedup").or_default().insert(kind, 1);
+    }
+}
+
+/// Finds the lines repeated at the head or tail of many surviving
+/// documents; warns about them, or removes them from the staged texts when
+/// asked. Returns the number of distinct boilerplate lines.
+fn mark_boilerplate(processed: &mut [Processed], options: &Options) -> Result<usize> {
+    let lines: HashSet<u64> = {
+        let per_doc: Vec<&[u64]> = processed
+            .iter()
+            .filter(|p| p.entry.status == Status::Ok)
+            .map(|p| p.boilerplate.as_slice())
+            .collect();
+        dedup::boilerplate_lines(&per_doc)
+    };
+    if lines.is_empty() {
+        return Ok(0);
+    }
+    for p in processed.iter_mut() {
+        if p.entry.status != Status::Ok || !p.boilerplate.iter().any(|h| lines.contains(h)) {
+            continue;
+        }
+        let Some(staged) = p.staged.as_ref() else {
+            continue;
+        };
+        let text = fs::read_to_string(staged).map_err(|e| Error::io(staged, e))?;
+        if options.remove_boilerplate {
+            let out = dedup::remove_lines(&text, &lines);
+            if let std::borrow::Cow::Owned(cleaned) = out.text {
+                fs::write(staged, cleaned.as_bytes()).map_err(|e| Error::io(staged, e))?;
+                let digest: Fingerprint = Sha256::digest(cleaned.as_bytes()).into();
+                p.entry.sha256 = Some(hex(&digest));
+                p.entry.bytes_out = cleaned.len() as u64;
+                let count = out.report.count(dedup::DedupEdit::BoilerplateLine);
+                *p.entry
+                    .changes
+                    .entry("dedup")
+                    .or_default()
+                    .entry("boilerplate_line")
+                    .or_default() += count;
+            }
+        } else {
+            let found = dedup::find_lines(&text, &lines);
+            if let Some(first) = found.first() {
+                p.entry.warnings.push(format!(
+                    "{} boilerplate line(s) shared with many documents, e.g. {first:?} (--remove-boilerplate removes them)",
+                    found.len()
+                ));
+            }
         }
     }
+    Ok(lines.len())
 }
 
 /// Phase 3 for one document: move the staged text to its final name (or to
