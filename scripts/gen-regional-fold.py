@@ -143,11 +143,18 @@ def main():
         lines.append(f'    ("{rust_str(t)}", "{rust_str(phrases[t])}"),')
     lines.append("];")
     lines.append("")
-    starts = sorted({t[0] for t in phrases})
-    lines.append("/// The distinct first characters of [`FOLD_PHRASES`], sorted: a cheap filter.")
-    lines.append("pub static FOLD_PHRASE_STARTS: &[char] = &[")
-    for c in starts:
-        lines.append(f"    '{c}',")
+    keys = sorted(phrases)
+    runs = {}
+    for i, t in enumerate(keys):
+        lo, hi = runs.get(t[0], (i, i))
+        runs[t[0]] = (lo, i + 1)
+    lines.append(
+        "/// For each first character of [`FOLD_PHRASES`], sorted, the range of entries starting with it."
+    )
+    lines.append("pub static FOLD_PHRASE_STARTS: &[(char, u16, u16)] = &[")
+    for c in sorted(runs):
+        lo, hi = runs[c]
+        lines.append(f"    ('{c}', {lo}, {hi}),")
     lines.append("];")
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
