@@ -127,11 +127,20 @@ fn drop_lines<'a>(
 ) -> Cow<'a, str> {
     let mut kept: Vec<&'a str> = Vec::new();
     let mut changed = false;
+    // Blank lines that followed a removed first line would open the text.
+    let mut at_start = false;
     for (i, line) in text.split('\n').enumerate() {
+        if at_start && line.trim().is_empty() {
+            continue;
+        }
         match drop(line, &kept) {
-            None => kept.push(line),
+            None => {
+                at_start = false;
+                kept.push(line);
+            }
             Some(kind) => {
                 changed = true;
+                at_start = kept.is_empty();
                 report.add_sample(kind, removed_sample(i + 1, line));
                 if kept.last().is_some_and(|l| l.trim().is_empty()) {
                     kept.pop();
@@ -1001,6 +1010,14 @@ mod tests {
         assert_eq!(out.report.count(DedupEdit::RepeatedParagraph), 1);
         let again = remove_repeats(&out.text);
         assert!(matches!(again.text, Cow::Borrowed(_)), "idempotent");
+    }
+
+    #[test]
+    fn removing_the_first_lines_leaves_no_leading_blank() {
+        let lines: HashSet<u64> = [line_hash("导航栏一二三四")].into_iter().collect();
+        let text = "导航栏一二三四\n\n正文在这里。\n";
+        let out = remove_lines(text, &lines);
+        assert_eq!(out.text, "正文在这里。\n");
     }
 
     #[test]
