@@ -108,6 +108,12 @@ fn content_chars(line: &str) -> usize {
     line.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
+/// Table rows (tab- or bar-separated cells) repeat legitimately: two rows
+/// with the same values are data, not extraction debris.
+fn is_table_row(line: &str) -> bool {
+    line.contains('\t') || line.matches('|').count() >= 2
+}
+
 fn removed_sample(line_no: usize, line: &str) -> Sample {
     let shown: String = line.chars().take(SAMPLE_LINE_CHARS).collect();
     Sample {
@@ -182,6 +188,7 @@ pub fn remove_repeats(text: &str) -> StageOutput<'_, DedupEdit> {
         let previous = kept.iter().rev().find(|l| !l.trim().is_empty());
         if previous.is_some_and(|p| p.trim() == trimmed)
             && content_chars(trimmed) >= REPEAT_LINE_MIN_CHARS
+            && !is_table_row(trimmed)
         {
             return Some(DedupEdit::RepeatedLine);
         }
