@@ -234,7 +234,7 @@ impl KeyFold for NoFold {}
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RegionalFold;
 
-/// Bitmaps over the common CJK range answer "is it in the table?" for most
+/// Lookups over the common CJK range answer "is it in the table?" for most
 /// characters without a search.
 const BITMAP_BASE: u32 = 0x3400;
 const BITMAP_END: u32 = 0xA000;
@@ -248,14 +248,19 @@ const fn set_bit(bits: &mut [u64; BITMAP_WORDS], c: char) {
     }
 }
 
-const FOLD_CHAR_BITS: [u64; BITMAP_WORDS] = {
-    let mut bits = [0; BITMAP_WORDS];
+/// For each character of the common CJK range, 1 + its index in
+/// [`FOLD_CHARS`], or 0: one load instead of a search (54 KB).
+static FOLD_CHAR_INDEX: [u16; (BITMAP_END - BITMAP_BASE) as usize] = {
+    let mut index = [0u16; (BITMAP_END - BITMAP_BASE) as usize];
     let mut i = 0;
     while i < FOLD_CHARS.len() {
-        set_bit(&mut bits, FOLD_CHARS[i].0);
+        let c = FOLD_CHARS[i].0 as u32;
+        if c >= BITMAP_BASE && c < BITMAP_END {
+            index[(c - BITMAP_BASE) as usize] = i as u16 + 1;
+        }
         i += 1;
     }
-    bits
+    index
 };
 
 const PHRASE_START_BITS: [u64; BITMAP_WORDS] = {
@@ -282,8 +287,15 @@ fn in_bitmap(bits: &[u64; BITMAP_WORDS], c: char) -> Option<bool> {
 
 impl KeyFold for RegionalFold {
     fn fold_char(&self, c: char) -> char {
-        if (c as u32) < 0x3400 || in_bitmap(&FOLD_CHAR_BITS, c) == Some(false) {
+        let code = c as u32;
+        if code < BITMAP_BASE {
             return c;
+        }
+        if code < BITMAP_END {
+            return match FOLD_CHAR_INDEX[(code - BITMAP_BASE) as usize] {
+                0 => c,
+                i => FOLD_CHARS[usize::from(i - 1)].1,
+            };
         }
         match FOLD_CHARS.binary_search_by_key(&c, |&(t, _)| t) {
             Ok(i) => FOLD_CHARS[i].1,
