@@ -62,6 +62,8 @@ pub struct Summary {
     pub bytes_out: u64,
     /// Distinct boilerplate lines found across documents.
     pub boilerplate_lines: usize,
+    /// The boilerplate line found in the most documents, and their number.
+    pub boilerplate_example: Option<(String, usize)>,
     pub elapsed: Duration,
 }
 
@@ -90,10 +92,12 @@ impl Summary {
         let secs = self.elapsed.as_secs_f64();
         let mb_in = self.bytes_in as f64 / 1e6;
         let rate = if secs > 0.0 { mb_in / secs } else { 0.0 };
-        let boilerplate = if self.boilerplate_lines > 0 {
-            format!("; {} boilerplate lines", self.boilerplate_lines)
-        } else {
-            String::new()
+        let boilerplate = match &self.boilerplate_example {
+            Some((line, docs)) => format!(
+                "; {} boilerplate lines (e.g. {line:?} in {docs} documents)",
+                self.boilerplate_lines
+            ),
+            None => String::new(),
         };
         format!(
             "canon: {} files: {} ok, {} duplicates, {} skipped, {} errors{boilerplate}; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
@@ -174,10 +178,10 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     progress.finish_and_clear();
 
     resolve_collisions(&mut processed);
-    let mut boilerplate_lines = 0;
+    let mut boilerplate = (0, None);
     if config.options.runs(Stage::Dedup) {
         mark_duplicates(&mut processed, &config.options);
-        boilerplate_lines = mark_boilerplate(&mut processed, &config.options)?;
+        boilerplate = mark_boilerplate(&mut processed, &config.options)?;
     }
     for p in &mut processed {
         finalize(p, &out, config.duplicates_dir.as_deref())?;
@@ -188,7 +192,7 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
         manifest::to_jsonl(&entries).as_bytes(),
     )?;
     let mut summary = Summary::count(&entries, started.elapsed());
-    summary.boilerplate_lines = boilerplate_lines;
+    (summary.boilerplate_lines, summary.boilerplate_example) = boilerplate;
     Ok((entries, summary))
 }
 
@@ -363,9 +367,15 @@ fn mark_duplicates(processed: &mut [Processed], options: &Options) {
 }
 
 /// Finds the lines repeated at the head or tail of many surviving
-/// documents; warns about them, or removes them from the staged texts when
-/// asked. Returns the number of distinct boilerplate lines.
-fn mark_boilerplate(processed: &mut [Processed], options: &Options) -> Result<usize> {
+/// documents and records them in each document's `changes.dedup`
+/// (`boilerplate_found`), or removes them from the staged texts when asked
+/// (`boilerplate_line`). Not a warning: on a large corpus every document of
+/// a site would print one. Returns the number of distinct boilerplate lines
+/// and the most widespread one (ties: the first met in path order).
+fn mark_boilerplate(
+    processed: &mut [Processed],
+    options: &Options,
+) -> Result<(usize, Option<(String, usize)>)> {
     let lines: HashSet<u64> = {
         let per_doc: Vec<&[u64]> = processed
             .iter()
@@ -375,8 +385,10 @@ fn mark_boilerplate(processed: &mut [Processed], options: &Options) -> Result<us
         dedup::boilerplate_lines(&per_doc)
     };
     if lines.is_empty() {
-        return Ok(0);
+        return Ok((0, None));
     }
+    // Line hash → (first spelling met, documents).
+    let mut seen: HashMap<u64, (usize, String, usize)> = HashMap::new();
     for p in processed.iter_mut() {
         if p.entry.status != Status::Ok || !p.boilerplate.iter().any(|h| lines.contains(h)) {
             continue;
@@ -385,32 +397,45 @@ fn mark_boilerplate(processed: &mut [Processed], options: &Options) -> Result<us
             continue;
         };
         let text = fs::read_to_string(staged).map_err(|e| Error::io(staged, e))?;
-        if options.remove_boilerplate {
+        let found = dedup::find_lines(&text, &lines);
+        for line in &found {
+            let order = seen.len();
+            seen.entry(dedup::line_hash(line))
+                .or_insert_with(|| (order, line.trim().to_string(), 0))
+                .2 += 1;
+        }
+        let count = if options.remove_boilerplate {
             let out = dedup::remove_lines(&text, &lines);
-            if let std::borrow::Cow::Owned(cleaned) = out.text {
+            let count = out.report.count(dedup::DedupEdit::BoilerplateLine);
+            if let Cow::Owned(cleaned) = out.text {
                 fs::write(staged, cleaned.as_bytes()).map_err(|e| Error::io(staged, e))?;
                 let digest: Fingerprint = Sha256::digest(cleaned.as_bytes()).into();
                 p.entry.sha256 = Some(hex(&digest));
                 p.entry.bytes_out = cleaned.len() as u64;
-                let count = out.report.count(dedup::DedupEdit::BoilerplateLine);
-                *p.entry
-                    .changes
-                    .entry("dedup")
-                    .or_default()
-                    .entry("boilerplate_line")
-                    .or_default() += count;
             }
+            count
         } else {
-            let found = dedup::find_lines(&text, &lines);
-            if let Some(first) = found.first() {
-                p.entry.warnings.push(format!(
-                    "{} boilerplate line(s) shared with many documents, e.g. {first:?} (--remove-boilerplate removes them)",
-                    found.len()
-                ));
-            }
+            found.len() as u64
+        };
+        let kind = if options.remove_boilerplate {
+            "boilerplate_line"
+        } else {
+            "boilerplate_found"
+        };
+        if count > 0 {
+            *p.entry
+                .changes
+                .entry("dedup")
+                .or_default()
+                .entry(kind)
+                .or_default() += count;
         }
     }
-    Ok(lines.len())
+    let example = seen
+        .into_values()
+        .max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0)))
+        .map(|(_, line, docs)| (line, docs));
+    Ok((lines.len(), example))
 }
 
 /// Phase 3 for one document: move the staged text to its final name (or to

@@ -28,6 +28,7 @@ fn clean(input: &Path, extra: &[&str]) -> (tempfile::TempDir, Vec<Value>, String
         .output()
         .unwrap();
     assert!(status.status.success(), "{status:?}");
+    fs::write(tmp.path().join("stderr"), &status.stderr).unwrap();
     let raw = fs::read_to_string(out.join("manifest.jsonl")).unwrap();
     let entries = raw
         .lines()
@@ -73,6 +74,11 @@ fn expected() -> Vec<Expected> {
 fn every_planted_duplicate_is_found_and_no_false_one() {
     let (tmp, entries, _) = clean(&corpus(), &[]);
     let rows = expected();
+    let summary = fs::read_to_string(tmp.path().join("stderr")).unwrap();
+    assert!(
+        summary.contains("3 boilerplate lines (e.g. \"首页 | 要闻 | 时政 | 评论 | 专题 | 视频 | 图片\" in 3 documents)"),
+        "{summary}"
+    );
     assert_eq!(rows.len(), entries.len(), "expected.tsv covers the corpus");
     assert!(rows.iter().filter(|r| r.status == "duplicate").count() >= 8);
     let mut failures = Vec::new();
@@ -122,13 +128,10 @@ fn every_planted_duplicate_is_found_and_no_false_one() {
                 row.path
             );
         }
-        let warned = e["warnings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w.as_str().unwrap().contains("boilerplate"));
-        if warned != (row.note == "boilerplate") {
-            failures.push(format!("{}: boilerplate warning {warned}", row.path));
+        let found = &e["changes"]["dedup"]["boilerplate_found"];
+        let want = if row.note == "boilerplate" { 3 } else { 0 };
+        if found.as_u64().unwrap_or(0) != want {
+            failures.push(format!("{}: boilerplate_found {found}", row.path));
         }
         if row.note == "repeated_line" && e["changes"]["dedup"]["repeated_line"] != 1 {
             failures.push(format!("{}: doubled title not removed", row.path));
