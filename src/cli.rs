@@ -110,6 +110,9 @@ pub struct DedupArgs {
     /// Remove lines repeated at the head or tail of many documents (navigation, source lines); otherwise they are only reported.
     #[arg(long)]
     pub remove_boilerplate: bool,
+    /// Also write every document's dedup signature to FILE (for merging shard runs).
+    #[arg(long, value_name = "FILE")]
+    pub signatures: Option<PathBuf>,
 }
 
 impl DedupArgs {

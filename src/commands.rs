@@ -56,6 +56,7 @@ fn clean(args: CleanArgs) -> Result<u8> {
         jobs: cli::jobs(args.jobs)?,
         hidden: args.hidden,
         duplicates_dir: args.duplicates,
+        signatures: args.dedup.signatures,
         progress: !args.quiet,
     };
     let (entries, summary) = corpus::clean(&config)?;

@@ -46,6 +46,8 @@ pub struct CleanConfig {
     pub hidden: bool,
     /// Where duplicates are written for inspection, if anywhere.
     pub duplicates_dir: Option<PathBuf>,
+    /// Where the documents' dedup signatures are written, if anywhere.
+    pub signatures: Option<PathBuf>,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
 }
@@ -180,6 +182,9 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     resolve_collisions(&mut processed);
     let mut boilerplate = (0, None);
     if config.options.runs(Stage::Dedup) {
+        if let Some(path) = &config.signatures {
+            write_signature_file(path, &processed)?;
+        }
         mark_duplicates(&mut processed, &config.options);
         boilerplate = mark_boilerplate(&mut processed, &config.options)?;
     }
@@ -310,6 +315,21 @@ fn resolve_collisions(processed: &mut [Processed]) {
             }
         }
     }
+}
+
+/// Writes the signature of every cleaned, non-empty document, named by its
+/// manifest path, in sorted order (see [`dedup::write_signatures`]).
+fn write_signature_file(path: &Path, processed: &[Processed]) -> Result<()> {
+    let mut bytes = Vec::new();
+    dedup::write_signatures(
+        &mut bytes,
+        processed.iter().filter_map(|p| {
+            let sig = p.signature.as_deref()?;
+            (p.entry.status == Status::Ok).then_some((p.entry.path.as_bytes(), sig))
+        }),
+    )
+    .map_err(|e| Error::io(path, e))?;
+    write_atomically(path, &bytes)
 }
 
 /// Verified near-duplicate checks re-read at most this many staged texts'

@@ -259,6 +259,27 @@ fn boilerplate_is_removed_only_on_request() {
 }
 
 #[test]
+fn signature_file_lists_every_document_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("corpus.sig");
+    let (_t, entries, _) = clean(&corpus(), &["--signatures", file.to_str().unwrap()]);
+    let records = canon::stages::dedup::read_signatures(fs::File::open(&file).unwrap()).unwrap();
+    let names: Vec<String> = records
+        .iter()
+        .map(|(n, _)| String::from_utf8(n.clone()).unwrap())
+        .collect();
+    let all: Vec<String> = entries
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, all, "every document, sorted");
+    // Exact and normalized copies share the key hash with their original.
+    let key = |p: &str| records[all.iter().position(|a| a == p).unwrap()].1.key_hash;
+    assert_eq!(key("a01-original.txt"), key("a03-wrapped.txt"));
+    assert_ne!(key("a01-original.txt"), key("a05-footer.txt"));
+}
+
+#[test]
 fn duplicates_dir_receives_the_duplicates() {
     let dups = tempfile::tempdir().unwrap();
     let (_t, _, _) = clean(&corpus(), &["--duplicates", dups.path().to_str().unwrap()]);
