@@ -36,6 +36,9 @@ pub struct PipelineArgs {
     /// Stages not to run: repair, normalize, convert, layout, dedup (comma-separated, repeatable).
     #[arg(long, value_name = "STAGE[,STAGE...]", value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Keep lines repeated back to back and long paragraphs repeated within a document.
+    #[arg(long)]
+    pub keep_repeats: bool,
 }
 
 impl PipelineArgs {
@@ -61,7 +64,11 @@ impl PipelineArgs {
                 }
             }
         }
-        Ok(Options { skip })
+        Ok(Options {
+            skip,
+            keep_repeats: self.keep_repeats,
+            ..Options::default()
+        })
     }
 }
 
@@ -95,6 +102,41 @@ pub struct CleanArgs {
     /// K, M or G suffix).
     #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
     pub max_file_size: u64,
+    #[command(flatten)]
+    pub dedup: DedupArgs,
+}
+
+/// Corpus-wide duplicate flags of `canon clean`.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Jaccard similarity of character n-grams from which a document is a near duplicate (0 < X ≤ 1).
+    #[arg(long, value_name = "X", default_value_t = crate::stages::dedup::DEFAULT_NEAR_THRESHOLD)]
+    pub near_threshold: f64,
+    /// Only exact duplicates (equal after ignoring whitespace, punctuation width, script and regional vocabulary).
+    #[arg(long)]
+    pub exact_only: bool,
+    /// Remove lines repeated at the head or tail of many documents (navigation, source lines); otherwise they are only reported.
+    #[arg(long)]
+    pub remove_boilerplate: bool,
+    /// Also write every document's dedup signature to FILE (for merging shard runs).
+    #[arg(long, value_name = "FILE")]
+    pub signatures: Option<PathBuf>,
+}
+
+impl DedupArgs {
+    /// Validates the flags into `options`.
+    pub fn apply(&self, mut options: Options) -> Result<Options> {
+        let t = self.near_threshold;
+        if !(t > 0.0 && t <= 1.0) {
+            return Err(Error::Config(format!(
+                "--near-threshold must be in (0, 1], got {t}"
+            )));
+        }
+        options.near.threshold = t;
+        options.near.exact_only = self.exact_only;
+        options.remove_boilerplate = self.remove_boilerplate;
+        Ok(options)
+    }
 }
 
 /// Parses a size: a number of bytes with an optional K, M or G (binary) suffix.
@@ -177,6 +219,7 @@ mod tests {
     fn args(skip: &[&str]) -> PipelineArgs {
         PipelineArgs {
             skip: skip.iter().map(|s| s.to_string()).collect(),
+            keep_repeats: false,
         }
     }
 
@@ -205,6 +248,33 @@ mod tests {
             panic!()
         };
         assert_eq!(c.pipeline.skip, vec!["repair", "dedup"]);
+    }
+
+    #[test]
+    fn dedup_flags_are_validated() {
+        let parse = |extra: &[&str]| {
+            let mut argv = vec!["canon", "clean", "a", "--out", "o"];
+            argv.extend_from_slice(extra);
+            let Command::Clean(c) = Cli::try_parse_from(argv).unwrap().command else {
+                panic!()
+            };
+            c.dedup.apply(c.pipeline.options().unwrap())
+        };
+        let o = parse(&[]).unwrap();
+        assert_eq!(o.near.threshold, 0.8);
+        assert!(!o.near.exact_only && !o.remove_boilerplate && !o.keep_repeats);
+        let o = parse(&[
+            "--near-threshold",
+            "0.6",
+            "--exact-only",
+            "--remove-boilerplate",
+            "--keep-repeats",
+        ])
+        .unwrap();
+        assert_eq!(o.near.threshold, 0.6);
+        assert!(o.near.exact_only && o.remove_boilerplate && o.keep_repeats);
+        assert!(parse(&["--near-threshold", "0"]).is_err());
+        assert!(parse(&["--near-threshold", "1.5"]).is_err());
     }
 
     #[test]

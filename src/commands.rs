@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 fn clean(args: CleanArgs) -> Result<u8> {
-    let options = args.pipeline.options()?;
+    let options = args.dedup.apply(args.pipeline.options()?)?;
     if cli::is_stdin(&args.inputs) {
         return clean_stdin(&options);
     }
@@ -60,6 +60,7 @@ fn clean(args: CleanArgs) -> Result<u8> {
         jobs: cli::jobs(args.jobs)?,
         hidden: args.hidden,
         duplicates_dir: args.duplicates,
+        signatures: args.dedup.signatures,
         progress: !args.quiet,
         resume: args.resume,
         max_file_size: args.max_file_size,

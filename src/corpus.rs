@@ -6,10 +6,13 @@
 //!
 //! 1. In parallel, each document is read, cleaned and written to the work
 //!    directory `--out/.canon-work/` (same file system, so step 3 is a
-//!    rename), and a line is appended to its journal. Only the manifest entry
-//!    and fingerprint stay in memory.
+//!    rename), and a line is appended to its journal. Only the manifest entry,
+//!    fingerprint and dedup signature (a fixed ~600 bytes) stay in memory.
 //! 2. Sequentially, in sorted path order: output-path collisions and
 //!    duplicates are decided; the first copy in sorted order survives.
+//!    Near-duplicate candidates are verified by re-reading their staged
+//!    texts; boilerplate lines are found and, on request, removed from the
+//!    staged texts.
 //! 3. Survivors are renamed to their final names; the manifest is written to
 //!    a temporary file and renamed last; the work directory is removed.
 //!
@@ -21,7 +24,7 @@
 //! work directory afresh.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -39,7 +42,7 @@ use crate::error::{Error, Result};
 use crate::manifest::{self, Entry, MANIFEST_NAME, Status};
 use crate::pipeline::{self, Options, Outcome};
 use crate::stages::Stage;
-use crate::stages::dedup::{self, Fingerprint};
+use crate::stages::dedup::{self, DocSignature, Fingerprint, MatchKind, RegionalFold};
 use crate::walk::{self, Item, Problem, WalkOptions};
 
 /// A validated `canon clean … --out DIR` run.
@@ -54,6 +57,8 @@ pub struct CleanConfig {
     pub hidden: bool,
     /// Where duplicates are written for inspection, if anywhere.
     pub duplicates_dir: Option<PathBuf>,
+    /// Where the documents' dedup signatures are written, if anywhere.
+    pub signatures: Option<PathBuf>,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
     /// Reuse the work of an interrupted run into the same `out`.
@@ -101,6 +106,10 @@ pub struct Summary {
     pub errors: usize,
     pub bytes_in: u64,
     pub bytes_out: u64,
+    /// Distinct boilerplate lines found across documents.
+    pub boilerplate_lines: usize,
+    /// The boilerplate line found in the most documents, and their number.
+    pub boilerplate_example: Option<(String, usize)>,
     /// Documents taken from an interrupted run's work (`--resume`).
     pub reused: usize,
     pub elapsed: Duration,
@@ -131,13 +140,20 @@ impl Summary {
         let secs = self.elapsed.as_secs_f64();
         let mb_in = self.bytes_in as f64 / 1e6;
         let rate = if secs > 0.0 { mb_in / secs } else { 0.0 };
+        let boilerplate = match &self.boilerplate_example {
+            Some((line, docs)) => format!(
+                "; {} boilerplate lines (e.g. {line:?} in {docs} documents)",
+                self.boilerplate_lines
+            ),
+            None => String::new(),
+        };
         let reused = if self.reused > 0 {
             format!(" ({} reused from an interrupted run)", self.reused)
         } else {
             String::new()
         };
         format!(
-            "canon: {} files{reused}: {} ok, {} duplicates, {} skipped, {} errors; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
+            "canon: {} files{reused}: {} ok, {} duplicates, {} skipped, {} errors{boilerplate}; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
             self.files,
             self.ok,
             self.duplicates,
@@ -158,6 +174,10 @@ struct Processed {
     source: PathBuf,
     staged: Option<PathBuf>,
     fingerprint: Option<Fingerprint>,
+    /// For corpus-wide dedup, when the stage runs and the text is not empty.
+    signature: Option<Box<DocSignature>>,
+    /// Hashes of candidate boilerplate lines (at most a few).
+    boilerplate: Vec<u64>,
     /// Taken from an interrupted run's journal.
     reused: bool,
 }
@@ -230,8 +250,13 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     }
 
     resolve_collisions(&mut processed);
+    let mut boilerplate = (0, None);
     if config.options.runs(Stage::Dedup) {
-        mark_duplicates(&mut processed);
+        if let Some(path) = &config.signatures {
+            write_signature_file(path, &processed)?;
+        }
+        mark_duplicates(&mut processed, &config.options);
+        boilerplate = mark_boilerplate(&mut processed, &config.options)?;
     }
     for p in &mut processed {
         finalize(p, &out, config.duplicates_dir.as_deref())?;
@@ -245,6 +270,7 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     work.remove()?;
     let mut summary = Summary::count(&entries, started.elapsed());
     summary.reused = reused;
+    (summary.boilerplate_lines, summary.boilerplate_example) = boilerplate;
     Ok((entries, summary))
 }
 
@@ -341,6 +367,8 @@ impl Work {
             source: item.source.clone(),
             staged: None,
             fingerprint: None,
+            signature: None,
+            boilerplate: Vec::new(),
             reused: false,
         };
         let entry = &mut processed.entry;
@@ -372,7 +400,7 @@ impl Work {
         };
         let source_sha256 = hex(&Sha256::digest(&bytes));
         let options = format!("{:?}", config.options);
-        if let Some(reused) = self.reuse(&key, &source_sha256, &options, item) {
+        if let Some(reused) = self.reuse(&key, &source_sha256, &options, item, config) {
             return Ok(reused);
         }
         let entry = &mut processed.entry;
@@ -386,6 +414,8 @@ impl Work {
                 if !cleaned.text.is_empty() {
                     processed.fingerprint = Some(digest);
                 }
+                (processed.signature, processed.boilerplate) =
+                    dedup_fields(&cleaned.text, &config.options);
                 // Named by the key, so a resumed run finds it.
                 let staged = self.dir.join(&key);
                 write_atomically(&staged, cleaned.text.as_bytes())?;
@@ -415,11 +445,13 @@ impl Work {
         source_sha256: &str,
         options: &str,
         item: &Item,
+        config: &CleanConfig,
     ) -> Option<Processed> {
         let record = self.previous.get(key)?;
         if record.source_sha256 != source_sha256 || record.options != options {
             return None;
         }
+        let mut dedup = (None, Vec::new());
         let staged = match &record.staged {
             None => None,
             Some(name) => {
@@ -428,6 +460,7 @@ impl Work {
                 if Some(hex(&Sha256::digest(&text))) != record.entry.sha256 {
                     return None;
                 }
+                dedup = dedup_fields(std::str::from_utf8(&text).ok()?, &config.options);
                 Some(path)
             }
         };
@@ -441,6 +474,8 @@ impl Work {
             source: item.source.clone(),
             staged,
             fingerprint,
+            signature: dedup.0,
+            boilerplate: dedup.1,
             reused: true,
         })
     }
@@ -454,6 +489,19 @@ impl Work {
             .and_then(|()| journal.flush())
             .map_err(|e| Error::io(self.dir.join(JOURNAL_NAME), e))
     }
+}
+
+/// A cleaned text's dedup signature and boilerplate candidates, when the
+/// stage runs and the text is not empty.
+fn dedup_fields(text: &str, options: &Options) -> (Option<Box<DocSignature>>, Vec<u64>) {
+    if text.is_empty() || !options.runs(Stage::Dedup) {
+        return (None, Vec::new());
+    }
+    let key = dedup::comparison_key(text, &RegionalFold);
+    (
+        Some(Box::new(dedup::signature(&key))),
+        dedup::boilerplate_candidates(text),
+    )
 }
 
 /// Reads a file unless it is larger than `max` bytes; the error is the
@@ -513,37 +561,155 @@ fn resolve_collisions(processed: &mut [Processed]) {
                 let p = &mut processed[i];
                 p.entry.fail(message);
                 p.fingerprint = None;
+                p.signature = None;
             }
         }
     }
 }
 
-fn mark_duplicates(processed: &mut [Processed]) {
-    let fingerprints: Vec<Option<Fingerprint>> = processed
-        .iter()
-        .map(|p| {
-            if p.entry.status == Status::Ok {
-                p.fingerprint
-            } else {
-                None
+/// Writes the signature of every cleaned, non-empty document, named by its
+/// manifest path, in sorted order (see [`dedup::write_signatures`]).
+fn write_signature_file(path: &Path, processed: &[Processed]) -> Result<()> {
+    let mut bytes = Vec::new();
+    dedup::write_signatures(
+        &mut bytes,
+        processed.iter().filter_map(|p| {
+            let sig = p.signature.as_deref()?;
+            (p.entry.status == Status::Ok).then_some((p.entry.path.as_bytes(), sig))
+        }),
+    )
+    .map_err(|e| Error::io(path, e))?;
+    write_atomically(path, &bytes)
+}
+
+/// Verified near-duplicate checks re-read at most this many staged texts'
+/// n-gram sets before the cache is cleared: a survivor with many
+/// candidates is read once, and memory stays bounded.
+const SHINGLE_CACHE_DOCS: usize = 256;
+
+/// Decides duplicates (see [`dedup::find_duplicates`]) and records them.
+fn mark_duplicates(processed: &mut [Processed], options: &Options) {
+    let matches = {
+        let sigs: Vec<Option<&DocSignature>> = processed
+            .iter()
+            .map(|p| match p.entry.status {
+                Status::Ok => p.signature.as_deref(),
+                _ => None,
+            })
+            .collect();
+        let mut cache: HashMap<usize, Option<Vec<u64>>> = HashMap::new();
+        let mut shingles = |i: usize, ngram: usize| {
+            if cache.len() >= SHINGLE_CACHE_DOCS && !cache.contains_key(&i) {
+                cache.clear();
             }
+            cache
+                .entry(i)
+                .or_insert_with(|| {
+                    let text = fs::read_to_string(processed[i].staged.as_ref()?).ok()?;
+                    let key = dedup::comparison_key(&text, &RegionalFold);
+                    Some(dedup::shingles(&key, ngram))
+                })
+                .clone()
+        };
+        dedup::find_duplicates(&sigs, &options.near, |earlier, later| {
+            let ngram = usize::from(sigs[later]?.ngram);
+            let a = shingles(earlier, ngram)?;
+            let b = shingles(later, ngram)?;
+            Some(dedup::jaccard(&a, &b))
         })
-        .collect();
-    let duplicates = dedup::exact_duplicates(&fingerprints);
-    for (i, dup) in duplicates.into_iter().enumerate() {
-        if let Some(first) = dup {
-            let original = processed[first].entry.path.clone();
-            let entry = &mut processed[i].entry;
-            entry.status = Status::Duplicate;
-            entry.duplicate_of = Some(original);
-            entry.similarity = Some(1.0);
-            entry
+    };
+    for (i, found) in matches.into_iter().enumerate() {
+        let Some(found) = found else { continue };
+        let kind = match found.kind {
+            MatchKind::Near => "near",
+            MatchKind::Key if processed[i].fingerprint == processed[found.of].fingerprint => {
+                "exact"
+            }
+            MatchKind::Key => "normalized",
+        };
+        let original = processed[found.of].entry.path.clone();
+        let entry = &mut processed[i].entry;
+        entry.status = Status::Duplicate;
+        entry.duplicate_of = Some(original);
+        entry.similarity = Some((found.similarity * 10_000.0).round() / 10_000.0);
+        entry
+            .changes
+            .entry("dedup".into())
+            .or_default()
+            .insert(kind.into(), 1);
+    }
+}
+
+/// Finds the lines repeated at the head or tail of many surviving
+/// documents and records them in each document's `changes.dedup`
+/// (`boilerplate_found`), or removes them from the staged texts when asked
+/// (`boilerplate_line`). Not a warning: on a large corpus every document of
+/// a site would print one. Returns the number of distinct boilerplate lines
+/// and the most widespread one (ties: the first met in path order).
+fn mark_boilerplate(
+    processed: &mut [Processed],
+    options: &Options,
+) -> Result<(usize, Option<(String, usize)>)> {
+    let lines: HashSet<u64> = {
+        let per_doc: Vec<&[u64]> = processed
+            .iter()
+            .filter(|p| p.entry.status == Status::Ok)
+            .map(|p| p.boilerplate.as_slice())
+            .collect();
+        dedup::boilerplate_lines(&per_doc)
+    };
+    if lines.is_empty() {
+        return Ok((0, None));
+    }
+    // Line hash → (first spelling met, documents).
+    let mut seen: HashMap<u64, (usize, String, usize)> = HashMap::new();
+    for p in processed.iter_mut() {
+        if p.entry.status != Status::Ok || !p.boilerplate.iter().any(|h| lines.contains(h)) {
+            continue;
+        }
+        let Some(staged) = p.staged.as_ref() else {
+            continue;
+        };
+        let text = fs::read_to_string(staged).map_err(|e| Error::io(staged, e))?;
+        let found = dedup::find_lines(&text, &lines);
+        for line in &found {
+            let order = seen.len();
+            seen.entry(dedup::line_hash(line))
+                .or_insert_with(|| (order, line.trim().to_string(), 0))
+                .2 += 1;
+        }
+        let count = if options.remove_boilerplate {
+            let out = dedup::remove_lines(&text, &lines);
+            let count = out.report.count(dedup::DedupEdit::BoilerplateLine);
+            if let Cow::Owned(cleaned) = out.text {
+                fs::write(staged, cleaned.as_bytes()).map_err(|e| Error::io(staged, e))?;
+                let digest: Fingerprint = Sha256::digest(cleaned.as_bytes()).into();
+                p.entry.sha256 = Some(hex(&digest));
+                p.entry.bytes_out = cleaned.len() as u64;
+            }
+            count
+        } else {
+            found.len() as u64
+        };
+        let kind = if options.remove_boilerplate {
+            "boilerplate_line"
+        } else {
+            "boilerplate_found"
+        };
+        if count > 0 {
+            *p.entry
                 .changes
                 .entry("dedup".into())
                 .or_default()
-                .insert("exact".into(), 1);
+                .entry(kind.into())
+                .or_default() += count;
         }
     }
+    let example = seen
+        .into_values()
+        .max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0)))
+        .map(|(_, line, docs)| (line, docs));
+    Ok((lines.len(), example))
 }
 
 /// Phase 3 for one document: move the staged text to its final name (or to

@@ -1,20 +1,27 @@
 //! The per-document pipeline: `decode` → `repair` → `normalize` → `convert`
-//! → `layout`, each stage's report kept for the manifest and `explain`.
-//! Corpus-wide `dedup` runs afterwards, in [`crate::corpus`].
+//! → `layout` → `dedup` (within-document repeats), each stage's report kept
+//! for the manifest and `explain`. Corpus-wide `dedup` runs afterwards, in
+//! [`crate::corpus`].
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::stages::decode::{self, BinaryKind, DecodeReport, Decoded};
 use crate::stages::{
-    EditKind, Stage, StageOutput, StageSummary, convert, layout, normalize, repair,
+    EditKind, Stage, StageOutput, StageSummary, convert, dedup, layout, normalize, repair,
 };
 
 /// What the user chose for a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Options {
     /// Stages not to run (`decode` is never skipped).
     pub skip: BTreeSet<Stage>,
+    /// Keep repeated lines and paragraphs within a document (`--keep-repeats`).
+    pub keep_repeats: bool,
+    /// Corpus-wide duplicate settings (`--near-threshold`, `--exact-only`).
+    pub near: dedup::NearConfig,
+    /// Remove cross-document boilerplate lines (`--remove-boilerplate`).
+    pub remove_boilerplate: bool,
 }
 
 impl Options {
@@ -87,6 +94,15 @@ pub fn clean_text<'a>(text: &'a str, options: &Options) -> (Cow<'a, str>, Vec<St
         &mut changes,
         layout::layout,
     );
+    if !options.keep_repeats {
+        current = apply(
+            current,
+            Stage::Dedup,
+            options,
+            &mut changes,
+            dedup::remove_repeats,
+        );
+    }
     (current, changes)
 }
 
@@ -135,6 +151,7 @@ mod tests {
     fn skipped_stage_does_nothing() {
         let options = Options {
             skip: [Stage::Normalize].into_iter().collect(),
+            ..Options::default()
         };
         let (text, changes) = clean_text("a \r\n", &options);
         assert_eq!(text, "a \r\n");
@@ -142,6 +159,28 @@ mod tests {
         let (text, changes) = clean_text("a \r\n", &Options::default());
         assert_eq!(text, "a\n");
         assert_eq!(changes[0].stage, Stage::Normalize);
+    }
+
+    #[test]
+    fn repeats_are_removed_unless_kept() {
+        let text = "重复的标题\n\n重复的标题\n\n正文。\n";
+        let (out, changes) = clean_text(text, &Options::default());
+        assert_eq!(out, "重复的标题\n\n正文。\n");
+        assert_eq!(changes.last().unwrap().stage, Stage::Dedup);
+        for options in [
+            Options {
+                keep_repeats: true,
+                ..Options::default()
+            },
+            Options {
+                skip: [Stage::Dedup].into_iter().collect(),
+                ..Options::default()
+            },
+        ] {
+            let (out, changes) = clean_text(text, &options);
+            assert_eq!(out, text);
+            assert!(changes.is_empty());
+        }
     }
 
     #[test]

@@ -36,8 +36,8 @@ fn mixed_tree() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
         ),
         (
             "docs/zh/tw/big5.txt",
-            big5(&format!("{TRADITIONAL}\r\n{TRADITIONAL}")),
-            format!("{TRADITIONAL}\n{TRADITIONAL}\n"),
+            big5(&format!("{TRADITIONAL}\r\n第二段：{TRADITIONAL}")),
+            format!("{TRADITIONAL}\n第二段：{TRADITIONAL}\n"),
             "Big5",
         ),
         (
@@ -344,10 +344,10 @@ fn check_missing_path_exits_2() {
 
 #[test]
 fn clean_stdin_prints_gbk_input_as_utf8() {
-    let input = gbk(&format!("{SIMPLIFIED}  \r\n{SIMPLIFIED}\r\n\r\n"));
+    let input = gbk(&format!("{SIMPLIFIED}  \r\n第二段：{SIMPLIFIED}\r\n\r\n"));
     let (code, stdout, stderr) = run(&[&"clean", &"-"], Some(&input));
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stdout, format!("{SIMPLIFIED}\n{SIMPLIFIED}\n"));
+    assert_eq!(stdout, format!("{SIMPLIFIED}\n第二段：{SIMPLIFIED}\n"));
     let summary = last_line(&stderr);
     assert!(summary.starts_with("canon: 1 files"), "{stderr}");
 }
@@ -449,9 +449,17 @@ fn clean_is_deterministic_across_job_counts() {
         .iter()
         .filter(|e| e["status"] == "duplicate")
         .collect();
-    assert_eq!(duplicates.len(), 1, "{duplicates:#?}");
-    assert_eq!(duplicates[0]["path"], "dups/copy2.txt");
-    assert_eq!(duplicates[0]["duplicate_of"], "dups/copy1.txt");
+    // The exact copy, and near duplicates among the generated documents,
+    // which reuse a few sentences (the dedup stage's near matching).
+    assert!(
+        duplicates.iter().any(|d| d["path"] == "dups/copy2.txt"
+            && d["duplicate_of"] == "dups/copy1.txt"
+            && d["changes"]["dedup"]["exact"] == 1),
+        "{duplicates:#?}"
+    );
+    for d in &duplicates {
+        assert!(d["similarity"].as_f64().unwrap() >= 0.8, "{d}");
+    }
     // The tree really is mixed: each file decoded as the encoding it was
     // written in (named by its prefix).
     for e in entries
@@ -479,8 +487,10 @@ fn clean_is_deterministic_across_job_counts() {
         assert_eq!(e["sha256"], sha256_hex(&bytes), "{e}");
         assert!(std::str::from_utf8(&bytes).is_ok(), "{output}");
     }
-    // 24 + copy1 + empty, plus the manifest.
-    assert_eq!(t1.len(), 24 + 2 + 1);
+    // Every ok document (the 24, less their near duplicates, + copy1 +
+    // empty), plus the manifest.
+    let ok = entries.iter().filter(|e| e["status"] == "ok").count();
+    assert_eq!(t1.len(), ok + 1);
 }
 
 #[test]
@@ -502,7 +512,7 @@ fn clean_twice_gives_identical_manifest() {
 // ---------------------------------------------------------------------------
 
 fn duplicate_pair(input: &Path) -> String {
-    let text = format!("{SIMPLIFIED}\n{SIMPLIFIED}\n");
+    let text = format!("{SIMPLIFIED}\n第二段：{SIMPLIFIED}\n");
     write(&input.join("a.txt"), text.as_bytes());
     write(&input.join("b.txt"), &gbk(&text));
     text

@@ -96,6 +96,7 @@ fn only(stage: Stage) -> Options {
             .into_iter()
             .filter(|s| *s != stage && *s != Stage::Decode)
             .collect(),
+        ..Options::default()
     }
 }
 
@@ -108,13 +109,14 @@ fn stage_fixtures_match() {
         Stage::Normalize,
         Stage::Convert,
         Stage::Layout,
+        Stage::Dedup,
     ] {
         let area = fixtures().join(stage.name());
         if !area.is_dir() {
             continue;
         }
         for case in sorted_dir(&area) {
-            if !case.is_dir() {
+            if !case.join("input.txt").is_file() {
                 continue;
             }
             cases += 1;

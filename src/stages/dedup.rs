@@ -1,65 +1,1253 @@
-//! # dedup: one copy of each document in the corpus
+//! # dedup: one copy of each document, no repeated paragraphs
 //!
-//! Corpora repeat themselves, and duplicates bias whatever is built on them.
-//! This stage runs once over the whole corpus, after every per-document stage,
-//! so copies that differed only in encoding or in what canonicalisation fixed
-//! are already byte-identical here.
+//! Corpora repeat themselves: the same article in GBK and in UTF-8, in
+//! Traditional and Simplified, reposted with a new footer, re-extracted with
+//! other line breaks, lightly edited. Duplicates bias whatever is built on
+//! the corpus. This module holds every piece of dedup logic as pure
+//! functions; [`crate::pipeline`] runs the per-document part and
+//! [`crate::corpus`] the corpus-wide part, doing all the I/O.
 //!
-//! It works on fingerprints, not texts: the caller gives one fingerprint per
-//! document in the corpus's sorted order, and gets back, for each document,
-//! the index of the earlier document it duplicates. The survivor is always
-//! the first copy in sorted order, so the result does not depend on thread
-//! count or on the order files were found.
+//! ## Within a document ([`remove_repeats`])
 //!
-//! Example: fingerprints `[a, b, a]` → `[None, None, Some(0)]`.
+//! Extraction debris: a line identical to the previous non-blank line (a
+//! doubled title), and a later exact repeat of an earlier paragraph long
+//! enough ([`REPEAT_PARAGRAPH_MIN_CHARS`]) to be unambiguous.
 //!
-//! Limits: exact duplicates of the canonical text only. Near duplicates and
-//! repeated lines within a document are their own piece of work.
+//! Example: `"# 标题\n\n# 标题\n\n正文。\n"` → `"# 标题\n\n正文。\n"`.
+//!
+//! ## Across documents ([`find_duplicates`])
+//!
+//! Every document is reduced to a **comparison key** ([`comparison_key`]):
+//! whitespace and line breaks dropped, full-width forms and CJK punctuation
+//! folded to one spelling, ASCII lower-cased, Traditional and regional
+//! variant characters folded to Simplified, and Taiwan vocabulary folded to
+//! the mainland word (软体 → 软件, 资讯 → 信息, 网路 → 网络), so the key is the
+//! same whatever script the corpus is written in. The folding is a
+//! [`KeyFold`]; [`RegionalFold`] is a built-in table generated from OpenCC's
+//! dictionaries, to be replaced by the `convert` stage's phrase-level
+//! converter when it lands. The key is only compared, never written out.
+//!
+//! From the key, a fixed-size [`DocSignature`]: a 128-bit hash of the whole
+//! key (exact duplicates) and a MinHash of its character n-grams (near
+//! duplicates: 5-grams, 3-grams for short documents). Signatures are
+//! computed per document in parallel, can be written to a file
+//! ([`write_signatures`]) and merged shard by shard. Candidates come from LSH
+//! banding; each is checked against the MinHash estimate and then against
+//! the true Jaccard similarity of the n-gram sets (the caller re-reads the
+//! two texts), so nothing is called a duplicate on an estimate alone.
+//!
+//! **Which copy survives**: the first in the corpus's sorted path order. A
+//! later document is a duplicate of the *survivor* most similar to it
+//! (verified similarity ≥ the threshold), never of another duplicate, so
+//! no chain A≈B≈C makes C a duplicate of an A it does not resemble. The
+//! result depends only on the sorted list of texts: not on thread count,
+//! not on the order files were found.
+//!
+//! ## Boilerplate ([`boilerplate_candidates`], [`boilerplate_lines`])
+//!
+//! Short lines at the head or tail of a document (a navigation bar,
+//! `来源 | 共产党员网`) that occur in many documents. Reported; removed only
+//! on request ([`remove_lines`]).
+//!
+//! Limits: near duplicates are by n-gram Jaccard, so a copy with a long new
+//! footer or a large cut is kept (containment is not tested); documents near
+//! the short/long n-gram boundary are compared with different n-grams and
+//! only exact keys match across it; boilerplate is looked for only among the
+//! first and last [`BOILERPLATE_EDGE_LINES`] lines.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Read, Write};
 
-/// A document's identity for exact deduplication: a cryptographic hash of
-/// its canonical text.
+use sha2::{Digest, Sha256};
+
+use super::{EditKind, Sample, StageOutput, StageReport};
+use crate::tables::regional_fold::{FOLD_CHARS, FOLD_PHRASE_STARTS, FOLD_PHRASES};
+
+/// A document's identity for byte-exact deduplication: SHA-256 of its text.
 pub type Fingerprint = [u8; 32];
 
-/// For each document, `Some(i)` if it duplicates the earlier document `i`.
-/// `None` fingerprints (documents that are not part of dedup: binaries,
-/// errors, empty texts) never match.
-pub fn exact_duplicates(fingerprints: &[Option<Fingerprint>]) -> Vec<Option<usize>> {
-    let mut first_seen: HashMap<&Fingerprint, usize> = HashMap::with_capacity(fingerprints.len());
-    fingerprints
-        .iter()
-        .enumerate()
-        .map(|(i, fp)| {
-            let fp = fp.as_ref()?;
-            match first_seen.get(fp) {
-                Some(&first) => Some(first),
-                None => {
-                    first_seen.insert(fp, i);
-                    None
+// ---------------------------------------------------------------------------
+// Within a document
+// ---------------------------------------------------------------------------
+
+/// A repeated line must have this many letters, digits or hanzi: shorter
+/// ones (`——`, `1`, `是`) repeat legitimately in tables and lists.
+pub const REPEAT_LINE_MIN_CHARS: usize = 4;
+
+/// A paragraph repeated anywhere later is removed only from this many
+/// characters: two identical paragraphs of 50+ characters are a copy, not
+/// a coincidence or a refrain.
+pub const REPEAT_PARAGRAPH_MIN_CHARS: usize = 50;
+
+/// Characters of a removed line shown in a sample.
+const SAMPLE_LINE_CHARS: usize = 40;
+
+/// The kinds of edit the per-document part of this stage makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DedupEdit {
+    /// A line identical to the previous non-blank line, removed.
+    RepeatedLine,
+    /// A long paragraph identical to an earlier one, removed.
+    RepeatedParagraph,
+    /// A line found in many documents, removed (only on request).
+    BoilerplateLine,
+}
+
+impl EditKind for DedupEdit {
+    fn name(self) -> &'static str {
+        match self {
+            DedupEdit::RepeatedLine => "repeated_line",
+            DedupEdit::RepeatedParagraph => "repeated_paragraph",
+            DedupEdit::BoilerplateLine => "boilerplate_line",
+        }
+    }
+}
+
+fn content_chars(line: &str) -> usize {
+    line.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// Table rows (tab- or bar-separated cells) repeat legitimately: two rows
+/// with the same values are data, not extraction debris.
+fn is_table_row(line: &str) -> bool {
+    line.contains('\t') || line.matches('|').count() >= 2
+}
+
+fn removed_sample(line_no: usize, line: &str) -> Sample {
+    let shown: String = line.chars().take(SAMPLE_LINE_CHARS).collect();
+    Sample {
+        line: line_no,
+        before: shown,
+        after: String::new(),
+    }
+}
+
+/// Removes lines for which `drop` says so, together with the blank line
+/// that separated each from the text before it, so paragraph spacing stays
+/// as it was. `drop` sees the line and the lines kept so far.
+fn drop_lines<'a>(
+    text: &'a str,
+    report: &mut StageReport<DedupEdit>,
+    mut drop: impl FnMut(&'a str, &[&'a str]) -> Option<DedupEdit>,
+) -> Cow<'a, str> {
+    let mut kept: Vec<&'a str> = Vec::new();
+    let mut changed = false;
+    // Blank lines that followed a removed first line would open the text.
+    let mut at_start = false;
+    for (i, line) in text.split('\n').enumerate() {
+        if at_start && line.trim().is_empty() {
+            continue;
+        }
+        match drop(line, &kept) {
+            None => {
+                at_start = false;
+                kept.push(line);
+            }
+            Some(kind) => {
+                changed = true;
+                at_start = kept.is_empty();
+                report.add_sample(kind, removed_sample(i + 1, line));
+                if kept.last().is_some_and(|l| l.trim().is_empty()) {
+                    kept.pop();
                 }
             }
+        }
+    }
+    if !changed {
+        return Cow::Borrowed(text);
+    }
+    let mut out = kept.join("\n");
+    // A removed last line takes its blank separator with it; keep the
+    // text's final newline as it was.
+    if text.ends_with('\n') && !out.ends_with('\n') && !out.is_empty() {
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    if out.trim().is_empty() {
+        out.clear();
+    }
+    Cow::Owned(out)
+}
+
+/// Removes within-document repeats: a line identical to the previous
+/// non-blank kept line (with at least [`REPEAT_LINE_MIN_CHARS`] letters),
+/// and a paragraph (line) of at least [`REPEAT_PARAGRAPH_MIN_CHARS`]
+/// characters identical to an earlier kept one. Idempotent; borrowed when
+/// nothing was removed.
+pub fn remove_repeats(text: &str) -> StageOutput<'_, DedupEdit> {
+    let mut report = StageReport::default();
+    let mut seen_paragraphs: HashSet<&str> = HashSet::new();
+    let text_out = drop_lines(text, &mut report, |line, kept| {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let previous = kept.iter().rev().find(|l| !l.trim().is_empty());
+        if previous.is_some_and(|p| p.trim() == trimmed)
+            && content_chars(trimmed) >= REPEAT_LINE_MIN_CHARS
+            && !is_table_row(trimmed)
+        {
+            return Some(DedupEdit::RepeatedLine);
+        }
+        if trimmed.chars().count() >= REPEAT_PARAGRAPH_MIN_CHARS && !seen_paragraphs.insert(trimmed)
+        {
+            return Some(DedupEdit::RepeatedParagraph);
+        }
+        None
+    });
+    StageOutput {
+        text: text_out,
+        report,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The comparison key
+// ---------------------------------------------------------------------------
+
+/// A folding of the comparison key that makes regional renderings of one
+/// text compare equal. `fold_char` runs on every character, then
+/// `fold_words` on the whole key. Implementations must be deterministic:
+/// the key is part of the signature format.
+pub trait KeyFold: Sync {
+    fn fold_char(&self, c: char) -> char {
+        c
+    }
+    fn fold_words<'a>(&self, key: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(key)
+    }
+}
+
+/// No folding beyond whitespace and punctuation: regional renderings differ.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoFold;
+
+impl KeyFold for NoFold {}
+
+/// The built-in fold: Traditional and regional-variant characters to
+/// Simplified, then Taiwan vocabulary to the mainland word, from the tables
+/// in [`crate::tables::regional_fold`] (generated from OpenCC's
+/// dictionaries, Apache-2.0, by `scripts/gen-regional-fold.py`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegionalFold;
+
+/// Lookups over the common CJK range answer "is it in the table?" for most
+/// characters without a search.
+const BITMAP_BASE: u32 = 0x3400;
+const BITMAP_END: u32 = 0xA000;
+const BITMAP_WORDS: usize = ((BITMAP_END - BITMAP_BASE) / 64) as usize;
+
+const fn set_bit(bits: &mut [u64; BITMAP_WORDS], c: char) {
+    let c = c as u32;
+    if c >= BITMAP_BASE && c < BITMAP_END {
+        let i = c - BITMAP_BASE;
+        bits[(i / 64) as usize] |= 1 << (i % 64);
+    }
+}
+
+/// For each character of the common CJK range, 1 + its index in
+/// [`FOLD_CHARS`], or 0: one load instead of a search (54 KB).
+static FOLD_CHAR_INDEX: [u16; (BITMAP_END - BITMAP_BASE) as usize] = {
+    let mut index = [0u16; (BITMAP_END - BITMAP_BASE) as usize];
+    let mut i = 0;
+    while i < FOLD_CHARS.len() {
+        let c = FOLD_CHARS[i].0 as u32;
+        if c >= BITMAP_BASE && c < BITMAP_END {
+            index[(c - BITMAP_BASE) as usize] = i as u16 + 1;
+        }
+        i += 1;
+    }
+    index
+};
+
+const PHRASE_START_BITS: [u64; BITMAP_WORDS] = {
+    let mut bits = [0; BITMAP_WORDS];
+    let mut i = 0;
+    while i < FOLD_PHRASE_STARTS.len() {
+        set_bit(&mut bits, FOLD_PHRASE_STARTS[i].0);
+        i += 1;
+    }
+    bits
+};
+
+/// `Some(membership)` for characters the bitmap covers, `None` otherwise.
+#[inline]
+fn in_bitmap(bits: &[u64; BITMAP_WORDS], c: char) -> Option<bool> {
+    let c = c as u32;
+    if (BITMAP_BASE..BITMAP_END).contains(&c) {
+        let i = c - BITMAP_BASE;
+        Some(bits[(i / 64) as usize] & (1 << (i % 64)) != 0)
+    } else {
+        None
+    }
+}
+
+impl KeyFold for RegionalFold {
+    fn fold_char(&self, c: char) -> char {
+        let code = c as u32;
+        if code < BITMAP_BASE {
+            return c;
+        }
+        if code < BITMAP_END {
+            return match FOLD_CHAR_INDEX[(code - BITMAP_BASE) as usize] {
+                0 => c,
+                i => FOLD_CHARS[usize::from(i - 1)].1,
+            };
+        }
+        match FOLD_CHARS.binary_search_by_key(&c, |&(t, _)| t) {
+            Ok(i) => FOLD_CHARS[i].1,
+            Err(_) => c,
+        }
+    }
+
+    /// Greedy longest match, left to right, over [`FOLD_PHRASES`].
+    fn fold_words<'a>(&self, key: &'a str) -> Cow<'a, str> {
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut pos = 0;
+        while pos < key.len() {
+            let rest = &key[pos..];
+            let first = rest.chars().next().map_or(1, char::len_utf8);
+            if let Some((len, to)) = longest_phrase(rest) {
+                let o = out.get_or_insert_with(|| String::with_capacity(key.len()));
+                o.push_str(&key[copied..pos]);
+                o.push_str(to);
+                pos += len;
+                copied = pos;
+            } else {
+                pos += first;
+            }
+        }
+        match out {
+            None => Cow::Borrowed(key),
+            Some(mut o) => {
+                o.push_str(&key[copied..]);
+                Cow::Owned(o)
+            }
+        }
+    }
+}
+
+/// The longest table phrase `s` starts with: (its byte length, replacement).
+fn longest_phrase(s: &str) -> Option<(usize, &'static str)> {
+    let first = s.chars().next()?;
+    if in_bitmap(&PHRASE_START_BITS, first) == Some(false) {
+        return None;
+    }
+    let at = FOLD_PHRASE_STARTS
+        .binary_search_by_key(&first, |&(c, _, _)| c)
+        .ok()?;
+    let (_, lo, hi) = FOLD_PHRASE_STARTS[at];
+    FOLD_PHRASES[usize::from(lo)..usize::from(hi)]
+        .iter()
+        .filter(|(k, _)| s.starts_with(k))
+        .max_by_key(|(k, _)| k.len())
+        .map(|&(k, to)| (k.len(), to))
+}
+
+/// Characters that carry no content for comparison: whitespace, line
+/// breaks and invisible format characters.
+fn is_ignorable(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        )
+}
+
+/// One spelling for punctuation and full-width forms (`，` → `,`, `「` → `"`,
+/// `Ａ` → `a`). `…` is three characters, so it is pushed, not returned.
+fn push_folded_punct(c: char, out: &mut String) -> bool {
+    let folded = match c {
+        '\u{FF01}'..='\u{FF5E}' => {
+            char::from_u32(c as u32 - 0xFEE0).expect("full-width forms map to ASCII")
+        }
+        '。' | '｡' => '.',
+        '、' | '､' => ',',
+        '“' | '”' | '„' | '‟' | '「' | '」' | '『' | '』' | '〝' | '〞' | '〟' | '﹁' | '﹂'
+        | '﹃' | '﹄' | '‘' | '’' | '‚' | '‛' | '\'' | '«' | '»' => '"',
+        '《' | '〈' | '‹' => '<',
+        '》' | '〉' | '›' => '>',
+        '【' | '〔' | '〖' => '[',
+        '】' | '〕' | '〗' => ']',
+        '—' | '–' | '―' | '‐' | '‑' | '‒' | '﹣' | '─' => '-',
+        '·' | '・' | '•' | '‧' | '･' => '·',
+        '〜' => '~',
+        '…' | '⋯' => {
+            out.push_str("...");
+            return true;
+        }
+        _ => return false,
+    };
+    out.push(folded.to_ascii_lowercase());
+    true
+}
+
+/// The text dedup compares: see the module documentation.
+pub fn comparison_key(text: &str, fold: &dyn KeyFold) -> String {
+    let mut key = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_ignorable(c) || push_folded_punct(c, &mut key) {
+            continue;
+        }
+        key.push(fold.fold_char(c.to_ascii_lowercase()));
+    }
+    match fold.fold_words(&key) {
+        Cow::Borrowed(_) => key,
+        Cow::Owned(k) => k,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Signatures
+// ---------------------------------------------------------------------------
+
+/// MinHash values per document: 128 gives an estimate within ±0.035 (one
+/// standard deviation) at Jaccard 0.8, enough to choose candidates that
+/// are then verified exactly, in 512 bytes.
+pub const NUM_PERM: usize = 128;
+
+/// Character n-gram length: 5 characters is about two Chinese words, long
+/// enough that unrelated texts share few n-grams, short enough that an edit
+/// disturbs few.
+pub const NGRAM: usize = 5;
+
+/// N-gram length for short documents, where one edit in 5-grams would move
+/// the similarity too far.
+pub const SHORT_NGRAM: usize = 3;
+
+/// Keys shorter than this many characters use [`SHORT_NGRAM`]: a headline
+/// or a one-paragraph notice.
+pub const SHORT_DOC_CHARS: usize = 120;
+
+/// Keys shorter than this are matched exactly only: in a few dozen
+/// characters, "similar" texts are usually different texts on a template.
+pub const MIN_NEAR_CHARS: usize = 30;
+
+/// Default `--near-threshold`: Jaccard 0.8 of 5-grams is a copy with a few
+/// per cent of edits or one paragraph of six dropped; two articles on one
+/// subject sharing half their text are far below it.
+pub const DEFAULT_NEAR_THRESHOLD: f64 = 0.8;
+
+/// Seed of the MinHash permutations. Part of the signature format: change
+/// it and signatures from different runs no longer compare.
+const MINHASH_SEED: u64 = 0x6361_6e6f_6e5f_6d68; // "canon_mh"
+
+/// A document's fixed-size dedup signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocSignature {
+    /// First 128 bits of SHA-256 of the comparison key: equal keys, exact
+    /// duplicates.
+    pub key_hash: [u8; 16],
+    /// The n-gram length of `minhash`, 0 when the key is too short for near
+    /// matching (then `minhash` is all `u32::MAX`).
+    pub ngram: u8,
+    pub minhash: [u32; NUM_PERM],
+}
+
+/// The MinHash permutations: `a·x + b` modulo 2^32 with odd `a`, a
+/// bijection of the 32-bit n-gram hash for each of the [`NUM_PERM`] pairs.
+/// 32-bit lanes let the compiler vectorise the inner loop.
+struct Permutations {
+    a: [u32; NUM_PERM],
+    b: [u32; NUM_PERM],
+}
+
+const fn permutations() -> Permutations {
+    let mut a = [0u32; NUM_PERM];
+    let mut b = [0u32; NUM_PERM];
+    let mut state = MINHASH_SEED;
+    let mut i = 0;
+    while i < NUM_PERM {
+        // const fn cannot call splitmix64 through &mut; inline it.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        a[i] = ((z ^ (z >> 31)) >> 32) as u32 | 1;
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        b[i] = ((z ^ (z >> 31)) >> 32) as u32;
+        i += 1;
+    }
+    Permutations { a, b }
+}
+
+static PERMUTATIONS: Permutations = permutations();
+
+/// The n-gram length used for a key of `chars` characters (0: exact only).
+pub fn ngram_for(chars: usize) -> usize {
+    if chars < MIN_NEAR_CHARS {
+        0
+    } else if chars < SHORT_DOC_CHARS {
+        SHORT_NGRAM
+    } else {
+        NGRAM
+    }
+}
+
+/// 64-bit hash of one n-gram of code points (FxHash-style mixing, then the
+/// murmur3 finaliser so every bit depends on every character).
+#[inline]
+fn hash_ngram(chars: &[u32]) -> u64 {
+    let mut h: u64 = chars.len() as u64;
+    for &c in chars {
+        h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
+}
+
+fn key_chars(key: &str) -> Vec<u32> {
+    key.chars().map(u32::from).collect()
+}
+
+/// The sorted, distinct n-gram hashes of a key: what the true Jaccard
+/// similarity is computed on.
+pub fn shingles(key: &str, ngram: usize) -> Vec<u64> {
+    let chars = key_chars(key);
+    if ngram == 0 || chars.len() < ngram {
+        return Vec::new();
+    }
+    let mut set: Vec<u64> = chars.windows(ngram).map(hash_ngram).collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// Jaccard similarity of two sorted, distinct sets.
+pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+/// Folds every n-gram of `chars` into `minhash`.
+#[inline(always)]
+fn minhash_windows(chars: &[u32], ngram: usize, minhash: &mut [u32; NUM_PERM]) {
+    let p = &PERMUTATIONS;
+    for window in chars.windows(ngram) {
+        let x = (hash_ngram(window) >> 32) as u32;
+        for ((m, a), b) in minhash.iter_mut().zip(&p.a).zip(&p.b) {
+            *m = (*m).min(a.wrapping_mul(x).wrapping_add(*b));
+        }
+    }
+}
+
+/// [`minhash_windows`] compiled for AVX2: eight 32-bit lanes, about four
+/// times the scalar speed.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn minhash_windows_avx2(chars: &[u32], ngram: usize, minhash: &mut [u32; NUM_PERM]) {
+    minhash_windows(chars, ngram, minhash);
+}
+
+/// Integer arithmetic only, so both paths give the same values: the
+/// signature does not depend on the CPU it was computed on.
+fn fill_minhash(chars: &[u32], ngram: usize, minhash: &mut [u32; NUM_PERM]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: AVX2 support was checked just above.
+        unsafe { minhash_windows_avx2(chars, ngram, minhash) };
+        return;
+    }
+    minhash_windows(chars, ngram, minhash);
+}
+
+/// The signature of a comparison key.
+pub fn signature(key: &str) -> DocSignature {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut key_hash = [0u8; 16];
+    key_hash.copy_from_slice(&digest[..16]);
+    let chars = key_chars(key);
+    let ngram = ngram_for(chars.len());
+    let mut minhash = [u32::MAX; NUM_PERM];
+    if ngram > 0 {
+        fill_minhash(&chars, ngram, &mut minhash);
+    }
+    DocSignature {
+        key_hash,
+        ngram: ngram as u8,
+        minhash,
+    }
+}
+
+/// The MinHash estimate of Jaccard similarity: the share of equal values.
+pub fn estimate(a: &DocSignature, b: &DocSignature) -> f64 {
+    if a.ngram != b.ngram || a.ngram == 0 {
+        return 0.0;
+    }
+    let equal = a
+        .minhash
+        .iter()
+        .zip(&b.minhash)
+        .filter(|(x, y)| x == y)
+        .count();
+    equal as f64 / NUM_PERM as f64
+}
+
+// ---------------------------------------------------------------------------
+// Signature files: shard by shard, then merge
+// ---------------------------------------------------------------------------
+
+/// First bytes of a signature file.
+pub const SIGNATURE_MAGIC: &[u8; 8] = b"CANONSIG";
+
+/// Version of the signature file format; bumped with any change to the
+/// key, the n-gram hash, the permutations or the layout.
+pub const SIGNATURE_VERSION: u32 = 1;
+
+/// Writes `(document name, signature)` records. Layout, little-endian:
+/// magic, version u32, NUM_PERM u32, then per record: name length u32,
+/// name bytes, key hash (16 bytes), n-gram u8, NUM_PERM × u32. Files from
+/// several shards are merged by concatenating their records and sorting by
+/// name, which gives the same clustering as one run over everything.
+pub fn write_signatures<'a, W: Write>(
+    mut w: W,
+    records: impl IntoIterator<Item = (&'a [u8], &'a DocSignature)>,
+) -> io::Result<()> {
+    w.write_all(SIGNATURE_MAGIC)?;
+    w.write_all(&SIGNATURE_VERSION.to_le_bytes())?;
+    w.write_all(&(NUM_PERM as u32).to_le_bytes())?;
+    let mut buf = Vec::with_capacity(4 * NUM_PERM + 64);
+    for (name, sig) in records {
+        buf.clear();
+        let len = u32::try_from(name.len())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "name too long"))?;
+        buf.extend_from_slice(&len.to_le_bytes());
+        buf.extend_from_slice(name);
+        buf.extend_from_slice(&sig.key_hash);
+        buf.push(sig.ngram);
+        for v in &sig.minhash {
+            buf.extend_from_slice(&v.to_le_bytes());
+        }
+        w.write_all(&buf)?;
+    }
+    Ok(())
+}
+
+fn invalid(message: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message.to_string())
+}
+
+/// Reads a file written by [`write_signatures`].
+pub fn read_signatures<R: Read>(mut r: R) -> io::Result<Vec<(Vec<u8>, DocSignature)>> {
+    let mut header = [0u8; 16];
+    r.read_exact(&mut header)?;
+    if &header[..8] != SIGNATURE_MAGIC {
+        return Err(invalid("not a canon signature file"));
+    }
+    let version = u32::from_le_bytes(header[8..12].try_into().expect("4 bytes"));
+    let perms = u32::from_le_bytes(header[12..16].try_into().expect("4 bytes"));
+    if version != SIGNATURE_VERSION || perms as usize != NUM_PERM {
+        return Err(invalid("signature file of another format version"));
+    }
+    let mut out = Vec::new();
+    let mut len_buf = [0u8; 4];
+    loop {
+        match r.read_exact(&mut len_buf) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(out),
+            Err(e) => return Err(e),
+        }
+        let len = u32::from_le_bytes(len_buf) as usize;
+        let mut name = vec![0u8; len];
+        r.read_exact(&mut name)?;
+        let mut fixed = [0u8; 17 + 4 * NUM_PERM];
+        r.read_exact(&mut fixed)?;
+        let mut key_hash = [0u8; 16];
+        key_hash.copy_from_slice(&fixed[..16]);
+        let mut minhash = [0u32; NUM_PERM];
+        for (k, v) in minhash.iter_mut().enumerate() {
+            let at = 17 + 4 * k;
+            *v = u32::from_le_bytes(fixed[at..at + 4].try_into().expect("4 bytes"));
+        }
+        out.push((
+            name,
+            DocSignature {
+                key_hash,
+                ngram: fixed[16],
+                minhash,
+            },
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Clustering
+// ---------------------------------------------------------------------------
+
+/// LSH must propose a pair at similarity `threshold - LSH_SLACK` with at
+/// least [`LSH_RECALL`] probability: candidates are cheap to reject, a
+/// missed pair is lost.
+const LSH_SLACK: f64 = 0.05;
+
+/// See [`LSH_SLACK`].
+const LSH_RECALL: f64 = 0.99;
+
+/// A candidate is read back for exact verification only when its MinHash
+/// estimate is within this of the threshold: about three standard
+/// deviations of the estimate at 128 permutations.
+pub const ESTIMATE_SLACK: f64 = 0.12;
+
+/// A band bucket holding more documents than this is a template or
+/// boilerplate family: each member is paired with the first few only, so
+/// one bucket cannot cost quadratic time.
+const MAX_BUCKET_PAIRS: usize = 64;
+
+/// Banding for a threshold: `(bands, rows)` with the most rows per band
+/// (fewest false candidates) that keeps the recall target.
+pub fn banding(threshold: f64) -> (usize, usize) {
+    let target = (threshold - LSH_SLACK).max(0.05);
+    let mut best = (NUM_PERM, 1);
+    for rows in 1..=16 {
+        let bands = NUM_PERM / rows;
+        let p = 1.0 - (1.0 - target.powi(rows as i32)).powi(bands as i32);
+        if p >= LSH_RECALL {
+            best = (bands, rows);
+        }
+    }
+    best
+}
+
+/// How a document matched the survivor it duplicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    /// Equal comparison keys (same text, or different only in whitespace,
+    /// punctuation width, script or regional vocabulary).
+    Key,
+    /// Verified n-gram Jaccard similarity at or above the threshold.
+    Near,
+}
+
+/// A document found to duplicate an earlier survivor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    /// Index of the surviving document.
+    pub of: usize,
+    /// 1.0 for key matches, the verified Jaccard for near ones.
+    pub similarity: f64,
+    pub kind: MatchKind,
+}
+
+/// Corpus-level settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearConfig {
+    /// Verified Jaccard similarity from which a document is a duplicate.
+    pub threshold: f64,
+    /// Exact (key) duplicates only.
+    pub exact_only: bool,
+}
+
+impl Default for NearConfig {
+    fn default() -> Self {
+        NearConfig {
+            threshold: DEFAULT_NEAR_THRESHOLD,
+            exact_only: false,
+        }
+    }
+}
+
+/// The hash of one band of a signature, salted with the n-gram length and
+/// the band index so different bands never collide on purpose.
+fn band_hash(sig: &DocSignature, band: usize, rows: usize) -> u64 {
+    let mut h = (u64::from(sig.ngram) << 32) ^ band as u64 ^ 0x243F_6A88_85A3_08D3;
+    for &v in &sig.minhash[band * rows..(band + 1) * rows] {
+        h = (h.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    h ^ (h >> 29)
+}
+
+/// Candidate pairs `(earlier, later)` from LSH band collisions, sorted and
+/// distinct. Documents without a near signature take no part.
+pub fn candidate_pairs(
+    sigs: &[Option<&DocSignature>],
+    bands: usize,
+    rows: usize,
+) -> Vec<(u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(sigs.len());
+    for band in 0..bands {
+        entries.clear();
+        entries.extend(sigs.iter().enumerate().filter_map(|(i, s)| {
+            let s = s.filter(|s| s.ngram > 0)?;
+            Some((band_hash(s, band, rows), i as u32))
+        }));
+        entries.sort_unstable();
+        for run in entries.chunk_by(|a, b| a.0 == b.0) {
+            for (k, later) in run.iter().enumerate().skip(1) {
+                for earlier in &run[..k.min(MAX_BUCKET_PAIRS)] {
+                    pairs.push((earlier.1, later.1));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Finds the duplicates in a corpus given in sorted order.
+///
+/// `sigs[i]` is `None` for documents that take no part (binaries, errors,
+/// empty texts). `verify(earlier, later)` returns the true Jaccard
+/// similarity of the two documents' n-gram sets (see [`shingles`]), or
+/// `None` if it cannot be computed; it is called only for candidates whose
+/// estimate is close to the threshold. The first document of each group
+/// survives; see the module documentation.
+pub fn find_duplicates(
+    sigs: &[Option<&DocSignature>],
+    config: &NearConfig,
+    mut verify: impl FnMut(usize, usize) -> Option<f64>,
+) -> Vec<Option<Match>> {
+    let mut result: Vec<Option<Match>> = vec![None; sigs.len()];
+    let mut first_with_key: HashMap<&[u8; 16], usize> = HashMap::with_capacity(sigs.len());
+    for (i, sig) in sigs.iter().enumerate() {
+        let Some(sig) = sig else { continue };
+        match first_with_key.get(&sig.key_hash) {
+            Some(&first) => {
+                result[i] = Some(Match {
+                    of: first,
+                    similarity: 1.0,
+                    kind: MatchKind::Key,
+                });
+            }
+            None => {
+                first_with_key.insert(&sig.key_hash, i);
+            }
+        }
+    }
+    if config.exact_only {
+        return result;
+    }
+    // Near matching among the documents that survived exact matching.
+    let survivors: Vec<Option<&DocSignature>> = sigs
+        .iter()
+        .zip(&result)
+        .map(|(s, r)| if r.is_some() { None } else { *s })
+        .collect();
+    let (bands, rows) = banding(config.threshold);
+    let pairs = candidate_pairs(&survivors, bands, rows);
+    // Pairs are sorted by (earlier, later); decide in order of `later` so
+    // each document's earlier partners are already decided.
+    let mut by_later: Vec<(u32, u32)> = pairs.into_iter().map(|(e, l)| (l, e)).collect();
+    by_later.sort_unstable();
+    for group in by_later.chunk_by(|a, b| a.0 == b.0) {
+        let later = group[0].0 as usize;
+        let later_sig = survivors[later].expect("candidates have signatures");
+        let mut best: Option<Match> = None;
+        for &(_, earlier) in group {
+            let earlier = earlier as usize;
+            if result[earlier].is_some() {
+                continue;
+            }
+            let earlier_sig = survivors[earlier].expect("candidates have signatures");
+            if estimate(earlier_sig, later_sig) < config.threshold - ESTIMATE_SLACK {
+                continue;
+            }
+            let Some(similarity) = verify(earlier, later) else {
+                continue;
+            };
+            if similarity >= config.threshold && best.is_none_or(|b| similarity > b.similarity) {
+                best = Some(Match {
+                    of: earlier,
+                    similarity,
+                    kind: MatchKind::Near,
+                });
+            }
+        }
+        result[later] = best;
+    }
+    result
+}
+
+// ---------------------------------------------------------------------------
+// Boilerplate lines
+// ---------------------------------------------------------------------------
+
+/// Lines looked at for boilerplate at each end of a document: navigation,
+/// source lines and footers sit there; the body is left to near matching.
+pub const BOILERPLATE_EDGE_LINES: usize = 8;
+
+/// A boilerplate line has at least this many letters (`来源` alone is a
+/// word, not a site's signature).
+pub const BOILERPLATE_MIN_CHARS: usize = 4;
+
+/// And at most this many characters: long lines are content.
+pub const BOILERPLATE_MAX_CHARS: usize = 80;
+
+/// A line is boilerplate when it appears in at least this many documents…
+pub const BOILERPLATE_MIN_DOCS: usize = 3;
+
+/// …and in at least this share of the corpus, so that on a large corpus a
+/// line a few articles happen to share (a quoted slogan) is not taken.
+pub const BOILERPLATE_MIN_SHARE: f64 = 0.001;
+
+/// Hash of a line for boilerplate counting, on its comparison key so width
+/// and spacing variants count together.
+pub fn line_hash(line: &str) -> u64 {
+    let key = comparison_key(line, &NoFold);
+    let digest = Sha256::digest(key.as_bytes());
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+fn boilerplate_shaped(line: &str) -> bool {
+    let t = line.trim();
+    content_chars(t) >= BOILERPLATE_MIN_CHARS && t.chars().count() <= BOILERPLATE_MAX_CHARS
+}
+
+/// The distinct hashes of a document's candidate boilerplate lines: short
+/// lines among its first and last [`BOILERPLATE_EDGE_LINES`] non-blank
+/// lines. At most `2 × BOILERPLATE_EDGE_LINES` values, sorted.
+pub fn boilerplate_candidates(text: &str) -> Vec<u64> {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let n = lines.len();
+    let mut out: Vec<u64> = lines
+        .iter()
+        .enumerate()
+        .filter(|&(i, l)| {
+            (i < BOILERPLATE_EDGE_LINES || i + BOILERPLATE_EDGE_LINES >= n) && boilerplate_shaped(l)
+        })
+        .map(|(_, l)| line_hash(l))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The boilerplate line hashes of a corpus, given each document's
+/// candidates: those in at least [`BOILERPLATE_MIN_DOCS`] documents and
+/// [`BOILERPLATE_MIN_SHARE`] of them.
+pub fn boilerplate_lines(per_doc: &[&[u64]]) -> HashSet<u64> {
+    let min_docs =
+        BOILERPLATE_MIN_DOCS.max((per_doc.len() as f64 * BOILERPLATE_MIN_SHARE).ceil() as usize);
+    let mut counts: HashMap<u64, usize> = HashMap::new();
+    for doc in per_doc {
+        for &h in *doc {
+            *counts.entry(h).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, c)| c >= min_docs)
+        .map(|(h, _)| h)
+        .collect()
+}
+
+/// The lines of `text` that are boilerplate (in `lines`), as shown.
+pub fn find_lines<'a>(text: &'a str, lines: &HashSet<u64>) -> Vec<&'a str> {
+    let candidates: HashSet<u64> = boilerplate_candidates(text).into_iter().collect();
+    text.lines()
+        .filter(|l| boilerplate_shaped(l))
+        .filter(|l| {
+            let h = line_hash(l);
+            candidates.contains(&h) && lines.contains(&h)
         })
         .collect()
+}
+
+/// Removes the boilerplate lines of `text` (those [`find_lines`] finds).
+pub fn remove_lines<'a>(text: &'a str, lines: &HashSet<u64>) -> StageOutput<'a, DedupEdit> {
+    let found: HashSet<&str> = find_lines(text, lines).into_iter().collect();
+    let mut report = StageReport::default();
+    let out = if found.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        drop_lines(text, &mut report, |line, _| {
+            found.contains(line).then_some(DedupEdit::BoilerplateLine)
+        })
+    };
+    StageOutput { text: out, report }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn key(s: &str) -> String {
+        comparison_key(s, &RegionalFold)
+    }
+
     #[test]
-    fn first_copy_survives() {
-        let a = Some([1u8; 32]);
-        let b = Some([2u8; 32]);
-        assert_eq!(
-            exact_duplicates(&[a, b, a, None, None, b, a]),
-            vec![None, None, Some(0), None, None, Some(1), Some(0)]
+    fn doubled_title_is_removed_with_its_blank_line() {
+        let out = remove_repeats(
+            "# 中央网信办：阔步迈向网络强国\n\n# 中央网信办：阔步迈向网络强国\n\n正文。\n",
+        );
+        assert_eq!(out.text, "# 中央网信办：阔步迈向网络强国\n\n正文。\n");
+        assert_eq!(out.report.count(DedupEdit::RepeatedLine), 1);
+        let sample = &out.report.edits[0].samples[0];
+        assert_eq!(sample.line, 3);
+        assert_eq!(sample.after, "");
+    }
+
+    #[test]
+    fn short_and_separated_repeats_are_kept() {
+        for text in [
+            "是\n是\n",
+            "——\n——\n",
+            "12\n12\n",
+            "第一段。\n第二段。\n第一段。\n",
+        ] {
+            let out = remove_repeats(text);
+            assert!(matches!(out.text, Cow::Borrowed(_)), "{text:?}");
+            assert!(out.report.is_empty());
+        }
+    }
+
+    #[test]
+    fn long_paragraph_repeated_later_is_removed() {
+        let para = "网络安全和信息化是事关国家安全和国家发展、事关广大人民群众工作生活的重大战略问题，要从国际国内大势出发，总体布局，统筹各方。";
+        assert!(para.chars().count() >= REPEAT_PARAGRAPH_MIN_CHARS);
+        let text = format!("{para}\n\n中间一段。\n\n{para}\n");
+        let out = remove_repeats(&text);
+        assert_eq!(out.text, format!("{para}\n\n中间一段。\n"));
+        assert_eq!(out.report.count(DedupEdit::RepeatedParagraph), 1);
+        let again = remove_repeats(&out.text);
+        assert!(matches!(again.text, Cow::Borrowed(_)), "idempotent");
+    }
+
+    #[test]
+    fn removing_the_first_lines_leaves_no_leading_blank() {
+        let lines: HashSet<u64> = [line_hash("导航栏一二三四")].into_iter().collect();
+        let text = "导航栏一二三四\n\n正文在这里。\n";
+        let out = remove_lines(text, &lines);
+        assert_eq!(out.text, "正文在这里。\n");
+    }
+
+    #[test]
+    fn triple_line_collapses_in_one_pass() {
+        let out = remove_repeats("标题一二三\n标题一二三\n标题一二三\n尾\n");
+        assert_eq!(out.text, "标题一二三\n尾\n");
+        assert_eq!(out.report.count(DedupEdit::RepeatedLine), 2);
+    }
+
+    #[test]
+    fn key_ignores_whitespace_width_and_line_breaks() {
+        assert_eq!(key("你好，世界！\nABC 123"), key("你好,世界!ａｂｃ１２３"));
+        assert_eq!(key("他说：“好。”"), key("他说:「好.」"));
+        assert_ne!(key("你好世界"), key("你好地球"));
+    }
+
+    #[test]
+    fn key_sees_through_script_and_regional_vocabulary() {
+        let mainland = "软件和信息服务依赖网络";
+        let taiwan = "軟體和資訊服務依賴網路";
+        assert_eq!(key(mainland), key(taiwan));
+        // Output script does not matter: Traditional mainland wording too.
+        assert_eq!(key("軟件和信息服務依賴網絡"), key(mainland));
+        // Without the fold they differ.
+        assert_ne!(
+            comparison_key(mainland, &NoFold),
+            comparison_key(taiwan, &NoFold)
         );
     }
 
     #[test]
-    fn distinct_documents_are_kept() {
-        let fps: Vec<_> = (0..10u8).map(|i| Some([i; 32])).collect();
-        assert!(exact_duplicates(&fps).iter().all(Option::is_none));
+    fn key_of_a_key_is_stable_on_common_text() {
+        for s in ["軟體，資訊。", "A B…「引」", "网路程式设计"] {
+            let k = key(s);
+            assert_eq!(key(&k), k, "{s}");
+        }
+    }
+
+    #[test]
+    fn signatures_are_deterministic_and_estimate_jaccard() {
+        let a: String = (0..400)
+            .map(|i| char::from_u32(0x4E00 + (i * 7919) % 2000).unwrap())
+            .collect();
+        let mut b = a.clone();
+        b.replace_range(0..30, "");
+        let (sa, sb) = (signature(&a), signature(&b));
+        assert_eq!(sa, signature(&a));
+        assert_eq!(sa.ngram as usize, NGRAM);
+        let truth = jaccard(&shingles(&a, NGRAM), &shingles(&b, NGRAM));
+        let est = estimate(&sa, &sb);
+        assert!((est - truth).abs() < 0.12, "estimate {est} vs {truth}");
+        assert!(truth > 0.85 && truth < 1.0);
+    }
+
+    #[test]
+    fn minhash_paths_agree() {
+        let chars = key_chars(&text(3, 500));
+        let (mut fast, mut plain) = ([u32::MAX; NUM_PERM], [u32::MAX; NUM_PERM]);
+        fill_minhash(&chars, NGRAM, &mut fast);
+        minhash_windows(&chars, NGRAM, &mut plain);
+        assert_eq!(fast, plain);
+    }
+
+    #[test]
+    fn short_keys_get_short_ngrams_or_none() {
+        assert_eq!(ngram_for(10), 0);
+        assert_eq!(ngram_for(50), SHORT_NGRAM);
+        assert_eq!(ngram_for(500), NGRAM);
+        assert_eq!(signature("短文").ngram, 0);
+    }
+
+    #[test]
+    fn banding_meets_recall_target() {
+        for t in [0.6, 0.7, 0.8, 0.9] {
+            let (b, r) = banding(t);
+            assert!(b * r <= NUM_PERM);
+            let p = 1.0 - (1.0 - (t - LSH_SLACK).powi(r as i32)).powi(b as i32);
+            assert!(p >= LSH_RECALL, "{t}: {b}x{r} gives {p}");
+        }
+        assert!(banding(0.9).1 > banding(0.6).1);
+    }
+
+    fn text(seed: u32, len: usize) -> String {
+        (0..len as u32)
+            .map(|i| {
+                let x = (i.wrapping_mul(2_654_435_761) ^ seed.wrapping_mul(40503)) % 3000;
+                char::from_u32(0x4E00 + x).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn find_duplicates_keeps_first_and_verifies() {
+        let a = text(1, 600);
+        let mut a_edit = a.clone();
+        a_edit.replace_range(300..330, &text(9, 10));
+        let b = text(2, 600);
+        let a_spaced: String = a.chars().flat_map(|c| [c, ' ']).collect();
+        let texts = [a.clone(), b.clone(), a_spaced, a_edit, b.clone()];
+        let keys: Vec<String> = texts.iter().map(|t| key(t)).collect();
+        let sigs: Vec<DocSignature> = keys.iter().map(|k| signature(k)).collect();
+        let refs: Vec<Option<&DocSignature>> = sigs.iter().map(Some).collect();
+        let mut verified = Vec::new();
+        let result = find_duplicates(&refs, &NearConfig::default(), |i, j| {
+            verified.push((i, j));
+            Some(jaccard(
+                &shingles(&keys[i], NGRAM),
+                &shingles(&keys[j], NGRAM),
+            ))
+        });
+        assert_eq!(result[0], None);
+        assert_eq!(result[1], None);
+        assert_eq!(result[2].map(|m| (m.of, m.kind)), Some((0, MatchKind::Key)));
+        let near = result[3].expect("edited copy found");
+        assert_eq!((near.of, near.kind), (0, MatchKind::Near));
+        assert!(near.similarity >= 0.8 && near.similarity < 1.0);
+        assert_eq!(result[4].map(|m| m.of), Some(1));
+        assert_eq!(verified, vec![(0, 3)]);
+        // A verifier that says "not similar" overrules the estimate.
+        let none = find_duplicates(&refs, &NearConfig::default(), |_, _| Some(0.1));
+        assert!(none[3].is_none());
+        let exact = find_duplicates(
+            &refs,
+            &NearConfig {
+                exact_only: true,
+                ..NearConfig::default()
+            },
+            |_, _| panic!("exact-only verifies nothing"),
+        );
+        assert!(exact[3].is_none() && exact[2].is_some());
+    }
+
+    #[test]
+    fn half_shared_documents_are_not_duplicates() {
+        let shared = text(5, 300);
+        let a = format!("{shared}{}", text(6, 300));
+        let b = format!("{shared}{}", text(7, 300));
+        let j = jaccard(&shingles(&a, NGRAM), &shingles(&b, NGRAM));
+        assert!(j < 0.5, "{j}");
+        let (sa, sb) = (signature(&a), signature(&b));
+        let result = find_duplicates(&[Some(&sa), Some(&sb)], &NearConfig::default(), |_, _| {
+            Some(j)
+        });
+        assert_eq!(result, vec![None, None]);
+    }
+
+    #[test]
+    fn no_chains_through_duplicates() {
+        // b is an edited a, c an edited b: c resembles b, not a. b is a
+        // duplicate of a, so c is compared with a only, and survives.
+        let a = text(1, 600);
+        let mut b = a.clone();
+        b.replace_range(0..(45 * 3), &text(11, 45));
+        let mut c = b.clone();
+        let len = c.len();
+        c.replace_range(len - 45 * 3.., &text(12, 45));
+        let keys = [key(&a), key(&b), key(&c)];
+        let j = |x: &str, y: &str| jaccard(&shingles(x, NGRAM), &shingles(y, NGRAM));
+        assert!(j(&keys[0], &keys[1]) >= 0.8 && j(&keys[1], &keys[2]) >= 0.8);
+        assert!(j(&keys[0], &keys[2]) < 0.8);
+        let sigs: Vec<DocSignature> = keys.iter().map(|k| signature(k)).collect();
+        let refs: Vec<Option<&DocSignature>> = sigs.iter().map(Some).collect();
+        let result = find_duplicates(&refs, &NearConfig::default(), |x, y| {
+            Some(j(&keys[x], &keys[y]))
+        });
+        assert_eq!(result[1].map(|m| m.of), Some(0));
+        assert_eq!(result[2], None);
+    }
+
+    #[test]
+    fn signature_file_round_trips() {
+        let sigs = [signature(&text(1, 300)), signature("短")];
+        let mut buf = Vec::new();
+        write_signatures(
+            &mut buf,
+            [
+                (b"a.txt".as_slice(), &sigs[0]),
+                (b"b/c.txt".as_slice(), &sigs[1]),
+            ],
+        )
+        .unwrap();
+        let back = read_signatures(buf.as_slice()).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0].0, b"a.txt");
+        assert_eq!(back[0].1, sigs[0]);
+        assert_eq!(back[1].1, sigs[1]);
+        assert!(read_signatures(&b"NOTASIGFILE12345"[..]).is_err());
+    }
+
+    #[test]
+    fn boilerplate_needs_several_documents() {
+        let docs = [
+            "来源 | 共产党员网\n第一篇正文的内容。\n",
+            "来源｜共产党员网\n第二篇正文，完全不同。\n",
+            "来源 | 共产党员网\n第三篇。\n",
+            "没有来源行的文章内容。\n",
+        ];
+        let cands: Vec<Vec<u64>> = docs.iter().map(|d| boilerplate_candidates(d)).collect();
+        let refs: Vec<&[u64]> = cands.iter().map(Vec::as_slice).collect();
+        let lines = boilerplate_lines(&refs);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(find_lines(docs[1], &lines), vec!["来源｜共产党员网"]);
+        let out = remove_lines(docs[0], &lines);
+        assert_eq!(out.text, "第一篇正文的内容。\n");
+        assert_eq!(out.report.count(DedupEdit::BoilerplateLine), 1);
+        assert!(matches!(
+            remove_lines(docs[3], &lines).text,
+            Cow::Borrowed(_)
+        ));
+        assert!(
+            boilerplate_lines(&refs[..2]).is_empty(),
+            "two documents are not enough"
+        );
     }
 }

@@ -4,3 +4,5 @@
 pub mod cns11643;
 /// Bitmap of ~1100 common hanzi (Simplified and Traditional) used to score GBK/Big5 decodings.
 pub mod common_hanzi;
+/// Traditional/variant → Simplified characters and Taiwan → mainland vocabulary, from OpenCC, for dedup's comparison key.
+pub mod regional_fold;

@@ -1,0 +1,297 @@
+//! The dedup stage end to end: the real `canon` binary over
+//! `fixtures/dedup/corpus/` (made by `scripts/make-dedup-fixtures.py`),
+//! checked against `fixtures/dedup/expected.tsv`, the truth by construction:
+//! every planted duplicate found, with the right survivor, and no false one.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dedup/corpus")
+}
+
+/// Runs `canon clean <input> --out <tmp>/out <extra…>` and returns the
+/// output directory's parent (kept alive) and the manifest lines.
+fn clean(input: &Path, extra: &[&str]) -> (tempfile::TempDir, Vec<Value>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_canon"))
+        .arg("clean")
+        .arg(input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    fs::write(tmp.path().join("stderr"), &status.stderr).unwrap();
+    let raw = fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    let entries = raw
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (tmp, entries, raw)
+}
+
+fn entry<'a>(entries: &'a [Value], path: &str) -> &'a Value {
+    entries
+        .iter()
+        .find(|e| e["path"] == path)
+        .unwrap_or_else(|| panic!("{path} not in the manifest"))
+}
+
+struct Expected {
+    path: String,
+    status: String,
+    duplicate_of: String,
+    note: String,
+}
+
+fn expected() -> Vec<Expected> {
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dedup/expected.tsv"),
+    )
+    .unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            Expected {
+                path: f[0].into(),
+                status: f[1].into(),
+                duplicate_of: f[2].into(),
+                note: f.get(3).copied().unwrap_or("").into(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_planted_duplicate_is_found_and_no_false_one() {
+    let (tmp, entries, _) = clean(&corpus(), &[]);
+    let rows = expected();
+    let summary = fs::read_to_string(tmp.path().join("stderr")).unwrap();
+    assert!(
+        summary.contains("3 boilerplate lines (e.g. \"首页 | 要闻 | 时政 | 评论 | 专题 | 视频 | 图片\" in 3 documents)"),
+        "{summary}"
+    );
+    assert_eq!(rows.len(), entries.len(), "expected.tsv covers the corpus");
+    assert!(rows.iter().filter(|r| r.status == "duplicate").count() >= 8);
+    let mut failures = Vec::new();
+    for row in &rows {
+        let e = entry(&entries, &row.path);
+        if e["status"] != row.status.as_str() {
+            failures.push(format!(
+                "{}: status {} (want {})",
+                row.path, e["status"], row.status
+            ));
+            continue;
+        }
+        if row.status == "duplicate" {
+            if e["duplicate_of"] != row.duplicate_of.as_str() {
+                failures.push(format!("{}: duplicate of {}", row.path, e["duplicate_of"]));
+            }
+            let similarity = e["similarity"].as_f64().unwrap();
+            let kinds = e["changes"]["dedup"].as_object().unwrap();
+            assert_eq!(kinds.len(), 1, "{}: one kind of match", row.path);
+            let kind = kinds.keys().next().unwrap();
+            if ["exact", "normalized", "near"].contains(&row.note.as_str()) && kind != &row.note {
+                failures.push(format!(
+                    "{}: matched as {kind}, planted as {}",
+                    row.path, row.note
+                ));
+            }
+            if kind == "near" {
+                assert!(
+                    (0.8..1.0).contains(&similarity),
+                    "{}: {similarity}",
+                    row.path
+                );
+            } else {
+                assert_eq!(similarity, 1.0, "{}", row.path);
+            }
+            assert!(e["output"].is_null());
+            assert!(
+                !tmp.path().join("out").join(&row.path).exists(),
+                "{} written",
+                row.path
+            );
+        } else {
+            assert!(e["duplicate_of"].is_null() && e["similarity"].is_null());
+            assert!(
+                tmp.path().join("out").join(&row.path).is_file(),
+                "{} missing",
+                row.path
+            );
+        }
+        let found = &e["changes"]["dedup"]["boilerplate_found"];
+        let want = if row.note == "boilerplate" { 3 } else { 0 };
+        if found.as_u64().unwrap_or(0) != want {
+            failures.push(format!("{}: boilerplate_found {found}", row.path));
+        }
+        if row.note == "repeated_line" && e["changes"]["dedup"]["repeated_line"] != 1 {
+            failures.push(format!("{}: doubled title not removed", row.path));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn same_manifest_whatever_jobs_and_file_creation_order() {
+    let (_t1, _, one) = clean(&corpus(), &["--jobs", "1"]);
+    let (_t2, _, two) = clean(&corpus(), &["--jobs", "2"]);
+    assert_eq!(one, two);
+    // The same files created in reverse order (directory order differs).
+    let copy = tempfile::tempdir().unwrap();
+    let mut names: Vec<_> = fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    for name in names.iter().rev() {
+        fs::copy(corpus().join(name), copy.path().join(name)).unwrap();
+    }
+    let (_t3, _, reversed) = clean(copy.path(), &["--jobs", "2"]);
+    assert_eq!(one, reversed);
+}
+
+#[test]
+fn survivor_is_the_first_by_path_not_the_original() {
+    // Rename so an edited copy sorts first: it survives, the original is
+    // its duplicate.
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        corpus().join("a06-edits.txt"),
+        dir.path().join("0-edited.txt"),
+    )
+    .unwrap();
+    fs::copy(
+        corpus().join("a01-original.txt"),
+        dir.path().join("1-original.txt"),
+    )
+    .unwrap();
+    let (_t, entries, _) = clean(dir.path(), &[]);
+    assert_eq!(entry(&entries, "0-edited.txt")["status"], "ok");
+    assert_eq!(
+        entry(&entries, "1-original.txt")["duplicate_of"],
+        "0-edited.txt"
+    );
+}
+
+#[test]
+fn exact_only_and_skip_dedup_narrow_it() {
+    let (_t, entries, _) = clean(&corpus(), &["--exact-only"]);
+    let dups: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["status"] == "duplicate")
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dups,
+        [
+            "a02-gb18030-crlf.txt",
+            "a03-wrapped.txt",
+            "b02-unwrapped.txt"
+        ]
+    );
+
+    let (t, entries, _) = clean(&corpus(), &["--skip", "dedup"]);
+    assert!(entries.iter().all(|e| e["status"] == "ok"));
+    let s001 = fs::read_to_string(t.path().join("out/s001-doubled-title.txt")).unwrap();
+    assert_eq!(s001.matches("# 中央网信办：阔步迈向网络强国").count(), 2);
+
+    let (t, entries, _) = clean(&corpus(), &["--keep-repeats"]);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e["status"] == "duplicate")
+            .count(),
+        8
+    );
+    let s001 = fs::read_to_string(t.path().join("out/s001-doubled-title.txt")).unwrap();
+    assert_eq!(s001.matches("# 中央网信办：阔步迈向网络强国").count(), 2);
+}
+
+#[test]
+fn a_higher_threshold_drops_the_weakest_near_match() {
+    let (_t, entries, _) = clean(&corpus(), &["--near-threshold", "0.95"]);
+    // The 2%-edited copy is near 0.9: kept at 0.95; the Taiwan rendering,
+    // the footer copy and the dropped paragraph stay above.
+    assert_eq!(entry(&entries, "a06-edits.txt")["status"], "ok");
+    for p in [
+        "a04-taiwan-big5.txt",
+        "a05-footer.txt",
+        "a07-dropped-paragraph.txt",
+    ] {
+        assert_eq!(entry(&entries, p)["status"], "duplicate", "{p}");
+    }
+}
+
+#[test]
+fn boilerplate_is_removed_only_on_request() {
+    let nav = "首页 | 要闻 | 时政 | 评论 | 专题 | 视频 | 图片";
+    let (t, _, _) = clean(&corpus(), &[]);
+    let kept = fs::read_to_string(t.path().join("out/d01-boilerplate-only.txt")).unwrap();
+    assert!(kept.contains(nav));
+    let (t, entries, _) = clean(&corpus(), &["--remove-boilerplate"]);
+    for p in [
+        "d01-boilerplate-only.txt",
+        "d02-boilerplate-only.txt",
+        "d03-boilerplate-only.txt",
+    ] {
+        let text = fs::read_to_string(t.path().join("out").join(p)).unwrap();
+        assert!(
+            !text.contains(nav) && !text.contains("共产党员网"),
+            "{p}: {text}"
+        );
+        assert!(!text.starts_with('\n') && text.ends_with('\n') && !text.is_empty());
+        let e = entry(&entries, p);
+        assert_eq!(e["changes"]["dedup"]["boilerplate_line"], 3, "{p}");
+        assert_eq!(e["bytes_out"].as_u64().unwrap() as usize, text.len());
+    }
+    // Documents without boilerplate are untouched.
+    let a01 = fs::read(t.path().join("out/a01-original.txt")).unwrap();
+    assert_eq!(a01, fs::read(corpus().join("a01-original.txt")).unwrap());
+}
+
+#[test]
+fn signature_file_lists_every_document_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("corpus.sig");
+    let (_t, entries, _) = clean(&corpus(), &["--signatures", file.to_str().unwrap()]);
+    let records = canon::stages::dedup::read_signatures(fs::File::open(&file).unwrap()).unwrap();
+    let names: Vec<String> = records
+        .iter()
+        .map(|(n, _)| String::from_utf8(n.clone()).unwrap())
+        .collect();
+    let all: Vec<String> = entries
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, all, "every document, sorted");
+    // Exact and normalized copies share the key hash with their original.
+    let key = |p: &str| records[all.iter().position(|a| a == p).unwrap()].1.key_hash;
+    assert_eq!(key("a01-original.txt"), key("a03-wrapped.txt"));
+    assert_ne!(key("a01-original.txt"), key("a05-footer.txt"));
+}
+
+#[test]
+fn duplicates_dir_receives_the_duplicates() {
+    let dups = tempfile::tempdir().unwrap();
+    let (_t, _, _) = clean(&corpus(), &["--duplicates", dups.path().to_str().unwrap()]);
+    let mut written: Vec<String> = fs::read_dir(dups.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let want: Vec<String> = expected()
+        .into_iter()
+        .filter(|r| r.status == "duplicate")
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(written, want);
+}
