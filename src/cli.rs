@@ -3,12 +3,14 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::pipeline::Options;
 use crate::stages::Stage;
+use crate::stages::convert::{ConvertConfig, Converter};
 
 /// Turn directories of raw text documents into a clean, canonical UTF-8 corpus.
 #[derive(Debug, Parser)]
@@ -36,6 +38,9 @@ pub struct PipelineArgs {
     /// Stages not to run: repair, normalize, convert, layout, dedup (comma-separated, repeatable).
     #[arg(long, value_name = "STAGE[,STAGE...]", value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// OpenCC config of the convert stage: t2s (default), tw2s, tw2sp, hk2s, or s2t, s2tw, s2twp, s2hk for Traditional output.
+    #[arg(long, value_name = "CONFIG")]
+    pub convert: Option<String>,
 }
 
 impl PipelineArgs {
@@ -61,7 +66,20 @@ impl PipelineArgs {
                 }
             }
         }
-        Ok(Options { skip })
+        let config = match &self.convert {
+            None => ConvertConfig::default(),
+            Some(name) => ConvertConfig::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = ConvertConfig::ALL.iter().map(|c| c.name()).collect();
+                Error::Config(format!(
+                    "unknown config {name:?} in --convert (expected one of {})",
+                    known.join(", ")
+                ))
+            })?,
+        };
+        Ok(Options {
+            skip,
+            converter: Arc::new(Converter::new(config)),
+        })
     }
 }
 
@@ -144,6 +162,7 @@ mod tests {
     fn args(skip: &[&str]) -> PipelineArgs {
         PipelineArgs {
             skip: skip.iter().map(|s| s.to_string()).collect(),
+            convert: None,
         }
     }
 
@@ -172,6 +191,19 @@ mod tests {
             panic!()
         };
         assert_eq!(c.pipeline.skip, vec!["repair", "dedup"]);
+    }
+
+    #[test]
+    fn convert_config_is_validated() {
+        let mut a = args(&[]);
+        assert_eq!(a.options().unwrap().converter.config(), ConvertConfig::T2s);
+        a.convert = Some("tw2sp".into());
+        assert_eq!(
+            a.options().unwrap().converter.config(),
+            ConvertConfig::Tw2sp
+        );
+        a.convert = Some("t2jp".into());
+        assert!(a.options().is_err());
     }
 
     #[test]

@@ -96,6 +96,7 @@ fn only(stage: Stage) -> Options {
             .into_iter()
             .filter(|s| *s != stage && *s != Stage::Decode)
             .collect(),
+        ..Options::default()
     }
 }
 
