@@ -34,7 +34,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
 
-use super::{EditKind, Sample, StageOutput, StageReport, sample_at};
+use super::{EditKind, StageOutput, StageReport, sample_at};
 
 /// The script of a document's Chinese text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -252,6 +252,7 @@ impl ScriptTables {
         let (mut han, mut kana, mut hangul) = (0usize, 0usize, 0usize);
         let (mut traditional, mut simplified) = (0usize, 0usize);
         for c in text.chars() {
+            // Below the CJK radicals nothing is Chinese or kana.
             if (c as u32) < 0x2E80 {
                 continue;
             }
@@ -486,31 +487,43 @@ fn record_changes(
         .zip(after.split_inclusive('\n'))
     {
         if old != new {
-            let old_chars: Vec<(usize, char)> = old.char_indices().collect();
-            let new_chars: Vec<char> = new.chars().collect();
-            let changed = if old_chars.len() == new_chars.len() {
-                old_chars
-                    .iter()
-                    .zip(&new_chars)
-                    .filter(|((_, a), b)| a != *b)
-                    .count()
-            } else {
-                old_chars.len().max(new_chars.len())
-            };
-            let first = old_chars
-                .iter()
-                .zip(&new_chars)
-                .position(|((_, a), b)| a != b)
-                .unwrap_or(0);
-            let start = old_chars.get(first).map_or(old.len(), |&(i, _)| i);
-            let end = old_chars.get(first + 1).map_or(old.len(), |&(i, _)| i);
-            let replacement = new_chars
-                .get(first)
-                .map(char::to_string)
-                .unwrap_or_default();
-            let sample: Sample = sample_at(before, offset + start, offset + end, &replacement);
-            report.add_sample(kind, sample);
-            report.add(kind, changed.saturating_sub(1) as u64);
+            let mut old_chars = old.char_indices();
+            let mut new_chars = new.chars();
+            let mut changed = 0u64;
+            let mut first: Option<(usize, usize, String)> = None;
+            loop {
+                match (old_chars.next(), new_chars.next()) {
+                    (Some((i, a)), Some(b)) => {
+                        if a != b {
+                            changed += 1;
+                            first = first.or_else(|| Some((i, i + a.len_utf8(), b.to_string())));
+                        }
+                    }
+                    (None, None) => break,
+                    // A phrase of another length: count what is left over.
+                    (Some((i, _)), None) => {
+                        changed += 1 + old_chars.count() as u64;
+                        first = first.or_else(|| Some((i, old.len(), String::new())));
+                        break;
+                    }
+                    (None, Some(b)) => {
+                        changed += 1 + new_chars.clone().count() as u64;
+                        first = first.or_else(|| {
+                            Some((
+                                old.len(),
+                                old.len(),
+                                std::iter::once(b).chain(new_chars).collect(),
+                            ))
+                        });
+                        break;
+                    }
+                }
+            }
+            let (start, end, replacement) = first.unwrap_or((old.len(), old.len(), String::new()));
+            super::normalize::record(report, kind, || {
+                sample_at(before, offset + start, offset + end, &replacement)
+            });
+            report.add(kind, changed.saturating_sub(1));
         }
         offset += old.len();
     }

@@ -118,6 +118,26 @@ fn normalize_full(text: &str) -> StageOutput<'_, NormalizeEdit> {
     }
 }
 
+/// Records one edit, building its sample only while the report still keeps
+/// samples of that kind: a sample costs a scan of the text before it, which
+/// must not happen for every edit of a long document.
+pub(super) fn record<K: EditKind>(
+    report: &mut StageReport<K>,
+    kind: K,
+    sample: impl FnOnce() -> Sample,
+) {
+    let wants_sample = report
+        .edits
+        .iter()
+        .find(|e| e.kind == kind)
+        .is_none_or(|e| e.samples.len() < super::MAX_SAMPLES_PER_EDIT);
+    if wants_sample {
+        report.add_sample(kind, sample());
+    } else {
+        report.add(kind, 1);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The fast check
 
@@ -287,7 +307,7 @@ fn fix_characters<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) ->
         } else {
             &replacement
         };
-        report.add_sample(kind, sample_at(text, i, end, shown));
+        record(report, kind, || sample_at(text, i, end, shown));
         out.push_str(&replacement);
         prev = out.chars().next_back();
     }
@@ -309,15 +329,14 @@ fn compose<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a
         } else {
             let composed: String = line.nfc().collect();
             if composed != line {
-                report.add_sample(
-                    NormalizeEdit::Nfc,
+                record(report, NormalizeEdit::Nfc, || {
                     sample_at(
                         text,
                         start,
                         start + line.trim_end().len(),
                         composed.trim_end(),
-                    ),
-                );
+                    )
+                });
             }
             out.push_str(&composed);
         }
@@ -516,10 +535,9 @@ fn punctuate_line(
         match wide {
             Some(w) if conv => {
                 changed = true;
-                report.add_sample(
-                    NormalizeEdit::ChinesePunctuation,
-                    sample_at(text, offset + i, offset + i + 1, &w.to_string()),
-                );
+                record(report, NormalizeEdit::ChinesePunctuation, || {
+                    sample_at(text, offset + i, offset + i + 1, &w.to_string())
+                });
                 out.push(w);
             }
             _ => out.push(c),
