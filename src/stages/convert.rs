@@ -154,12 +154,15 @@ impl ConvertConfig {
         }
     }
 
-    fn overrides(self) -> &'static [(&'static str, &'static str)] {
+    fn overrides(self) -> Vec<(&'static str, &'static str)> {
+        let mut overrides = Vec::new();
         if self.to_simplified() {
-            T2S_OVERRIDES
-        } else {
-            &[]
+            overrides.extend_from_slice(T2S_OVERRIDES);
         }
+        if matches!(self, ConvertConfig::Tw2s | ConvertConfig::Tw2sp) {
+            overrides.extend_from_slice(TW2S_OVERRIDES);
+        }
+        overrides
     }
 }
 
@@ -177,6 +180,24 @@ pub const T2S_OVERRIDES: &[(&str, &str)] = &[
     // Upstream's TSCharacters maps 坏 (the Simplified form of 壞) to 坯, a
     // rare variant reading: `破坏` would become `破坯`.
     ("坏", "坏"),
+];
+
+/// Further entries for the Taiwan configs, whose variant table maps `么` to
+/// `幺` (Taiwan writes `麼` for the question word and keeps `么` for `幺`):
+/// the common Simplified `么` words must stay, as OpenCC 1.4.2 keeps them
+/// (its fix #1473, newer than the engine's data); and `显著`, whose
+/// Traditional form `顯著` these configs keep, must not become `显着`.
+pub const TW2S_OVERRIDES: &[(&str, &str)] = &[
+    ("什么", "什么"),
+    ("怎么", "怎么"),
+    ("这么", "这么"),
+    ("這么", "这么"),
+    ("那么", "那么"),
+    ("多么", "多么"),
+    ("要么", "要么"),
+    ("好么", "好么"),
+    ("甚么", "甚么"),
+    ("显著", "显著"),
 ];
 
 /// Share of kana (or Hangul) among the Han characters plus kana (or Hangul)
@@ -569,15 +590,23 @@ mod tests {
     }
 
     /// Regression: Simplified words whose characters are also Traditional
-    /// must survive `t2s` even when the document is converted.
+    /// must survive every `…2s` config even when the document is converted
+    /// (`土著` is left out: OpenCC's own `tw2s` writes `土着`).
     #[test]
-    fn shared_characters_survive_t2s() {
-        let c = t2s();
-        for word in [
-            "显著", "著作", "土著", "干部", "皇后", "里面", "头发", "于是",
-        ] {
-            assert_eq!(c.convert_text(word), word);
+    fn simplified_words_survive_every_to_simplified_config() {
+        let words = "什么 怎么 这么 那么 多么 要么 好么 甚么 破坏 显著 著作 干部 皇后 \
+                     里面 头发 于是 面条 发展 只有 一只 系统 联系 钟表 游戏 制造 复杂 \
+                     回复 松树 冲突 几乎 余下 征收 周末 计划 胡须 获得 采取 着急 摆脱";
+        for config in ConvertConfig::ALL.into_iter().filter(|c| c.to_simplified()) {
+            let c = Converter::new(config);
+            assert_eq!(c.convert_text(words), words, "{config}");
         }
+    }
+
+    #[test]
+    fn taiwan_me_words_convert_like_opencc() {
+        let c = Converter::new(ConvertConfig::Tw2s);
+        assert_eq!(c.convert_text("什麼 這么 老么"), "什么 这么 老幺");
     }
 
     #[test]
