@@ -21,11 +21,12 @@
 //! Why the punctuation rule is narrow: a false change of correct text is
 //! worse than a missed one. A mark is converted only when the character
 //! before it is Chinese (a Han character or Chinese punctuation, looking
-//! through a closing curly quote), or when it sits between a Latin letter or
-//! digit and a Chinese character with no space (`使用Python,可以`). So
-//! `7.4億`, `2023-07-15`, `v1.2`, `12:30`, English sentences (`Hello, 世界`),
-//! `(ISO)` and `print("你好")` keep their ASCII; so does everything inside a
-//! URL, inline code (`` `a,b` ``) and fenced code blocks. Full-width Chinese
+//! through a closing curly quote or a `(…)`), or, for `,` `:` `;`, when it
+//! sits between a Latin letter or digit and a Chinese character with no
+//! space (`使用Python,可以`). So `7.4億`, `2023-07-15`, `v1.2`, `12:30`,
+//! English sentences (`Hello, 世界`), `(ISO)` and `print("你好")` keep their
+//! ASCII; so does everything inside a URL, an HTML character reference
+//! (`&nbsp;`), inline code (`` `a,b` ``) and fenced code blocks. Full-width Chinese
 //! punctuation is never turned into ASCII (unlike ftfy's width fixer), and
 //! curly quotes stay curly.
 //!
@@ -603,7 +604,11 @@ fn mark_in_chinese(c: char, before: &str, next: Option<char>) -> bool {
     }
     match left {
         Some(l) if is_chinese(l) => true,
-        Some(l) if l.is_ascii_alphanumeric() => next.is_some_and(is_han),
+        // After a Latin word, only the separators: `使用Python,可以`. A `?` or
+        // `!` there ends the Latin sentence (`Blog Worth?看看`).
+        Some(l) if l.is_ascii_alphanumeric() && matches!(c, ',' | ':' | ';') => {
+            next.is_some_and(is_han)
+        }
         _ => false,
     }
 }
@@ -618,6 +623,20 @@ fn protected_spans(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
             match open.take() {
                 Some(o) => protected[o..=k].iter_mut().for_each(|p| *p = true),
                 None => open = Some(k),
+            }
+        }
+    }
+    // Character references (`&nbsp;`, `&#183;`, `&#x4E2D;`): their `;` is
+    // syntax, not punctuation.
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if c == '&'
+            && let Some(len) = entity_len(&line[i..])
+        {
+            for (m, &(j, _)) in chars.iter().enumerate().skip(k) {
+                if j >= i + len {
+                    break;
+                }
+                protected[m] = true;
             }
         }
     }
@@ -655,6 +674,39 @@ fn protected_spans(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
         }
     }
     protected
+}
+
+/// Longest HTML character reference name we recognise (`&CounterClockwiseContourIntegral;`).
+const MAX_ENTITY_LEN: usize = 34;
+
+/// Byte length of the character reference at the start of `s`
+/// (`&name;`, `&#123;`, `&#x1F;`), if there is one.
+fn entity_len(s: &str) -> Option<usize> {
+    let body = s.strip_prefix('&')?;
+    let end = body.find(';')?;
+    if end == 0 || end > MAX_ENTITY_LEN {
+        return None;
+    }
+    let name = &body[..end];
+    let valid = if let Some(num) = name.strip_prefix('#') {
+        match num.strip_prefix(['x', 'X']) {
+            Some(hex) => !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+            None => !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()),
+        }
+    } else {
+        name.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    if !valid {
+        return None;
+    }
+    let len = end + 2;
+    // Escaped twice (`&amp;nbsp;`): the second reference is syntax too.
+    if name == "amp"
+        && let Some(inner) = entity_len(&format!("&{}", &s[len..]))
+    {
+        return Some(len + inner - 1);
+    }
+    Some(len)
 }
 
 /// Byte offset of the next URL in `s`: the scheme before `://`, or `www.`.
@@ -812,6 +864,9 @@ mod tests {
             "图片![示意图](a.png)\n",
             "笑:)\n",
             "协议:\\\\server\\share\n",
+            "空格&nbsp;目前，大卫&#183;布朗，&#x4E2D;文，&lt;p&gt;这个\n",
+            "转义&amp;nbsp;金山，&amp;#183;布朗\n",
+            "What's Your Blog Worth?看看\n",
         ] {
             assert_eq!(norm(text), text, "{text:?}");
         }
