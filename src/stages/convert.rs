@@ -270,7 +270,7 @@ impl ScriptTables {
     }
 
     fn detect(&self, text: &str) -> Script {
-        let (mut han, mut kana, mut hangul) = (0usize, 0usize, 0usize);
+        let mut letters = CjkLetters::default();
         let (mut traditional, mut simplified) = (0usize, 0usize);
         for c in text.chars() {
             // Below the CJK radicals nothing is Chinese or kana.
@@ -282,17 +282,9 @@ impl ScriptTables {
             } else if self.simplified.contains(c) {
                 simplified += 1;
             }
-            match c {
-                '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' => {
-                    kana += 1
-                }
-                '\u{AC00}'..='\u{D7A3}' => hangul += 1,
-                _ if is_han(c) => han += 1,
-                _ => {}
-            }
+            letters.count(c);
         }
-        let foreign = kana.max(hangul);
-        if foreign > 0 && foreign as f64 > FOREIGN_SCRIPT_SHARE * (han + foreign) as f64 {
+        if letters.japanese_or_korean() {
             return Script::None;
         }
         let total = traditional + simplified;
@@ -309,6 +301,44 @@ impl ScriptTables {
             Script::Simplified
         }
     }
+}
+
+/// Han characters, kana and Hangul syllables of a text: enough to tell a
+/// Japanese or Korean document (whose kanji or hanja look Chinese) from a
+/// Chinese one.
+#[derive(Debug, Default)]
+struct CjkLetters {
+    han: usize,
+    kana: usize,
+    hangul: usize,
+}
+
+impl CjkLetters {
+    fn count(&mut self, c: char) {
+        match c {
+            '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' => {
+                self.kana += 1
+            }
+            '\u{AC00}'..='\u{D7A3}' => self.hangul += 1,
+            _ if is_han(c) => self.han += 1,
+            _ => {}
+        }
+    }
+
+    fn japanese_or_korean(&self) -> bool {
+        let foreign = self.kana.max(self.hangul);
+        foreign > 0 && foreign as f64 > FOREIGN_SCRIPT_SHARE * (self.han + foreign) as f64
+    }
+}
+
+/// Whether `text` reads as Japanese or Korean rather than Chinese (see
+/// [`FOREIGN_SCRIPT_SHARE`]).
+pub fn is_japanese_or_korean(text: &str) -> bool {
+    let mut letters = CjkLetters::default();
+    text.chars()
+        .filter(|&c| c as u32 >= 0x2E80)
+        .for_each(|c| letters.count(c));
+    letters.japanese_or_korean()
 }
 
 /// Parses an OpenCC character table (`key<TAB>value value…`) into key →

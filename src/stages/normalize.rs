@@ -14,7 +14,9 @@
 //!    becomes empty);
 //! 4. punctuation: ASCII `,` `:` `;` `?` `!` written inside Chinese become
 //!    the full-width Chinese marks `，` `：` `；` `？` `！`, and `(…)` whose
-//!    content begins or ends with a Chinese character becomes `（…）`.
+//!    content begins or ends with a Chinese character becomes `（…）`
+//!    (not in Japanese or Korean documents, which have conventions of their
+//!    own).
 //!
 //! Example: `10.67億人,居世界第一\r\n（ＡＢＣ）` → `10.67億人，居世界第一\n（ABC）\n`.
 //!
@@ -41,7 +43,7 @@ use std::borrow::Cow;
 use unicode_normalization::char::{compose as compose_pair, decompose_compatible};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use super::convert::is_han;
+use super::convert::{is_han, is_japanese_or_korean};
 use super::{EditKind, Sample, StageOutput, StageReport, sample_at};
 
 /// The kinds of edit this stage makes.
@@ -464,7 +466,9 @@ fn is_chinese(c: char) -> bool {
 }
 
 fn fix_punctuation<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    if !text.contains([',', ':', ';', '?', '!', '(']) {
+    // Japanese and Korean share Han characters and CJK punctuation with
+    // Chinese but keep their own conventions (`조선(朝鮮)이나`, `!(^^)!`).
+    if !text.contains([',', ':', ';', '?', '!', '(']) || is_japanese_or_korean(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -878,6 +882,16 @@ mod tests {
             "空格&nbsp;目前，大卫&#183;布朗，&#x4E2D;文，&lt;p&gt;这个\n",
             "转义&amp;nbsp;金山，&amp;#183;布朗\n",
             "What's Your Blog Worth?看看\n",
+        ] {
+            assert_eq!(norm(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn japanese_and_korean_punctuation_is_left_alone() {
+        for text in [
+            "スクリメージライン(プレー開始位置)から50ヤード。目標は達成されました。!(^^)!\n",
+            "출전: 우리는 흔히 자국을 조선(朝鮮)이나 공화국(共和國)이라고 부른다.\n",
         ] {
             assert_eq!(norm(text), text, "{text:?}");
         }
