@@ -30,6 +30,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
 use serde::Serialize;
@@ -544,36 +545,63 @@ fn record_changes(
         .zip(after.split_inclusive('\n'))
     {
         if old != new {
-            let prefix = common_prefix(old, new);
-            let suffix = common_suffix(&old[prefix..], &new[prefix..]);
-            let old_span = &old[prefix..old.len() - suffix];
-            let new_span = &new[prefix..new.len() - suffix];
-            let (old_len, new_len) = (old_span.chars().count(), new_span.chars().count());
-            let changed = if old_len == new_len {
-                old_span
-                    .chars()
-                    .zip(new_span.chars())
-                    .filter(|(a, b)| a != b)
-                    .count()
-            } else {
-                old_len.max(new_len)
-            };
-            let (old_span, new_span) = if old_len == new_len {
-                (
-                    cut(old_span, MAX_SAMPLE_SPAN_CHARS),
-                    cut(new_span, MAX_SAMPLE_SPAN_CHARS),
-                )
-            } else {
-                (old_span, new_span)
-            };
-            let start = offset + prefix;
+            let (changed, old_span, new_span) = changed_span(old, new);
+            let start = offset + old_span.start;
             super::normalize::record(report, kind, || {
-                sample_at(before, start, start + old_span.len(), new_span)
+                let (old_part, new_part) = (&old[old_span.clone()], &new[new_span.clone()]);
+                let (old_part, new_part) = if old_part.chars().count() == new_part.chars().count() {
+                    (
+                        cut(old_part, MAX_SAMPLE_SPAN_CHARS),
+                        cut(new_part, MAX_SAMPLE_SPAN_CHARS),
+                    )
+                } else {
+                    (old_part, new_part)
+                };
+                sample_at(before, start, start + old_part.len(), new_part)
             });
             report.add(kind, (changed as u64).saturating_sub(1));
         }
         offset += old.len();
     }
+}
+
+/// How many characters differ between two versions of a line, and the
+/// byte ranges from the first to the last difference in each. One pass when
+/// the conversion kept the length (almost always); otherwise the span
+/// between the common prefix and suffix, counted as its longer side.
+fn changed_span(old: &str, new: &str) -> (usize, Range<usize>, Range<usize>) {
+    let mut a = old.char_indices();
+    let mut b = new.char_indices();
+    let mut changed = 0;
+    let mut span: Option<(Range<usize>, Range<usize>)> = None;
+    loop {
+        match (a.next(), b.next()) {
+            (Some((i, x)), Some((j, y))) => {
+                if x != y {
+                    changed += 1;
+                    let (ends_old, ends_new) = (i + x.len_utf8(), j + y.len_utf8());
+                    span = Some(match span {
+                        None => (i..ends_old, j..ends_new),
+                        Some((o, n)) => (o.start..ends_old, n.start..ends_new),
+                    });
+                }
+            }
+            (None, None) => {
+                let (o, n) = span.unwrap_or((0..0, 0..0));
+                return (changed, o, n);
+            }
+            _ => break,
+        }
+    }
+    let prefix = common_prefix(old, new);
+    let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+    let old_span = prefix..old.len() - suffix;
+    let new_span = prefix..new.len() - suffix;
+    let changed = old[old_span.clone()]
+        .chars()
+        .count()
+        .max(new[new_span.clone()].chars().count());
+    (changed, old_span, new_span)
 }
 
 /// Byte length of the longest common prefix, on a character boundary.
@@ -707,6 +735,15 @@ mod tests {
     fn regional_configs_use_regional_vocabulary() {
         let c = Converter::new(ConvertConfig::Tw2sp);
         assert_eq!(convert("軟體與網路\n", &c).output.text, "软件与网络\n");
+    }
+
+    #[test]
+    fn changed_span_counts_and_locates_differences() {
+        assert_eq!(changed_span("a從b國c", "a从b国c"), (2, 1..8, 1..8));
+        assert_eq!(changed_span("ab計程車cd", "ab出租车cd"), (3, 2..11, 2..11));
+        // A conversion that changes the length: the span between the
+        // common ends, counted by its longer side.
+        assert_eq!(changed_span("ab一cd", "ab一二三cd"), (2, 5..5, 5..11));
     }
 
     #[test]
