@@ -6,7 +6,8 @@
 //! 1. characters: invisible debris removed (zero-width spaces, soft
 //!    hyphens, byte-order marks inside the text); no-break spaces become
 //!    spaces; full-width Latin letters and digits become ASCII
-//!    (`ＡＢＣ１２３` → `ABC123`); half-width katakana become full-width
+//!    (`ＡＢＣ１２３` → `ABC123`, with a `．` between digits:
+//!    `１７０７．７８` → `1707.78`); half-width katakana become full-width
 //!    (`ｶﾞｲﾄﾞ` → `ガイド`);
 //! 2. Unicode NFC (precomposed accents: `e\u{301}` → `é`);
 //! 3. lines: CRLF and lone CR → LF, no whitespace at a line end, exactly one
@@ -234,6 +235,8 @@ enum CharFix {
     Invisible,
     NoBreakSpace,
     Fullwidth(char),
+    /// `．` between digits: a decimal point (`１７０７．７８` → `1707.78`).
+    DecimalPoint,
     Halfwidth,
 }
 
@@ -246,6 +249,7 @@ fn char_fix(c: char) -> Option<CharFix> {
             // The full-width forms sit at a fixed distance from ASCII.
             char::from_u32(c as u32 - 0xFEE0).map(CharFix::Fullwidth)
         }
+        '\u{FF0E}' => Some(CharFix::DecimalPoint),
         '\u{FF61}'..='\u{FF9F}' => Some(CharFix::Halfwidth),
         _ => None,
     }
@@ -287,6 +291,16 @@ fn fix_characters<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) ->
                     continue;
                 }
                 (NormalizeEdit::Invisible, String::new())
+            }
+            Some(CharFix::DecimalPoint) => {
+                let digit = |d: char| d.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&d);
+                if !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(digit)) {
+                    // Elsewhere `．` is a full stop or a dot leader.
+                    out.push(c);
+                    prev = Some(c);
+                    continue;
+                }
+                (NormalizeEdit::FullwidthAlphanumeric, ".".to_string())
             }
             Some(CharFix::NoBreakSpace) => (NormalizeEdit::NoBreakSpace, " ".to_string()),
             Some(CharFix::Fullwidth(a)) => (NormalizeEdit::FullwidthAlphanumeric, a.to_string()),
@@ -828,6 +842,13 @@ mod tests {
     }
 
     #[test]
+    fn fullwidth_decimal_point_between_digits_becomes_ascii() {
+        assert_eq!(norm("１７０７．７８亿元\n"), "1707.78亿元\n");
+        assert_eq!(norm("第一章．引言\n"), "第一章．引言\n");
+        assert_eq!(norm("共３．\n"), "共3．\n");
+    }
+
+    #[test]
     fn halfwidth_katakana_become_fullwidth() {
         let out = normalize("ｶﾞｲﾄﾞﾌﾞｯｸ｡ﾊﾟﾝ､ﾞ\n");
         assert_eq!(out.text, "ガイドブック。パン、゛\n");
@@ -954,7 +975,7 @@ mod tests {
     fn fast_check_agrees_with_the_full_path() {
         let pieces = [
             "中", "a", "1", ",", ":", "?", "(", ")", " ", "”", "\u{A0}", "Ａ", "ｶ", "ﾞ", "e\u{301}",
-            "\u{200B}", "/", "。", "x)",
+            "\u{200B}", "/", "。", "x)", "．", "１",
         ];
         let mut checked = 0;
         for a in pieces {
