@@ -449,8 +449,8 @@ fn visible(line: &str) -> String {
 // ---------------------------------------------------------------------------
 // Step 4: punctuation
 
-/// A line that opens or closes a fenced code block (Markdown).
-const CODE_FENCE: &str = "```";
+/// Lines that open or close a fenced code block (Markdown).
+const CODE_FENCES: [&str; 2] = ["```", "~~~"];
 
 /// The Chinese full-width form of an ASCII mark this step converts.
 fn full_width(c: char) -> Option<char> {
@@ -490,7 +490,7 @@ fn fix_punctuation<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -
     let mut in_fence = false;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with(CODE_FENCE) {
+        if CODE_FENCES.iter().any(|f| line.trim_start().starts_with(f)) {
             in_fence = !in_fence;
             out.push_str(line);
         } else if in_fence || !line.contains([',', ':', ';', '?', '!', '(']) {
@@ -895,6 +895,7 @@ mod tests {
             "访问http://例子.com/路径?q=1，然后\n",
             "运行 `a, b = f(x); print(a)` 即可\n",
             "```\nx = 中文(1, 2); y: int = 3\n```\n",
+            "~~~python\nprint(中文, 1)\n~~~\n",
             "比分3:2，第1,000名\n",
             "Hello, 世界\n",
             "图片![示意图](a.png)\n",
