@@ -23,9 +23,12 @@
 //! Limits: conversion is per document, not per sentence, so a Simplified
 //! quotation inside a Traditional document goes through the `t2s` tables
 //! (which leave almost all Simplified text as it is; the known exceptions
-//! are overridden in [`T2S_OVERRIDES`]). OpenCC's own choices stand where
-//! one Traditional character has several Simplified readings: the engine
-//! follows OpenCC's phrase tables, no statistical model.
+//! are overridden in [`T2S_OVERRIDES`]; `tw2sp` and `s2twp` also translate
+//! vocabulary, `智慧` → `智能`, as OpenCC does). OpenCC's own choices stand
+//! where one Traditional character has several Simplified readings: the
+//! engine follows OpenCC's phrase tables, no statistical model. Japanese is
+//! recognised by its kana, so a Japanese text of kanji only (a title, a
+//! list of terms) is taken for Chinese.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
