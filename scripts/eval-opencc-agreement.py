@@ -11,7 +11,8 @@ Prints the share of identical characters and lists every difference.
 Usage: scripts/eval-opencc-agreement.py [--strip-pinyin] [FILE_OR_DIR...]
        (default: the Traditional seed ../shared/seeds/003_*.txt)
 --strip-pinyin drops `(jìn)`-style annotations first, as the repair stage
-will, so the figure is the one for the seed "after repair".
+will, so the figure is the one for the seed "after repair". CANON=path runs
+that canon binary instead of building one.
 """
 import difflib
 import glob
@@ -28,6 +29,8 @@ ONLY_CONVERT = "repair,normalize,layout,dedup"
 
 
 def canon_binary():
+    if os.environ.get("CANON"):
+        return os.environ["CANON"]
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     return os.path.join(target, "release", "canon")
