@@ -105,6 +105,39 @@ pub struct CleanArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Continue an interrupted run into the same --out: documents already cleaned
+    /// (same input bytes, same options, staged text intact) are not cleaned again.
+    #[arg(long)]
+    pub resume: bool,
+    /// Inputs larger than this are not read and are reported as errors (bytes, or with a
+    /// K, M or G suffix).
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// Parses a size: a number of bytes with an optional K, M or G (binary) suffix.
+pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    let s = s.trim();
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    };
+    let factor: u64 = match unit
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("unknown size unit in {s:?} (use K, M or G)")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (e.g. 100M)"))?;
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("size too large: {s:?}"))
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +237,16 @@ mod tests {
         );
         a.convert = Some("t2jp".into());
         assert!(a.options().is_err());
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert!(parse_size("12Q").is_err());
+        assert!(parse_size("M").is_err());
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -24,6 +26,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_DRIFT: u8 = 1;
 /// Exit code: at least one input failed, or the command could not run.
 pub const EXIT_FAILED: u8 = 2;
+/// Exit code: interrupted by a signal (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -58,6 +62,9 @@ fn clean(args: CleanArgs) -> Result<u8> {
         hidden: args.hidden,
         duplicates_dir: args.duplicates,
         progress: !args.quiet,
+        resume: args.resume,
+        max_file_size: args.max_file_size,
+        interrupt: Some(interrupt_flag()),
     };
     let (entries, summary) = corpus::clean(&config)?;
     for entry in &entries {
@@ -69,6 +76,24 @@ fn clean(args: CleanArgs) -> Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// A flag set on Ctrl-C or SIGTERM, so the run stops between documents and
+/// keeps its work directory for `--resume` (a second signal ends the process
+/// at once, through the default handler being gone: we exit on it).
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&flag);
+    let installed = ctrlc::set_handler(move || {
+        if handler_flag.swap(true, Ordering::SeqCst) {
+            // Second signal: the user insists.
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+    });
+    if let Err(e) = installed {
+        eprintln!("canon: warning: cannot handle interruption signals: {e}");
+    }
+    flag
 }
 
 /// Tells the user, on stderr, about a document that failed or was skipped.

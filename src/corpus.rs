@@ -4,23 +4,35 @@
 //! half-written file under a final name and the result does not depend on
 //! the thread count:
 //!
-//! 1. In parallel, each document is read, cleaned and written to a staging
-//!    directory inside `--out` (same file system, so step 3 is a rename).
-//!    Only its manifest entry and fingerprint stay in memory.
+//! 1. In parallel, each document is read, cleaned and written to the work
+//!    directory `--out/.canon-work/` (same file system, so step 3 is a
+//!    rename), and a line is appended to its journal. Only the manifest entry
+//!    and fingerprint stay in memory.
 //! 2. Sequentially, in sorted path order: output-path collisions and
 //!    duplicates are decided; the first copy in sorted order survives.
 //! 3. Survivors are renamed to their final names; the manifest is written to
-//!    a temporary file and renamed last.
+//!    a temporary file and renamed last; the work directory is removed.
+//!
+//! An interrupted run (Ctrl-C, SIGTERM, a kill, a crash) leaves its work
+//! directory behind. `--resume` reuses every journalled document whose input
+//! still has the same SHA-256, whose options were the same and whose staged
+//! text is intact (checked by hash), and cleans the rest: the final corpus is
+//! the one an uninterrupted run gives. A run without `--resume` starts the
+//! work directory afresh.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fs;
-use std::io::{IsTerminal, Write};
+use std::fs::{self, File};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -44,6 +56,39 @@ pub struct CleanConfig {
     pub duplicates_dir: Option<PathBuf>,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
+    /// Reuse the work of an interrupted run into the same `out`.
+    pub resume: bool,
+    /// Inputs larger than this many bytes are not read (status `error`).
+    pub max_file_size: u64,
+    /// Set by a signal handler to stop the run early; checked between
+    /// documents.
+    pub interrupt: Option<Arc<AtomicBool>>,
+}
+
+/// The work directory inside `--out`: staged texts and the journal.
+pub const WORK_DIR: &str = ".canon-work";
+
+/// The journal's file name inside [`WORK_DIR`].
+const JOURNAL_NAME: &str = "journal.jsonl";
+
+/// Default for `--max-file-size`: a document is held in memory a few times
+/// over while it is cleaned, and no real text document comes near this.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+/// One journal line: a document cleaned in phase 1, enough to reuse it.
+#[derive(Debug, Serialize, Deserialize)]
+struct JournalRecord {
+    /// Identifies the document across runs: a hash of its source and
+    /// relative paths (two roots may hold the same relative path).
+    key: String,
+    /// SHA-256 of the input bytes that were cleaned.
+    source_sha256: String,
+    /// The options it was cleaned with.
+    options: String,
+    /// The staged text's file name inside the work directory.
+    staged: Option<String>,
+    fingerprint: Option<String>,
+    entry: Entry,
 }
 
 /// Counts for the summary line.
@@ -56,6 +101,8 @@ pub struct Summary {
     pub errors: usize,
     pub bytes_in: u64,
     pub bytes_out: u64,
+    /// Documents taken from an interrupted run's work (`--resume`).
+    pub reused: usize,
     pub elapsed: Duration,
 }
 
@@ -84,8 +131,13 @@ impl Summary {
         let secs = self.elapsed.as_secs_f64();
         let mb_in = self.bytes_in as f64 / 1e6;
         let rate = if secs > 0.0 { mb_in / secs } else { 0.0 };
+        let reused = if self.reused > 0 {
+            format!(" ({} reused from an interrupted run)", self.reused)
+        } else {
+            String::new()
+        };
         format!(
-            "canon: {} files: {} ok, {} duplicates, {} skipped, {} errors; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
+            "canon: {} files{reused}: {} ok, {} duplicates, {} skipped, {} errors; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
             self.files,
             self.ok,
             self.duplicates,
@@ -106,6 +158,8 @@ struct Processed {
     source: PathBuf,
     staged: Option<PathBuf>,
     fingerprint: Option<Fingerprint>,
+    /// Taken from an interrupted run's journal.
+    reused: bool,
 }
 
 /// Runs `canon clean` over a corpus. `Err` only for problems with the output
@@ -123,6 +177,14 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
         .out
         .canonicalize()
         .map_err(|e| Error::io(&config.out, e))?;
+    for input in &config.inputs {
+        if input.is_dir() && input.canonicalize().is_ok_and(|c| c == out) {
+            return Err(Error::Config(format!(
+                "--out {} is also an input: canon never writes over its inputs",
+                config.out.display()
+            )));
+        }
+    }
     let mut exclude = vec![out.clone()];
     if let Some(dir) = &config.duplicates_dir {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -135,28 +197,37 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
             hidden: config.hidden,
         },
     );
-    let staging = tempfile::Builder::new()
-        .prefix(".canon-staging-")
-        .tempdir_in(&out)
-        .map_err(|e| Error::io(&out, e))?;
+    let work = Work::open(&out.join(WORK_DIR), config)?;
 
     let progress = progress_bar(config.progress, items.len() as u64);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
         .build()
         .map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", config.jobs)))?;
+    let interrupted = || {
+        config
+            .interrupt
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    };
     let mut processed: Vec<Processed> = pool.install(|| {
         items
             .par_iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let p = process(index, item, staging.path(), &config.options);
+            .map(|item| {
+                if interrupted() {
+                    return Err(Error::Interrupted);
+                }
+                let p = work.process(item, config);
                 progress.inc(1);
                 p
             })
             .collect::<Result<Vec<_>>>()
     })?;
     progress.finish_and_clear();
+    work.flush()?;
+    if interrupted() {
+        return Err(Error::Interrupted);
+    }
 
     resolve_collisions(&mut processed);
     if config.options.runs(Stage::Dedup) {
@@ -165,12 +236,15 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     for p in &mut processed {
         finalize(p, &out, config.duplicates_dir.as_deref())?;
     }
+    let reused = processed.iter().filter(|p| p.reused).count();
     let entries: Vec<Entry> = processed.into_iter().map(|p| p.entry).collect();
     write_atomically(
         &out.join(MANIFEST_NAME),
         manifest::to_jsonl(&entries).as_bytes(),
     )?;
-    let summary = Summary::count(&entries, started.elapsed());
+    work.remove()?;
+    let mut summary = Summary::count(&entries, started.elapsed());
+    summary.reused = reused;
     Ok((entries, summary))
 }
 
@@ -204,54 +278,208 @@ pub fn display_path(path: &Path) -> (String, Option<String>) {
     }
 }
 
-/// Phase 1 for one document. `Err` only when the staging write fails: the
-/// output side is broken and the run must stop.
-fn process(index: usize, item: &Item, staging: &Path, options: &Options) -> Result<Processed> {
-    let (path, path_bytes) = display_path(&item.rel);
-    let mut processed = Processed {
-        entry: Entry::new(path, path_bytes, 0),
-        rel: item.rel.clone(),
-        source: item.source.clone(),
-        staged: None,
-        fingerprint: None,
-    };
-    let entry = &mut processed.entry;
-    match &item.problem {
-        Some(Problem::Skip(reason)) => {
-            entry.skip(reason.clone());
-            return Ok(processed);
-        }
-        Some(Problem::Error(message)) => {
-            entry.fail(message.clone());
-            return Ok(processed);
-        }
-        None => {}
-    }
-    let bytes = match fs::read(&item.source) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            entry.fail(format!("cannot read: {e}"));
-            return Ok(processed);
-        }
-    };
-    entry.bytes_in = bytes.len() as u64;
-    match pipeline::clean_bytes(&bytes, options) {
-        Outcome::Binary(kind) => entry.skip(kind.to_string()),
-        Outcome::Text(cleaned) => {
-            entry.record_cleaning(&cleaned.decode, &cleaned.changes);
-            entry.script = cleaned.script;
-            let digest: Fingerprint = Sha256::digest(cleaned.text.as_bytes()).into();
-            entry.sha256 = Some(hex(&digest));
-            entry.bytes_out = cleaned.text.len() as u64;
-            if !cleaned.text.is_empty() {
-                processed.fingerprint = Some(digest);
+/// The work directory of a run: staged texts and the journal.
+struct Work {
+    dir: PathBuf,
+    journal: Mutex<BufWriter<File>>,
+    /// Records of an interrupted run, by `key`, when resuming.
+    previous: HashMap<String, JournalRecord>,
+}
+
+impl Work {
+    /// Opens the work directory: afresh, or keeping an earlier run's journal
+    /// when resuming.
+    fn open(dir: &Path, config: &CleanConfig) -> Result<Work> {
+        let journal_path = dir.join(JOURNAL_NAME);
+        let mut previous = HashMap::new();
+        if config.resume {
+            if let Ok(text) = fs::read_to_string(&journal_path) {
+                // A killed run may have left a partial last line: skip what
+                // does not parse.
+                for record in text
+                    .lines()
+                    .filter_map(|l| serde_json::from_str::<JournalRecord>(l).ok())
+                {
+                    previous.insert(record.key.clone(), record);
+                }
             }
-            let staged = staging.join(index.to_string());
-            fs::write(&staged, cleaned.text.as_bytes()).map_err(|e| Error::io(&staged, e))?;
-            processed.staged = Some(staged);
+        } else if dir.exists() {
+            fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&journal_path)
+            .map_err(|e| Error::io(&journal_path, e))?;
+        Ok(Work {
+            dir: dir.to_path_buf(),
+            journal: Mutex::new(BufWriter::new(file)),
+            previous,
+        })
     }
-    Ok(processed)
+
+    fn flush(&self) -> Result<()> {
+        let mut journal = self.journal.lock().unwrap_or_else(|e| e.into_inner());
+        journal
+            .flush()
+            .map_err(|e| Error::io(self.dir.join(JOURNAL_NAME), e))
+    }
+
+    fn remove(self) -> Result<()> {
+        drop(self.journal);
+        fs::remove_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))
+    }
+
+    /// Phase 1 for one document. `Err` only when the work directory cannot
+    /// be written: the output side is broken and the run must stop.
+    fn process(&self, item: &Item, config: &CleanConfig) -> Result<Processed> {
+        let (path, path_bytes) = display_path(&item.rel);
+        let mut processed = Processed {
+            entry: Entry::new(path, path_bytes, 0),
+            rel: item.rel.clone(),
+            source: item.source.clone(),
+            staged: None,
+            fingerprint: None,
+            reused: false,
+        };
+        let entry = &mut processed.entry;
+        match &item.problem {
+            Some(Problem::Skip(reason)) => {
+                entry.skip(reason.clone());
+                return Ok(processed);
+            }
+            Some(Problem::Error(message)) => {
+                entry.fail(message.clone());
+                return Ok(processed);
+            }
+            None => {}
+        }
+        let bytes = match read_limited(&item.source, config.max_file_size) {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                entry.fail(message);
+                return Ok(processed);
+            }
+        };
+        entry.bytes_in = bytes.len() as u64;
+        let key = {
+            let mut h = Sha256::new();
+            h.update(item.source.as_os_str().as_encoded_bytes());
+            h.update([0]);
+            h.update(item.rel.as_os_str().as_encoded_bytes());
+            hex(&h.finalize()[..16])
+        };
+        let source_sha256 = hex(&Sha256::digest(&bytes));
+        let options = format!("{:?}", config.options);
+        if let Some(reused) = self.reuse(&key, &source_sha256, &options, item) {
+            return Ok(reused);
+        }
+        let entry = &mut processed.entry;
+        match pipeline::clean_bytes(&bytes, &config.options) {
+            Outcome::Binary(kind) => entry.skip(kind.to_string()),
+            Outcome::Text(cleaned) => {
+                entry.record_cleaning(&cleaned.decode, &cleaned.changes);
+                entry.script = cleaned.script;
+                let digest: Fingerprint = Sha256::digest(cleaned.text.as_bytes()).into();
+                entry.sha256 = Some(hex(&digest));
+                entry.bytes_out = cleaned.text.len() as u64;
+                if !cleaned.text.is_empty() {
+                    processed.fingerprint = Some(digest);
+                }
+                // Named by the key, so a resumed run finds it.
+                let staged = self.dir.join(&key);
+                write_atomically(&staged, cleaned.text.as_bytes())?;
+                processed.staged = Some(staged);
+            }
+        }
+        self.record(&JournalRecord {
+            key,
+            source_sha256,
+            options,
+            staged: processed
+                .staged
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned()),
+            fingerprint: processed.fingerprint.map(|f| hex(&f)),
+            entry: processed.entry.clone(),
+        })?;
+        Ok(processed)
+    }
+
+    /// An earlier run's result for this document, if it is still valid: same
+    /// input bytes, same options, staged text present with the recorded hash.
+    fn reuse(
+        &self,
+        key: &str,
+        source_sha256: &str,
+        options: &str,
+        item: &Item,
+    ) -> Option<Processed> {
+        let record = self.previous.get(key)?;
+        if record.source_sha256 != source_sha256 || record.options != options {
+            return None;
+        }
+        let staged = match &record.staged {
+            None => None,
+            Some(name) => {
+                let path = self.dir.join(name);
+                let text = fs::read(&path).ok()?;
+                if Some(hex(&Sha256::digest(&text))) != record.entry.sha256 {
+                    return None;
+                }
+                Some(path)
+            }
+        };
+        let fingerprint = match &record.fingerprint {
+            None => None,
+            Some(h) => Some(unhex32(h)?),
+        };
+        Some(Processed {
+            entry: record.entry.clone(),
+            rel: item.rel.clone(),
+            source: item.source.clone(),
+            staged,
+            fingerprint,
+            reused: true,
+        })
+    }
+
+    fn record(&self, record: &JournalRecord) -> Result<()> {
+        let mut line = serde_json::to_string(record).expect("journal records always serialize");
+        line.push('\n');
+        let mut journal = self.journal.lock().unwrap_or_else(|e| e.into_inner());
+        journal
+            .write_all(line.as_bytes())
+            .and_then(|()| journal.flush())
+            .map_err(|e| Error::io(self.dir.join(JOURNAL_NAME), e))
+    }
+}
+
+/// Reads a file unless it is larger than `max` bytes; the error is the
+/// message for the manifest.
+fn read_limited(path: &Path, max: u64) -> std::result::Result<Vec<u8>, String> {
+    let size = fs::metadata(path)
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    if size > max {
+        return Err(format!(
+            "file is {size} bytes, larger than --max-file-size ({max} bytes): not read"
+        ));
+    }
+    fs::read(path).map_err(|e| format!("cannot read: {e}"))
+}
+
+fn unhex32(h: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if h.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(h.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -264,6 +492,14 @@ fn resolve_collisions(processed: &mut [Processed]) {
     let mut owner: HashMap<PathBuf, usize> = HashMap::new();
     for i in 0..processed.len() {
         if processed[i].entry.status != Status::Ok {
+            continue;
+        }
+        if processed[i].rel.as_os_str() == MANIFEST_NAME {
+            let p = &mut processed[i];
+            p.entry.fail(format!(
+                "output path {MANIFEST_NAME} is reserved for the manifest"
+            ));
+            p.fingerprint = None;
             continue;
         }
         match owner.get(&processed[i].rel) {
@@ -302,7 +538,11 @@ fn mark_duplicates(processed: &mut [Processed]) {
             entry.status = Status::Duplicate;
             entry.duplicate_of = Some(original);
             entry.similarity = Some(1.0);
-            entry.changes.entry("dedup").or_default().insert("exact", 1);
+            entry
+                .changes
+                .entry("dedup".into())
+                .or_default()
+                .insert("exact".into(), 1);
         }
     }
 }
@@ -326,7 +566,12 @@ fn finalize(p: &mut Processed, out: &Path, duplicates_dir: Option<&Path>) -> Res
         .parent()
         .map_or(Ok(()), fs::create_dir_all)
         .and_then(|()| {
-            if dest.is_dir() {
+            if is_same_file(&dest, &p.source) {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "it is the input itself, which canon never overwrites",
+                ))
+            } else if dest.is_dir() {
                 Err(std::io::Error::new(
                     std::io::ErrorKind::IsADirectory,
                     "a directory is in the way",
@@ -348,6 +593,13 @@ fn finalize(p: &mut Processed, out: &Path, duplicates_dir: Option<&Path>) -> Res
         }
     }
     Ok(())
+}
+
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Errors that will hit every later write too: stop rather than fail each

@@ -14,6 +14,9 @@ pub enum Error {
     /// The command line or configuration is not usable.
     #[error("{0}")]
     Config(String),
+    /// A signal asked the run to stop; its work directory is kept.
+    #[error("interrupted; run the same command with --resume to continue")]
+    Interrupted,
 }
 
 impl Error {

@@ -11,6 +11,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         // `canon … | head` closing the pipe early is not a failure.
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e @ canon::Error::Interrupted) => {
+            eprintln!("canon: {e}");
+            ExitCode::from(canon::commands::EXIT_INTERRUPTED)
+        }
         Err(e) => {
             eprintln!("canon: {e}");
             ExitCode::from(canon::commands::EXIT_FAILED)

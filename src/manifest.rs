@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::stages::StageSummary;
 use crate::stages::decode::DecodeReport;
@@ -16,7 +16,7 @@ pub const MANIFEST_NAME: &str = "manifest.jsonl";
 pub const LOW_CONFIDENCE: f64 = 0.5;
 
 /// What happened to an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Cleaned and written.
@@ -33,7 +33,7 @@ pub enum Status {
 pub use crate::stages::convert::Script;
 
 /// One manifest line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// The input's path relative to its input root (lossy UTF-8).
     pub path: String,
@@ -44,19 +44,19 @@ pub struct Entry {
     /// The output's path relative to `--out`, or null when nothing was written.
     pub output: Option<String>,
     pub status: Status,
-    pub encoding: Option<&'static str>,
+    pub encoding: Option<String>,
     pub confidence: Option<f64>,
     pub script: Script,
     /// Per stage, what it did: edit kind → count.
-    pub changes: BTreeMap<&'static str, BTreeMap<&'static str, u64>>,
+    pub changes: BTreeMap<String, BTreeMap<String, u64>>,
     pub duplicate_of: Option<String>,
     pub similarity: Option<f64>,
     pub bytes_in: u64,
     pub bytes_out: u64,
     /// SHA-256 of the cleaned text, when there is one.
     pub sha256: Option<String>,
-    /// Details of the decoding decision.
-    pub decode: Option<DecodeReport>,
+    /// Details of the decoding decision (a [`DecodeReport`]).
+    pub decode: Option<serde_json::Value>,
     /// Data problems worth a look (low confidence, lossy bytes, …).
     pub warnings: Vec<String>,
     pub error: Option<String>,
@@ -87,17 +87,23 @@ impl Entry {
 
     /// Fills in what decoding and the text stages reported.
     pub fn record_cleaning(&mut self, decode: &DecodeReport, changes: &[StageSummary]) {
-        self.encoding = Some(decode.encoding);
+        self.encoding = Some(decode.encoding.to_string());
         self.confidence = Some(decode.confidence);
-        self.decode = Some(decode.clone());
+        self.decode = serde_json::to_value(decode).ok();
         if decode.replacements > 0 {
             self.changes
-                .entry("decode")
+                .entry("decode".into())
                 .or_default()
-                .insert("replacements", decode.replacements);
+                .insert("replacements".into(), decode.replacements);
             self.warnings.push(format!(
                 "{} malformed byte sequence(s) replaced by U+FFFD",
                 decode.replacements
+            ));
+        }
+        if let Some(mixed) = &decode.mixed {
+            self.warnings.push(format!(
+                "mixed encodings: {} line(s) decoded as {}",
+                mixed.lines, mixed.encoding
             ));
         }
         if decode.confidence < LOW_CONFIDENCE {
@@ -107,9 +113,9 @@ impl Entry {
             ));
         }
         for summary in changes {
-            let stage = self.changes.entry(summary.stage.name()).or_default();
+            let stage = self.changes.entry(summary.stage.name().into()).or_default();
             for edit in &summary.edits {
-                *stage.entry(edit.kind).or_default() += edit.count;
+                *stage.entry(edit.kind.into()).or_default() += edit.count;
             }
         }
     }

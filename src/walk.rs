@@ -57,8 +57,15 @@ pub fn collect(inputs: &[PathBuf], options: &WalkOptions) -> Vec<Item> {
             }),
         }
     }
-    items.sort_by(|a, b| {
-        (a.rel.as_os_str(), a.source.as_os_str()).cmp(&(b.rel.as_os_str(), b.source.as_os_str()))
+    // The manifest lists paths in their displayed (lossy UTF-8) spelling, so
+    // that is the order; raw bytes break ties between names that display
+    // alike.
+    items.sort_by_cached_key(|item| {
+        (
+            item.rel.to_string_lossy().into_owned(),
+            item.rel.clone(),
+            item.source.clone(),
+        )
     });
     items
 }
@@ -115,12 +122,13 @@ fn walk_dir(root: &Path, options: &WalkOptions, items: &mut Vec<Item>) {
                     continue;
                 }
                 let rel = relative(root, entry.path());
-                // The manifest of an earlier run into this directory is ours,
-                // not a document.
-                if entry.depth() == 1 && rel.as_os_str() == MANIFEST_NAME {
-                    continue;
-                }
-                let problem = if file_type.is_symlink() {
+                let problem = if entry.depth() == 1 && rel.as_os_str() == MANIFEST_NAME {
+                    // Most likely the manifest of an earlier run into this
+                    // directory: ours, not a document.
+                    Some(Problem::Skip(format!(
+                        "named like canon's manifest ({MANIFEST_NAME}): not cleaned"
+                    )))
+                } else if file_type.is_symlink() {
                     Some(Problem::Skip("symbolic link, not followed".into()))
                 } else if !file_type.is_file() {
                     Some(Problem::Skip("not a regular file".into()))
@@ -169,9 +177,14 @@ mod tests {
         let rels: Vec<_> = items.iter().map(|i| i.rel.clone()).collect();
         assert_eq!(
             rels,
-            vec![PathBuf::from("a.txt"), PathBuf::from("b/sub/z.txt")]
+            vec![
+                PathBuf::from("a.txt"),
+                PathBuf::from("b/sub/z.txt"),
+                PathBuf::from(MANIFEST_NAME)
+            ]
         );
-        assert!(items.iter().all(|i| i.problem.is_none()));
+        assert!(items[..2].iter().all(|i| i.problem.is_none()));
+        assert!(matches!(items[2].problem, Some(Problem::Skip(_))));
     }
 
     #[test]

@@ -36,12 +36,12 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{EditKind, StageOutput, StageReport, sample_at};
 
 /// The script of a document's Chinese text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Script {
     Simplified,

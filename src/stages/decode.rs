@@ -117,6 +117,17 @@ pub struct DecodeReport {
     pub score: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runner_up: Option<RunnerUp>,
+    /// Lines in a second encoding, in a file that mixes two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mixed: Option<Mixed>,
+}
+
+/// The minority encoding of a file that mixes two, line by line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mixed {
+    pub encoding: &'static str,
+    /// How many lines were decoded with it.
+    pub lines: u64,
 }
 
 /// The result of the stage: text, or a reason it is not text.
@@ -159,6 +170,10 @@ const UTF16_LOW_ZERO_MAX: f64 = 0.05;
 /// for every BMP character: require nearly all of both.
 const UTF32_ZERO_MIN: f64 = 0.95;
 
+/// HZ needs at least this many ideographs in its `~{ … ~}` runs: one pair
+/// could be chance in ASCII text.
+const HZ_MIN_IDEOGRAPHS: u32 = 2;
+
 /// The frequency test needs this many ideographs before its verdict counts:
 /// fewer is too little evidence, and chardetng decides.
 const CJK_MIN_IDEOGRAPHS: u32 = 20;
@@ -198,13 +213,78 @@ const STATISTICAL_CEILING: f64 = 0.99;
 /// real text has none, so more than a trace means the pattern misled us.
 const UNICODE_MAX_ERROR_RATE: f64 = 0.01;
 
+/// A file counts as partly UTF-8 only with this many multi-byte sequences
+/// in lines that are wholly valid UTF-8: legacy text almost never forms
+/// even one such line by accident.
+const MIXED_MIN_UTF8_SEQUENCES: usize = 10;
+
+/// …and those lines must hold this share of the file's non-ASCII bytes: a
+/// long legacy file has a few short lines that are valid UTF-8 by accident.
+const MIXED_MIN_UTF8_SHARE: f64 = 0.1;
+
+/// Two encodings in one file is itself a sign of trouble: the verdict is
+/// never given full confidence.
+const MIXED_CONFIDENCE: f64 = 0.8;
+
+/// At most this many malformed sequences in text still taken for UTF-8:
+/// damage is local; legacy encodings read as UTF-8 fail everywhere.
+const MOSTLY_UTF8_MAX_ERRORS: u64 = 8;
+
+/// …and only when valid multi-byte sequences outnumber the errors this
+/// many times over, so a short legacy file with a few errors does not pass.
+const MOSTLY_UTF8_MIN_SEQUENCES_PER_ERROR: u64 = 20;
+
 /// Each valid multi-byte UTF-8 sequence makes a legacy reading less likely;
 /// the chance that legacy text forms one by accident is taken as ≤ 1/10.
 const UTF8_ACCIDENT_ODDS: f64 = 0.1;
 
 /// Decodes `bytes`. Never fails: undecodable bytes become U+FFFD (counted)
 /// and non-text input is reported as binary.
+///
+/// The text never starts with U+FEFF: a BOM repeated (a file re-saved by a
+/// tool that added its own) is removed with the first, or cleaning the
+/// output again would remove the next one.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    match detect_and_decode(bytes) {
+        // A BOM or a legacy reading can carry control-heavy data through;
+        // judged as text, it must pass the same test as raw bytes, or its
+        // cleaned output would be taken for binary on the next run.
+        Decoded::Text { text, report }
+            if (report.bom || report.method != Method::Utf8) && control_heavy_text(&text) =>
+        {
+            Decoded::Binary(BinaryKind::ControlBytes)
+        }
+        // The same for a signature behind a BOM or inside UTF-16.
+        Decoded::Text { text, .. } if binary_signature(text.as_bytes()).is_some() => {
+            Decoded::Binary(binary_signature(text.as_bytes()).expect("checked"))
+        }
+        Decoded::Text { text, mut report } if text.starts_with('\u{FEFF}') => {
+            report.bom = true;
+            let text = match text {
+                Cow::Borrowed(s) => Cow::Borrowed(s.trim_start_matches('\u{FEFF}')),
+                Cow::Owned(s) => Cow::Owned(s.trim_start_matches('\u{FEFF}').to_string()),
+            };
+            Decoded::Text { text, report }
+        }
+        decoded => decoded,
+    }
+}
+
+/// Share of NUL and other binary control characters in decoded text: below
+/// the raw-byte thresholds, so text that passes here passes the byte test
+/// when its UTF-8 output is read again, even after cleaning shortened it.
+const TEXT_CONTROL_RATIO: f64 = 0.04;
+
+fn control_heavy_text(text: &str) -> bool {
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for c in text.chars() {
+        chars += 1;
+        controls += usize::from(c < '\u{80}' && (c == '\0' || is_binary_control(c as u8)));
+    }
+    ratio(controls, chars) > TEXT_CONTROL_RATIO
+}
+
+fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.is_empty() {
         return text(
             Cow::Borrowed(""),
@@ -215,7 +295,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         return decoded;
     }
     let sniff = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if let Some(kind) = signature(sniff) {
+    if let Some(kind) = binary_signature(sniff) {
         return Decoded::Binary(kind);
     }
     let has_nul = sniff.contains(&0);
@@ -255,10 +335,125 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
             report("UTF-8", confidence, Method::Utf8, false, 0),
         );
     }
+    if let Some(decoded) = decode_mostly_utf8(bytes) {
+        return decoded;
+    }
+    if let Some(decoded) = decode_mixed_lines(bytes) {
+        return decoded;
+    }
     if let Some(decoded) = decode_by_frequency(bytes) {
         return decoded;
     }
     decode_chardetng(bytes)
+}
+
+/// A file of UTF-8 lines and lines in a legacy encoding (two files
+/// concatenated, an editor that saved part of a file in another encoding).
+/// Valid UTF-8 lines stay UTF-8; the others are decoded with the encoding
+/// the frequency test (or chardetng) picks for them together.
+fn decode_mixed_lines(bytes: &[u8]) -> Option<Decoded<'_>> {
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    let mut utf8: Vec<bool> = lines
+        .iter()
+        .map(|l| std::str::from_utf8(l).is_ok())
+        .collect();
+    // Cheap bail-out before any decoding: too little valid UTF-8 to matter.
+    utf8_evidence(&lines, &utf8, bytes)?;
+    let legacy_bytes: Vec<u8> = lines
+        .iter()
+        .zip(&utf8)
+        .filter(|&(_, &ok)| !ok)
+        .flat_map(|(l, _)| l.iter().copied())
+        .collect();
+    let (legacy, cjk) = match decode_by_frequency(&legacy_bytes) {
+        Some(Decoded::Text { report, .. }) if report.encoding.starts_with("UTF-16") => return None,
+        Some(Decoded::Text { report, .. }) => (
+            Encoding::for_label(report.encoding.as_bytes()).filter(|e| *e != UTF_8)?,
+            true,
+        ),
+        _ => {
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(&legacy_bytes, true);
+            (detector.guess(None, chardetng::Utf8Detection::Deny), false)
+        }
+    };
+    if cjk {
+        // A line of a legacy CJK file can be valid UTF-8 by accident; it
+        // then reads as Latin or Cyrillic letters, not as ideographs.
+        for (line, ok) in lines.iter().zip(utf8.iter_mut()) {
+            if *ok && !line.is_ascii() {
+                let as_utf8 = frequency_of(std::str::from_utf8(line).expect("valid"));
+                let as_legacy = frequency_of(&decode_counting(legacy, line).0);
+                if as_utf8.ideographs == 0 && as_legacy.ideographs > 0
+                    || as_legacy.score() > as_utf8.score()
+                {
+                    *ok = false;
+                }
+            }
+        }
+        utf8_evidence(&lines, &utf8, bytes)?;
+    }
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    let (mut errors, mut legacy_lines, mut legacy_len) = (0u64, 0u64, 0usize);
+    for (line, ok) in lines.iter().zip(&utf8) {
+        if *ok {
+            out.push_str(std::str::from_utf8(line).expect("checked above"));
+        } else {
+            let (s, e) = decode_counting(legacy, line);
+            out.push_str(&s);
+            errors += e;
+            legacy_lines += 1;
+            legacy_len += line.len();
+        }
+    }
+    let confidence = round3(MIXED_CONFIDENCE * (1.0 - ratio(errors as usize, legacy_len.max(1))));
+    let mut r = report("UTF-8", confidence, Method::Utf8, false, errors);
+    r.mixed = Some(Mixed {
+        encoding: legacy.name(),
+        lines: legacy_lines,
+    });
+    Some(text(Cow::Owned(out), r))
+}
+
+/// `Some` when the lines marked UTF-8 carry enough multi-byte sequences, and
+/// enough of the file's non-ASCII bytes, to call the file partly UTF-8.
+fn utf8_evidence(lines: &[&[u8]], utf8: &[bool], bytes: &[u8]) -> Option<()> {
+    let (mut sequences, mut non_ascii) = (0usize, 0usize);
+    for (line, _) in lines.iter().zip(utf8).filter(|&(_, &ok)| ok) {
+        sequences += line.iter().filter(|&&b| b >= 0xC0).count();
+        non_ascii += line.iter().filter(|&&b| b >= 0x80).count();
+    }
+    let total = bytes.iter().filter(|&&b| b >= 0x80).count();
+    (sequences >= MIXED_MIN_UTF8_SEQUENCES && ratio(non_ascii, total) >= MIXED_MIN_UTF8_SHARE)
+        .then_some(())
+}
+
+/// UTF-8 with a few damaged bytes (a file cut mid-character, a flipped
+/// byte): still UTF-8, with the damage counted. chardetng would rule UTF-8
+/// out on the first error and pick a legacy encoding for the whole file.
+fn decode_mostly_utf8(bytes: &[u8]) -> Option<Decoded<'_>> {
+    let mut errors = 0u64;
+    let mut rest = bytes;
+    while let Err(e) = std::str::from_utf8(rest) {
+        errors += 1;
+        if errors > MOSTLY_UTF8_MAX_ERRORS {
+            return None;
+        }
+        let skip = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+        rest = &rest[e.valid_up_to() + skip..];
+    }
+    let sequences = bytes.iter().filter(|&&b| b >= 0xC0).count() as u64;
+    if sequences < errors * MOSTLY_UTF8_MIN_SEQUENCES_PER_ERROR {
+        return None;
+    }
+    let (s, errors) = decode_counting(UTF_8, bytes);
+    let confidence =
+        round3(utf8_confidence(bytes) * (1.0 - ratio(errors as usize, sequences as usize)));
+    Some(text(
+        Cow::Owned(s),
+        report("UTF-8", confidence, Method::Utf8, false, errors),
+    ))
 }
 
 fn text(text: Cow<'_, str>, report: DecodeReport) -> Decoded<'_> {
@@ -280,6 +475,7 @@ fn report(
         replacements,
         score: None,
         runner_up: None,
+        mixed: None,
     }
 }
 
@@ -326,6 +522,20 @@ fn decode_bom(bytes: &[u8]) -> Option<Decoded<'_>> {
         Cow::Owned(s),
         report(encoding.name(), 1.0, Method::Bom, true, errors),
     ))
+}
+
+/// Bytes after a signature searched for evidence that the data is not text.
+const SIGNATURE_EVIDENCE_BYTES: usize = 4096;
+
+/// A known binary signature at offset 0, backed by bytes text does not
+/// contain (NUL, control bytes, invalid UTF-8) near it: `%PDF-`, `ID3`,
+/// `BZh` or `GIF89a` can also begin a plain text file about those formats.
+fn binary_signature(b: &[u8]) -> Option<BinaryKind> {
+    let kind = signature(b)?;
+    let prefix = &b[..b.len().min(SIGNATURE_EVIDENCE_BYTES)];
+    let textual = !prefix.iter().any(|&x| x == 0 || is_binary_control(x))
+        && std::str::from_utf8(prefix).map_or_else(|e| e.error_len().is_none(), |_| true);
+    (!textual).then_some(kind)
 }
 
 /// Known binary signatures at offset 0.
@@ -474,15 +684,21 @@ fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
     if has(b"~{") {
         let (s, errors, ideographs) = decode_hz(bytes);
         // `~{` occurs in code and wiki markup; HZ is accepted only when what it
-        // encodes reads as Chinese.
+        // encodes reads as Chinese. Damage inside GB runs (stray spaces or
+        // controls) is tolerated and counted: the verdict must not depend on
+        // what cleaning removes, or the cleaned ASCII output would be read as
+        // HZ on the next run.
         let score = frequency_of(&s).score();
-        if errors == 0 && ideographs >= 2 && score >= CJK_ACCEPT_SCORE {
+        if ideographs >= HZ_MIN_IDEOGRAPHS
+            && score >= CJK_ACCEPT_SCORE
+            && errors <= u64::from(ideographs)
+        {
             let mut r = report(
                 "HZ-GB-2312",
-                cjk_confidence(score, CJK_FULL_MARGIN, ideographs, 0),
+                cjk_confidence(score, CJK_FULL_MARGIN, ideographs, errors),
                 Method::Escapes,
                 false,
-                0,
+                errors,
             );
             r.score = Some(round3(score));
             return Some(text(Cow::Owned(s), r));
@@ -814,10 +1030,10 @@ fn decode_hz(bytes: &[u8]) -> (String, u64, u32) {
                 );
                 i += 2;
             }
-            (true, b'\n', _) => {
-                // A newline inside a GB run is malformed; recover in ASCII.
+            (true, b'\n' | b'\r', _) => {
+                // A line end inside a GB run is malformed; recover in ASCII.
                 gb = false;
-                out.push('\n');
+                out.push(char::from(b));
                 i += 1;
             }
             (true, _, _) => {
@@ -983,6 +1199,23 @@ mod tests {
     }
 
     #[test]
+    fn a_text_file_about_a_format_is_not_that_format() {
+        let (s, _) = decoded(b"%PDF-1.7 is the version this note talks about.\n");
+        assert!(s.starts_with("%PDF-"));
+        assert!(matches!(
+            decode(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\x00"),
+            Decoded::Binary(BinaryKind::Signature("PDF"))
+        ));
+        // Behind a BOM, a signature with binary bytes is still binary.
+        let mut sqlite = b"\xEF\xBB\xBFSQLite format 3\x00".to_vec();
+        sqlite.extend("中文".repeat(40).as_bytes());
+        assert!(matches!(
+            decode(&sqlite),
+            Decoded::Binary(BinaryKind::Signature("SQLite"))
+        ));
+    }
+
+    #[test]
     fn a_stray_nul_keeps_text_text() {
         let mut bytes = "正常的中文文本，".repeat(40).into_bytes();
         bytes.insert(30, 0);
@@ -1027,6 +1260,84 @@ mod tests {
         let (s, r) = decoded(b"\x1B$)C\x0E\x30\x21\x0F ok\n");
         assert_eq!(r.encoding, "ISO-2022-KR");
         assert_eq!(s, "가 ok\n");
+    }
+
+    #[test]
+    fn utf8_cut_mid_character_stays_utf8() {
+        let text = "网络强国建设的宏伟蓝图，".repeat(10);
+        let bytes = &text.as_bytes()[..text.len() - 1];
+        let (s, r) = decoded(bytes);
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(r.replacements, 1);
+        assert_eq!(s, format!("{}\u{FFFD}", &text[..text.len() - 3]));
+    }
+
+    #[test]
+    fn one_damaged_byte_in_utf8_is_counted_not_reinterpreted() {
+        let mut bytes = "这是一股新动力，代表新生产力、新发展方向。"
+            .repeat(5)
+            .into_bytes();
+        // Byte 7 is the middle of the third character: its lead byte, the
+        // 0xFF and the orphaned last byte are three malformed sequences.
+        bytes[7] = 0xFF;
+        let (s, r) = decoded(&bytes);
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(r.replacements, 3);
+        assert!(s.ends_with("新发展方向。"));
+    }
+
+    #[test]
+    fn utf8_and_gbk_lines_in_one_file_are_both_decoded() {
+        let utf8 = "网络安全和信息化是事关国家安全和国家发展的重大战略问题。\n";
+        let gbk_line = "没有网络安全就没有国家安全，没有信息化就没有现代化。\n";
+        let mut bytes = utf8.repeat(3).into_bytes();
+        bytes.extend_from_slice(&GBK.encode(gbk_line).0);
+        bytes.extend_from_slice(utf8.as_bytes());
+        let (s, r) = decoded(&bytes);
+        assert_eq!(s, format!("{}{gbk_line}{utf8}", utf8.repeat(3)));
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(
+            r.mixed,
+            Some(Mixed {
+                encoding: "GBK",
+                lines: 1
+            })
+        );
+    }
+
+    #[test]
+    fn repeated_boms_are_all_removed() {
+        let (s, r) = decoded(b"\xEF\xBB\xBF\xEF\xBB\xBFtext");
+        assert_eq!(s, "text");
+        assert!(r.bom);
+        let (s, _) = decoded("\u{FEFF}中文 without a real BOM before it".as_bytes());
+        assert_eq!(s, "中文 without a real BOM before it");
+    }
+
+    #[test]
+    fn gbk_lines_that_happen_to_be_valid_utf8_do_not_make_a_file_mixed() {
+        // Ideographs whose GBK bytes also form a UTF-8 sequence (lead
+        // C2–DF, trail 80–BF): a short line of them is valid UTF-8.
+        let accidental: String = ('\u{4E00}'..='\u{9FA5}')
+            .filter(|c| {
+                let one = c.to_string();
+                let (b, _, _) = GBK.encode(&one);
+                std::str::from_utf8(&b).is_ok()
+            })
+            .take(4)
+            .collect();
+        assert_eq!(accidental.chars().count(), 4);
+        let mut text = String::new();
+        for _ in 0..30 {
+            text.push_str("没有网络安全就没有国家安全，没有信息化就没有现代化。\n");
+            text.push_str(&accidental);
+            text.push('\n');
+        }
+        let (bytes, _, _) = GBK.encode(&text);
+        let (s, r) = decoded(&bytes);
+        assert_eq!(r.encoding, "GBK");
+        assert_eq!(r.mixed, None);
+        assert_eq!(s, text);
     }
 
     #[test]

@@ -24,7 +24,9 @@
 //! Why the punctuation rule is narrow: a false change of correct text is
 //! worse than a missed one. A mark is converted only when the character
 //! before it is Chinese (a Han character or Chinese punctuation, looking
-//! through a closing curly quote or a `(…)`), or, for `,` `:` `;`, when it
+//! through a closing curly quote or a `(…)`) and either the character after
+//! it is Han or the words before it are not mostly Latin (`Grüße, 世界!`
+//! stays), or, for `,` `:` `;`, when it
 //! sits between a Latin letter or digit and a Chinese character with no
 //! space (`使用Python,可以`). So `7.4億`, `2023-07-15`, `v1.2`, `12:30`,
 //! English sentences (`Hello, 世界`), `(ISO)` and `print("你好")` keep their
@@ -532,6 +534,7 @@ fn punctuate_line(
             ')' => {
                 if let Some(o) = open.pop()
                     && chinese_parenthetical(&chars[o + 1..k])
+                    && !latin_context(&line[..chars[o].0])
                 {
                     convert[o] = true;
                     convert[k] = true;
@@ -574,6 +577,25 @@ fn punctuate_line(
         }
     }
     changed
+}
+
+/// How far back [`latin_context`] looks: a few words of Latin script or a
+/// short Chinese clause.
+const CONTEXT_WINDOW_CHARS: usize = 12;
+
+/// Whether the text just before a mark (the end of `before`) is written
+/// in Latin (or another alphabet) more than in Han characters: then a mark
+/// after a Chinese word still belongs to a Latin sentence.
+fn latin_context(before: &str) -> bool {
+    let (mut han, mut letters) = (0, 0);
+    for c in before.chars().rev().take(CONTEXT_WINDOW_CHARS) {
+        if is_han(c) {
+            han += 1;
+        } else if c.is_alphabetic() && !('\u{3040}'..='\u{30FF}').contains(&c) {
+            letters += 1;
+        }
+    }
+    letters > han
 }
 
 /// Whether a `(…)` with this content reads as a Chinese parenthetical: it
@@ -632,7 +654,9 @@ fn mark_in_chinese(c: char, before: &str, next: Option<char>) -> bool {
         return false;
     }
     match left {
-        Some(l) if is_chinese(l) => true,
+        // Chinese on both sides, or Chinese before and a sentence that is
+        // not Latin (`Grüße, 世界!` ends an English sentence).
+        Some(l) if is_chinese(l) => next.is_some_and(is_han) || !latin_context(before),
         // After a Latin word, only the separators: `使用Python,可以`. A `?` or
         // `!` there ends the Latin sentence (`Blog Worth?看看`).
         Some(l) if l.is_ascii_alphanumeric() && matches!(c, ',' | ':' | ';') => {
@@ -898,6 +922,8 @@ mod tests {
             "~~~python\nprint(中文, 1)\n~~~\n",
             "比分3:2，第1,000名\n",
             "Hello, 世界\n",
+            "UTF-16 text: Grüße, 世界!\n",
+            "the word (中文) means Chinese\n",
             "图片![示意图](a.png)\n",
             "笑:)\n",
             "协议:\\\\server\\share\n",
