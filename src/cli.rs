@@ -3,12 +3,14 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::pipeline::Options;
 use crate::stages::Stage;
+use crate::stages::convert::{ConvertConfig, Converter};
 
 /// Turn directories of raw text documents into a clean, canonical UTF-8 corpus.
 #[derive(Debug, Parser)]
@@ -39,6 +41,9 @@ pub struct PipelineArgs {
     /// Keep lines repeated back to back and long paragraphs repeated within a document.
     #[arg(long)]
     pub keep_repeats: bool,
+    /// OpenCC config of the convert stage: t2s (default), tw2s, tw2sp, hk2s, or s2t, s2tw, s2twp, s2hk for Traditional output.
+    #[arg(long, value_name = "CONFIG")]
+    pub convert: Option<String>,
 }
 
 impl PipelineArgs {
@@ -64,9 +69,20 @@ impl PipelineArgs {
                 }
             }
         }
+        let config = match &self.convert {
+            None => ConvertConfig::default(),
+            Some(name) => ConvertConfig::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = ConvertConfig::ALL.iter().map(|c| c.name()).collect();
+                Error::Config(format!(
+                    "unknown config {name:?} in --convert (expected one of {})",
+                    known.join(", ")
+                ))
+            })?,
+        };
         Ok(Options {
             skip,
             keep_repeats: self.keep_repeats,
+            converter: Arc::new(Converter::new(config)),
             ..Options::default()
         })
     }
@@ -220,6 +236,7 @@ mod tests {
         PipelineArgs {
             skip: skip.iter().map(|s| s.to_string()).collect(),
             keep_repeats: false,
+            convert: None,
         }
     }
 
@@ -275,6 +292,19 @@ mod tests {
         assert!(o.near.exact_only && o.remove_boilerplate && o.keep_repeats);
         assert!(parse(&["--near-threshold", "0"]).is_err());
         assert!(parse(&["--near-threshold", "1.5"]).is_err());
+    }
+
+    #[test]
+    fn convert_config_is_validated() {
+        let mut a = args(&[]);
+        assert_eq!(a.options().unwrap().converter.config(), ConvertConfig::T2s);
+        a.convert = Some("tw2sp".into());
+        assert_eq!(
+            a.options().unwrap().converter.config(),
+            ConvertConfig::Tw2sp
+        );
+        a.convert = Some("t2jp".into());
+        assert!(a.options().is_err());
     }
 
     #[test]

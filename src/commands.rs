@@ -16,6 +16,7 @@ use crate::corpus::{self, CleanConfig, Summary, display_path};
 use crate::error::{Error, Result};
 use crate::manifest::{Entry, Script, Status};
 use crate::pipeline::{self, Options, Outcome};
+use crate::stages::convert::Converter;
 use crate::stages::decode::{self, DecodeReport, Decoded};
 use crate::walk::{self, Item, Problem, WalkOptions};
 
@@ -137,6 +138,7 @@ fn clean_stdin(options: &Options) -> Result<u8> {
         Outcome::Text(cleaned) => {
             let mut entry = Entry::new("<stdin>".into(), None, bytes.len() as u64);
             entry.record_cleaning(&cleaned.decode, &cleaned.changes);
+            entry.script = cleaned.script;
             report_problems(&entry);
             let mut stdout = io::stdout().lock();
             stdout
@@ -274,6 +276,7 @@ fn detect(args: DetectArgs) -> Result<u8> {
     let items = walk::collect(&args.files, &walk_options(args.hidden));
     let mut stdout = io::stdout().lock();
     let mut failed = 0;
+    let converter = Converter::default();
     for item in &items {
         let (path, path_bytes) = display_path(&item.source);
         let mut d = Detection {
@@ -294,7 +297,8 @@ fn detect(args: DetectArgs) -> Result<u8> {
             }
             Ok(bytes) => match decode::decode(&bytes) {
                 Decoded::Binary(kind) => d.binary = Some(kind.to_string()),
-                Decoded::Text { report: r, .. } => {
+                Decoded::Text { text, report: r } => {
+                    d.script = converter.detect(&text);
                     report = r;
                     d.encoding = Some(report.encoding);
                     d.confidence = Some(report.confidence);
@@ -317,7 +321,7 @@ fn detection_row(d: &Detection<'_>) -> String {
         (Some(encoding), _, _) => format!(
             "{encoding:<12} {:.3}  {:<11}",
             d.confidence.unwrap_or(0.0),
-            format!("{:?}", d.script).to_lowercase()
+            d.script.name()
         ),
         (None, Some(binary), _) => format!("{:<12} -      {binary}", "binary"),
         (None, None, Some(error)) => format!("{:<12} -      {error}", "error"),

@@ -408,6 +408,7 @@ impl Work {
             Outcome::Binary(kind) => entry.skip(kind.to_string()),
             Outcome::Text(cleaned) => {
                 entry.record_cleaning(&cleaned.decode, &cleaned.changes);
+                entry.script = cleaned.script;
                 let digest: Fingerprint = Sha256::digest(cleaned.text.as_bytes()).into();
                 entry.sha256 = Some(hex(&digest));
                 entry.bytes_out = cleaned.text.len() as u64;

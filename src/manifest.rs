@@ -29,15 +29,8 @@ pub enum Status {
     Error,
 }
 
-/// The script of a document's Chinese text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Script {
-    Simplified,
-    Traditional,
-    Mixed,
-    None,
-}
+/// The script of a document's Chinese text (detected by the convert stage).
+pub use crate::stages::convert::Script;
 
 /// One manifest line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

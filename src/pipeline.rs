@@ -5,7 +5,9 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
+use crate::stages::convert::{Converter, Script};
 use crate::stages::decode::{self, BinaryKind, DecodeReport, Decoded};
 use crate::stages::{
     EditKind, Stage, StageOutput, StageSummary, convert, dedup, layout, normalize, repair,
@@ -22,6 +24,9 @@ pub struct Options {
     pub near: dedup::NearConfig,
     /// Remove cross-document boilerplate lines (`--remove-boilerplate`).
     pub remove_boilerplate: bool,
+    /// The `convert` stage's config and engine, built once per run and
+    /// shared by every document (`--convert`, default `t2s`).
+    pub converter: Arc<Converter>,
 }
 
 impl Options {
@@ -36,6 +41,8 @@ impl Options {
 pub struct Cleaned {
     pub text: String,
     pub decode: DecodeReport,
+    /// The script the document was written in (before `convert`).
+    pub script: Script,
     /// One summary per stage that changed something, in pipeline order.
     pub changes: Vec<StageSummary>,
 }
@@ -52,11 +59,12 @@ pub fn clean_bytes(bytes: &[u8], options: &Options) -> Outcome {
     match decode::decode(bytes) {
         Decoded::Binary(kind) => Outcome::Binary(kind),
         Decoded::Text { text, report } => {
-            let (text, changes) = clean_text(&text, options);
+            let cleaned = clean_text_detailed(&text, options);
             Outcome::Text(Cleaned {
-                text: text.into_owned(),
+                text: cleaned.text.into_owned(),
                 decode: report,
-                changes,
+                script: cleaned.script,
+                changes: cleaned.changes,
             })
         }
     }
@@ -64,6 +72,23 @@ pub fn clean_bytes(bytes: &[u8], options: &Options) -> Outcome {
 
 /// Runs the per-document text stages on already-decoded text.
 pub fn clean_text<'a>(text: &'a str, options: &Options) -> (Cow<'a, str>, Vec<StageSummary>) {
+    let cleaned = clean_text_detailed(text, options);
+    (cleaned.text, cleaned.changes)
+}
+
+/// The per-document stages' results for one text.
+#[derive(Debug)]
+pub struct CleanedText<'a> {
+    pub text: Cow<'a, str>,
+    /// One summary per stage that changed something, in pipeline order.
+    pub changes: Vec<StageSummary>,
+    /// The script the text was written in, detected before `convert`
+    /// (also when `convert` is skipped).
+    pub script: Script,
+}
+
+/// Runs the per-document text stages, keeping the detected script.
+pub fn clean_text_detailed<'a>(text: &'a str, options: &Options) -> CleanedText<'a> {
     let mut changes = Vec::new();
     let mut current = Cow::Borrowed(text);
     current = apply(
@@ -80,13 +105,16 @@ pub fn clean_text<'a>(text: &'a str, options: &Options) -> (Cow<'a, str>, Vec<St
         &mut changes,
         normalize::normalize,
     );
-    current = apply(
-        current,
-        Stage::Convert,
-        options,
-        &mut changes,
-        convert::convert,
-    );
+    let script = std::cell::Cell::new(Script::None);
+    let converter = &*options.converter;
+    if !options.runs(Stage::Convert) {
+        script.set(converter.detect(&current));
+    }
+    current = apply(current, Stage::Convert, options, &mut changes, |t| {
+        let converted = convert::convert(t, converter);
+        script.set(converted.script);
+        converted.output
+    });
     current = apply(
         current,
         Stage::Layout,
@@ -103,7 +131,11 @@ pub fn clean_text<'a>(text: &'a str, options: &Options) -> (Cow<'a, str>, Vec<St
             dedup::remove_repeats,
         );
     }
-    (current, changes)
+    CleanedText {
+        text: current,
+        changes,
+        script: script.get(),
+    }
 }
 
 /// Runs one stage on the current text unless skipped, keeping its summary

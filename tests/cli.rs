@@ -37,7 +37,7 @@ fn mixed_tree() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
         (
             "docs/zh/tw/big5.txt",
             big5(&format!("{TRADITIONAL}\r\n第二段：{TRADITIONAL}")),
-            format!("{TRADITIONAL}\n第二段：{TRADITIONAL}\n"),
+            format!("{TRADITIONAL_AS_SIMPLIFIED}\n第二段：{TRADITIONAL_AS_SIMPLIFIED}\n"),
             "Big5",
         ),
         (

@@ -1,44 +1,788 @@
-//! # convert: Traditional → Simplified Chinese, OpenCC-compatible
+//! # convert: one script per corpus, OpenCC-compatible
 //!
-//! A canonical corpus has one script. This stage will detect each
-//! document's script and convert Traditional text to Simplified (OpenCC `t2s`
-//! by default), never touching Simplified or Japanese text.
+//! A canonical Chinese corpus has one script. This stage detects the script
+//! of each document (`simplified`, `traditional`, `mixed` or `none`) and
+//! converts it to the target script with OpenCC's dictionaries and
+//! algorithm, through the pure-Rust `zhhz` engine: by default OpenCC's `t2s`
+//! (Traditional → Simplified); `tw2s`, `tw2sp`, `hk2s` read Taiwan or Hong
+//! Kong Traditional, and `s2t`, `s2tw`, `s2twp`, `s2hk` go the other way for
+//! users who want Traditional output. `docs/CONVERT.md` says why this
+//! engine, with the measurements.
 //!
-//! Example (once implemented): `網絡強國` → `网络强国`.
+//! Example (`t2s`): `從網絡大國闊步邁向網絡強國` → `从网络大国阔步迈向网络强国`.
 //!
-//! Status: a pass-through; the manifest reports the script as `none` until
-//! detection lands. It returns its input borrowed and an empty report.
+//! Why detect first: OpenCC's tables are written for text in the source
+//! script. Run over text that is already in the target script they make
+//! false changes (`t2s` maps the Simplified `坏` to `坯`; other engines turn
+//! `显著` into `显着`). So a document already in the target script is left
+//! alone, byte for byte; only documents in the source script, or mixing
+//! both, are converted. Documents with no Chinese, and Japanese or Korean
+//! documents (whose kanji/hanja look Traditional), have script `none` and
+//! are never converted.
+//!
+//! Limits: conversion is per document, not per sentence, so a Simplified
+//! quotation inside a Traditional document goes through the `t2s` tables
+//! (which leave almost all Simplified text as it is; the known exceptions
+//! are overridden in [`T2S_OVERRIDES`]; `tw2sp` and `s2twp` also translate
+//! vocabulary, `智慧` → `智能`, as OpenCC does). OpenCC's own choices stand
+//! where one Traditional character has several Simplified readings: the
+//! engine follows OpenCC's phrase tables, no statistical model. Japanese is
+//! recognised by its kana, so a Japanese text of kanji only (a title, a
+//! list of terms) is taken for Chinese.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::sync::{Mutex, OnceLock};
 
-use super::{EditKind, StageOutput, StageReport};
+use serde::{Deserialize, Serialize};
 
-/// The kinds of edit this stage makes (none yet).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConvertEdit {}
+use super::{EditKind, StageOutput, StageReport, sample_at};
 
-impl EditKind for ConvertEdit {
-    fn name(self) -> &'static str {
-        match self {}
+/// The script of a document's Chinese text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    Simplified,
+    Traditional,
+    Mixed,
+    /// No Chinese characters that tell the scripts apart, or a Japanese or
+    /// Korean document.
+    None,
+}
+
+impl Script {
+    /// The name used in the manifest and by `canon detect`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Script::Simplified => "simplified",
+            Script::Traditional => "traditional",
+            Script::Mixed => "mixed",
+            Script::None => "none",
+        }
     }
 }
 
-/// Runs the stage on one document.
-pub fn convert(text: &str) -> StageOutput<'_, ConvertEdit> {
-    StageOutput {
-        text: Cow::Borrowed(text),
-        report: StageReport::default(),
+impl fmt::Display for Script {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
+}
+
+/// An OpenCC conversion config this stage ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ConvertConfig {
+    /// Traditional (OpenCC standard) → Simplified.
+    #[default]
+    T2s,
+    /// Taiwan Traditional → Simplified, characters only.
+    Tw2s,
+    /// Taiwan Traditional → Simplified, with Taiwan → mainland vocabulary.
+    Tw2sp,
+    /// Hong Kong Traditional → Simplified.
+    Hk2s,
+    /// Simplified → Traditional (OpenCC standard).
+    S2t,
+    /// Simplified → Taiwan Traditional, characters only.
+    S2tw,
+    /// Simplified → Taiwan Traditional, with mainland → Taiwan vocabulary.
+    S2twp,
+    /// Simplified → Hong Kong Traditional.
+    S2hk,
+}
+
+impl ConvertConfig {
+    /// Every shipped config, in the order `--help` lists them.
+    pub const ALL: [ConvertConfig; 8] = [
+        ConvertConfig::T2s,
+        ConvertConfig::Tw2s,
+        ConvertConfig::Tw2sp,
+        ConvertConfig::Hk2s,
+        ConvertConfig::S2t,
+        ConvertConfig::S2tw,
+        ConvertConfig::S2twp,
+        ConvertConfig::S2hk,
+    ];
+
+    /// OpenCC's name for the config.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConvertConfig::T2s => "t2s",
+            ConvertConfig::Tw2s => "tw2s",
+            ConvertConfig::Tw2sp => "tw2sp",
+            ConvertConfig::Hk2s => "hk2s",
+            ConvertConfig::S2t => "s2t",
+            ConvertConfig::S2tw => "s2tw",
+            ConvertConfig::S2twp => "s2twp",
+            ConvertConfig::S2hk => "s2hk",
+        }
+    }
+
+    /// Parses an OpenCC config name (`t2s`, `t2s.json` and any case).
+    pub fn from_name(name: &str) -> Option<ConvertConfig> {
+        let name = name.trim().to_ascii_lowercase();
+        let name = name.strip_suffix(".json").unwrap_or(&name);
+        ConvertConfig::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// True for the configs whose output is Simplified.
+    pub fn to_simplified(self) -> bool {
+        matches!(
+            self,
+            ConvertConfig::T2s | ConvertConfig::Tw2s | ConvertConfig::Tw2sp | ConvertConfig::Hk2s
+        )
+    }
+
+    /// Whether a document of `script` is converted: documents already in
+    /// the target script, and those without a script, are not.
+    pub fn converts(self, script: Script) -> bool {
+        match script {
+            Script::Mixed => true,
+            Script::Traditional => self.to_simplified(),
+            Script::Simplified => !self.to_simplified(),
+            Script::None => false,
+        }
+    }
+
+    fn engine_config(self) -> zhhz::Config {
+        match self {
+            ConvertConfig::T2s => zhhz::Config::T2s,
+            ConvertConfig::Tw2s => zhhz::Config::Tw2s,
+            ConvertConfig::Tw2sp => zhhz::Config::Tw2sp,
+            ConvertConfig::Hk2s => zhhz::Config::Hk2s,
+            ConvertConfig::S2t => zhhz::Config::S2t,
+            ConvertConfig::S2tw => zhhz::Config::S2tw,
+            ConvertConfig::S2twp => zhhz::Config::S2twp,
+            ConvertConfig::S2hk => zhhz::Config::S2hk,
+        }
+    }
+
+    fn overrides(self) -> Vec<(&'static str, &'static str)> {
+        let mut overrides = Vec::new();
+        if self.to_simplified() {
+            overrides.extend_from_slice(T2S_OVERRIDES);
+        }
+        if matches!(self, ConvertConfig::Tw2s | ConvertConfig::Tw2sp) {
+            overrides.extend_from_slice(TW2S_OVERRIDES);
+        }
+        overrides
+    }
+}
+
+impl fmt::Display for ConvertConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Entries that take precedence over OpenCC's tables in the `…2s` configs:
+/// each is a Simplified character or word that the data (as packaged by the
+/// engine) would wrongly change. Found by running `t2s` over Simplified
+/// text and comparing with OpenCC 1.4.2 (see `docs/CONVERT.md`).
+pub const T2S_OVERRIDES: &[(&str, &str)] = &[
+    // Upstream's TSCharacters maps 坏 (the Simplified form of 壞) to 坯, a
+    // rare variant reading: `破坏` would become `破坯`.
+    ("坏", "坏"),
+];
+
+/// Further entries for the Taiwan configs, whose variant table maps `么` to
+/// `幺` (Taiwan writes `麼` for the question word and keeps `么` for `幺`):
+/// the common Simplified `么` words must stay, as OpenCC 1.4.2 keeps them
+/// (its fix #1473, newer than the engine's data); and `显著`, whose
+/// Traditional form `顯著` these configs keep, must not become `显着`.
+pub const TW2S_OVERRIDES: &[(&str, &str)] = &[
+    ("什么", "什么"),
+    ("怎么", "怎么"),
+    ("这么", "这么"),
+    ("這么", "这么"),
+    ("那么", "那么"),
+    ("多么", "多么"),
+    ("要么", "要么"),
+    ("好么", "好么"),
+    ("甚么", "甚么"),
+    ("显著", "显著"),
+];
+
+/// Share of kana (or Hangul) among the Han characters plus kana (or Hangul)
+/// above which a document is taken for Japanese (or Korean): Japanese prose
+/// is mostly kana, while Chinese web text borrows at most a stray `の`.
+pub const FOREIGN_SCRIPT_SHARE: f64 = 0.1;
+
+/// Share of the script-distinctive characters that the minority script may
+/// hold before a document counts as `mixed`: a Traditional name quoted in a
+/// Simplified article does not make the article mixed.
+pub const MIXED_MINORITY_SHARE: f64 = 0.05;
+
+/// Fewest distinctive characters of the minority script that make a
+/// document `mixed`: one or two strays are quotations or typos.
+pub const MIXED_MIN_MINORITY: usize = 3;
+
+/// Which characters tell the scripts apart, from the engine's OpenCC
+/// character tables: a character that only `t2s` changes is Traditional, one
+/// that only `s2t` changes is Simplified; characters both scripts share
+/// (`著`, `干`, `后`, …) say nothing.
+#[derive(Debug)]
+struct ScriptTables {
+    traditional: Bitset,
+    simplified: Bitset,
+}
+
+/// Highest code point (exclusive) the tables cover: the BMP and the
+/// supplementary ideographic planes, where every OpenCC character lives.
+const TABLE_LIMIT: u32 = 0x4_0000;
+
+#[derive(Debug)]
+struct Bitset(Vec<u64>);
+
+impl Bitset {
+    fn new() -> Bitset {
+        Bitset(vec![0; (TABLE_LIMIT as usize).div_ceil(64)])
+    }
+    fn insert(&mut self, c: char) {
+        let c = c as u32;
+        if c < TABLE_LIMIT {
+            self.0[(c / 64) as usize] |= 1 << (c % 64);
+        }
+    }
+    fn contains(&self, c: char) -> bool {
+        let c = c as u32;
+        c < TABLE_LIMIT && self.0[(c / 64) as usize] & (1 << (c % 64)) != 0
+    }
+}
+
+impl ScriptTables {
+    fn build() -> ScriptTables {
+        let ts = single_char_table(zhhz::data::dict_text("TSCharacters").unwrap_or(""));
+        let st = single_char_table(zhhz::data::dict_text("STCharacters").unwrap_or(""));
+        let mut traditional = Bitset::new();
+        let mut simplified = Bitset::new();
+        for (&c, targets) in &ts {
+            if !targets.contains(&c) && !st.contains_key(&c) {
+                traditional.insert(c);
+            }
+        }
+        for (&c, targets) in &st {
+            if !targets.contains(&c) && !ts.contains_key(&c) {
+                simplified.insert(c);
+            }
+        }
+        ScriptTables {
+            traditional,
+            simplified,
+        }
+    }
+
+    fn detect(&self, text: &str) -> Script {
+        let mut letters = CjkLetters::default();
+        let (mut traditional, mut simplified) = (0usize, 0usize);
+        for c in text.chars() {
+            // Below the CJK radicals nothing is Chinese or kana.
+            if (c as u32) < 0x2E80 {
+                continue;
+            }
+            if self.traditional.contains(c) {
+                traditional += 1;
+            } else if self.simplified.contains(c) {
+                simplified += 1;
+            }
+            letters.count(c);
+        }
+        if letters.japanese_or_korean() {
+            return Script::None;
+        }
+        let total = traditional + simplified;
+        let minority = traditional.min(simplified);
+        if total == 0 {
+            Script::None
+        } else if minority >= MIXED_MIN_MINORITY
+            && minority as f64 > MIXED_MINORITY_SHARE * total as f64
+        {
+            Script::Mixed
+        } else if traditional > simplified {
+            Script::Traditional
+        } else {
+            Script::Simplified
+        }
+    }
+}
+
+/// Han characters, kana and Hangul syllables of a text: enough to tell a
+/// Japanese or Korean document (whose kanji or hanja look Chinese) from a
+/// Chinese one.
+#[derive(Debug, Default)]
+struct CjkLetters {
+    han: usize,
+    kana: usize,
+    hangul: usize,
+}
+
+impl CjkLetters {
+    fn count(&mut self, c: char) {
+        match c {
+            '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{31F0}'..='\u{31FF}' => {
+                self.kana += 1
+            }
+            '\u{AC00}'..='\u{D7A3}' => self.hangul += 1,
+            _ if is_han(c) => self.han += 1,
+            _ => {}
+        }
+    }
+
+    fn japanese_or_korean(&self) -> bool {
+        let foreign = self.kana.max(self.hangul);
+        foreign > 0 && foreign as f64 > FOREIGN_SCRIPT_SHARE * (self.han + foreign) as f64
+    }
+}
+
+/// Whether `text` reads as Japanese or Korean rather than Chinese (see
+/// [`FOREIGN_SCRIPT_SHARE`]).
+pub fn is_japanese_or_korean(text: &str) -> bool {
+    let mut letters = CjkLetters::default();
+    text.chars()
+        .filter(|&c| c as u32 >= 0x2E80)
+        .for_each(|c| letters.count(c));
+    letters.japanese_or_korean()
+}
+
+/// Parses an OpenCC character table (`key<TAB>value value…`) into key →
+/// values, for single-character keys.
+fn single_char_table(text: &str) -> HashMap<char, Vec<char>> {
+    let mut table = HashMap::new();
+    for line in text.lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((key, values)) = line.split_once('\t') else {
+            continue;
+        };
+        let mut key_chars = key.chars();
+        let (Some(k), None) = (key_chars.next(), key_chars.next()) else {
+            continue;
+        };
+        let values = values
+            .split(' ')
+            .filter_map(|v| {
+                let mut cs = v.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => None,
+                }
+            })
+            .collect();
+        table.insert(k, values);
+    }
+    table
+}
+
+/// CJK ideographs (unified, extensions, compatibility).
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}'
+        | '\u{3007}')
+}
+
+/// The converter for a run: the config, the script tables and the engines.
+///
+/// Built once per run and shared by reference between threads. Everything
+/// is built lazily on first use: the script tables once, and one engine per
+/// thread that converts at the same time (the engine keeps scratch buffers
+/// and cannot be shared), kept in a pool for reuse. Results do not depend on
+/// which engine of the pool runs: they are built identically.
+pub struct Converter {
+    config: ConvertConfig,
+    tables: OnceLock<ScriptTables>,
+    pool: Mutex<Vec<zhhz::Converter>>,
+}
+
+impl Converter {
+    pub fn new(config: ConvertConfig) -> Converter {
+        Converter {
+            config,
+            tables: OnceLock::new(),
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn config(&self) -> ConvertConfig {
+        self.config
+    }
+
+    /// The script of `text`.
+    pub fn detect(&self, text: &str) -> Script {
+        self.tables.get_or_init(ScriptTables::build).detect(text)
+    }
+
+    /// Converts `text` unconditionally with the config's tables.
+    pub fn convert_text(&self, text: &str) -> String {
+        let engine = self
+            .pool
+            .lock()
+            .map(|mut pool| pool.pop())
+            .unwrap_or_default()
+            .unwrap_or_else(|| self.build_engine());
+        let out = engine.convert(text);
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(engine);
+        }
+        out
+    }
+
+    fn build_engine(&self) -> zhhz::Converter {
+        let custom: Vec<(String, String)> = self
+            .config
+            .overrides()
+            .iter()
+            .map(|&(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        zhhz::Converter::with_custom(self.config.engine_config(), &custom)
+    }
+}
+
+impl Default for Converter {
+    fn default() -> Converter {
+        Converter::new(ConvertConfig::default())
+    }
+}
+
+impl fmt::Debug for Converter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Converter")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Converter {
+    fn eq(&self, other: &Converter) -> bool {
+        self.config == other.config
+    }
+}
+
+impl Eq for Converter {}
+
+/// The kinds of edit this stage makes (count: characters changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConvertEdit {
+    /// Traditional characters or words written in Simplified.
+    ToSimplified,
+    /// Simplified characters or words written in Traditional.
+    ToTraditional,
+}
+
+impl EditKind for ConvertEdit {
+    fn name(self) -> &'static str {
+        match self {
+            ConvertEdit::ToSimplified => "to_simplified",
+            ConvertEdit::ToTraditional => "to_traditional",
+        }
+    }
+}
+
+/// The stage's output: the text and report, and the script the document
+/// was written in (before conversion), for the manifest.
+#[derive(Debug)]
+pub struct Converted<'a> {
+    pub output: StageOutput<'a, ConvertEdit>,
+    pub script: Script,
+}
+
+/// Runs the stage on one document.
+pub fn convert<'a>(text: &'a str, converter: &Converter) -> Converted<'a> {
+    let script = converter.detect(text);
+    let mut report = StageReport::default();
+    if !converter.config.converts(script) {
+        return Converted {
+            output: StageOutput {
+                text: Cow::Borrowed(text),
+                report,
+            },
+            script,
+        };
+    }
+    let kind = if converter.config.to_simplified() {
+        ConvertEdit::ToSimplified
+    } else {
+        ConvertEdit::ToTraditional
+    };
+    let converted = converter.convert_text(text);
+    if converted == text {
+        return Converted {
+            output: StageOutput {
+                text: Cow::Borrowed(text),
+                report,
+            },
+            script,
+        };
+    }
+    record_changes(text, &converted, kind, &mut report);
+    Converted {
+        output: StageOutput {
+            text: Cow::Owned(converted),
+            report,
+        },
+        script,
+    }
+}
+
+/// Longest changed span a sample shows: a clause, enough to read the
+/// conversion in `canon explain` without copying whole paragraphs into the
+/// report.
+pub const MAX_SAMPLE_SPAN_CHARS: usize = 24;
+
+/// Counts changed characters line by line (the engine never adds or
+/// removes line breaks) and samples each changed line's span from its first
+/// to its last change (at most [`MAX_SAMPLE_SPAN_CHARS`] characters).
+fn record_changes(
+    before: &str,
+    after: &str,
+    kind: ConvertEdit,
+    report: &mut StageReport<ConvertEdit>,
+) {
+    let mut offset = 0;
+    for (old, new) in before
+        .split_inclusive('\n')
+        .zip(after.split_inclusive('\n'))
+    {
+        if old != new {
+            let (changed, old_span, new_span) = changed_span(old, new);
+            let start = offset + old_span.start;
+            super::normalize::record(report, kind, || {
+                let (old_part, new_part) = (&old[old_span.clone()], &new[new_span.clone()]);
+                let (old_part, new_part) = if old_part.chars().count() == new_part.chars().count() {
+                    (
+                        cut(old_part, MAX_SAMPLE_SPAN_CHARS),
+                        cut(new_part, MAX_SAMPLE_SPAN_CHARS),
+                    )
+                } else {
+                    (old_part, new_part)
+                };
+                sample_at(before, start, start + old_part.len(), new_part)
+            });
+            report.add(kind, (changed as u64).saturating_sub(1));
+        }
+        offset += old.len();
+    }
+}
+
+/// How many characters differ between two versions of a line, and the
+/// byte ranges from the first to the last difference in each. One pass when
+/// the conversion kept the length (almost always); otherwise the span
+/// between the common prefix and suffix, counted as its longer side.
+fn changed_span(old: &str, new: &str) -> (usize, Range<usize>, Range<usize>) {
+    let mut a = old.char_indices();
+    let mut b = new.char_indices();
+    let mut changed = 0;
+    let mut span: Option<(Range<usize>, Range<usize>)> = None;
+    loop {
+        match (a.next(), b.next()) {
+            (Some((i, x)), Some((j, y))) => {
+                if x != y {
+                    changed += 1;
+                    let (ends_old, ends_new) = (i + x.len_utf8(), j + y.len_utf8());
+                    span = Some(match span {
+                        None => (i..ends_old, j..ends_new),
+                        Some((o, n)) => (o.start..ends_old, n.start..ends_new),
+                    });
+                }
+            }
+            (None, None) => {
+                let (o, n) = span.unwrap_or((0..0, 0..0));
+                return (changed, o, n);
+            }
+            _ => break,
+        }
+    }
+    let prefix = common_prefix(old, new);
+    let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+    let old_span = prefix..old.len() - suffix;
+    let new_span = prefix..new.len() - suffix;
+    let changed = old[old_span.clone()]
+        .chars()
+        .count()
+        .max(new[new_span.clone()].chars().count());
+    (changed, old_span, new_span)
+}
+
+/// Byte length of the longest common prefix, on a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|&((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// Byte length of the longest common suffix, on a character boundary.
+fn common_suffix(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
+}
+
+/// The first `chars` characters of `s`.
+fn cut(s: &str, chars: usize) -> &str {
+    s.char_indices().nth(chars).map_or(s, |(i, _)| &s[..i])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn t2s() -> Converter {
+        Converter::new(ConvertConfig::T2s)
+    }
+
     #[test]
-    fn passes_text_through_borrowed() {
-        let out = convert("中文\n");
-        assert!(matches!(out.text, Cow::Borrowed("中文\n")));
-        assert!(out.report.is_empty());
+    fn traditional_becomes_simplified() {
+        let c = t2s();
+        let out = convert("從網絡大國闊步邁向網絡強國\n", &c);
+        assert_eq!(out.script, Script::Traditional);
+        assert_eq!(out.output.text, "从网络大国阔步迈向网络强国\n");
+        assert_eq!(out.output.report.count(ConvertEdit::ToSimplified), 10);
+        let sample = &out.output.report.edits[0].samples[0];
+        assert_eq!(sample.line, 1);
+        assert_eq!(sample.before, "從網絡大國闊步邁向網絡強國");
+        assert_eq!(sample.after, "从网络大国阔步迈向网络强国");
+    }
+
+    #[test]
+    fn simplified_text_is_borrowed_and_unreported() {
+        let c = t2s();
+        let text = "这是一个新家园，是学习、工作、生活的新空间。\n";
+        let out = convert(text, &c);
+        assert_eq!(out.script, Script::Simplified);
+        assert!(matches!(out.output.text, Cow::Borrowed(_)));
+        assert!(out.output.report.is_empty());
+    }
+
+    /// Regression: `坏` is Simplified for 壞; the engine's data maps it to
+    /// `坯`. A mixed document goes through `t2s`, so the override must hold.
+    #[test]
+    fn simplified_huai_is_not_turned_into_pi() {
+        let c = t2s();
+        assert_eq!(c.convert_text("破坏，败坏，壞人"), "破坏，败坏，坏人");
+    }
+
+    /// Regression: Simplified words whose characters are also Traditional
+    /// must survive every `…2s` config even when the document is converted
+    /// (`土著` is left out: OpenCC's own `tw2s` writes `土着`).
+    #[test]
+    fn simplified_words_survive_every_to_simplified_config() {
+        let words = "什么 怎么 这么 那么 多么 要么 好么 甚么 破坏 显著 著作 干部 皇后 \
+                     里面 头发 于是 面条 发展 只有 一只 系统 联系 钟表 游戏 制造 复杂 \
+                     回复 松树 冲突 几乎 余下 征收 周末 计划 胡须 获得 采取 着急 摆脱";
+        for config in ConvertConfig::ALL.into_iter().filter(|c| c.to_simplified()) {
+            let c = Converter::new(config);
+            assert_eq!(c.convert_text(words), words, "{config}");
+        }
+    }
+
+    #[test]
+    fn taiwan_me_words_convert_like_opencc() {
+        let c = Converter::new(ConvertConfig::Tw2s);
+        assert_eq!(c.convert_text("什麼 這么 老么"), "什么 这么 老幺");
+    }
+
+    #[test]
+    fn japanese_is_not_converted() {
+        let c = t2s();
+        let text = "東京都の國立博物館で、古い時計の展示が開かれました。\n";
+        let out = convert(text, &c);
+        assert_eq!(out.script, Script::None);
+        assert_eq!(out.output.text, text);
+    }
+
+    #[test]
+    fn text_without_chinese_is_none() {
+        let c = t2s();
+        assert_eq!(convert("Hello, world.\n", &c).script, Script::None);
+        assert_eq!(convert("", &c).script, Script::None);
+    }
+
+    #[test]
+    fn mixed_documents_are_converted() {
+        let c = t2s();
+        let text = "网络强国建设取得新成效。從網絡大國邁向網絡強國。\n";
+        let out = convert(text, &c);
+        assert_eq!(out.script, Script::Mixed);
+        assert_eq!(
+            out.output.text,
+            "网络强国建设取得新成效。从网络大国迈向网络强国。\n"
+        );
+    }
+
+    #[test]
+    fn a_stray_character_does_not_make_a_document_mixed() {
+        let c = t2s();
+        let text = "网络强国建设取得新成效，信息化发展日新月异，臺北代表团参加会议。\n";
+        assert_eq!(c.detect(text), Script::Simplified);
+    }
+
+    #[test]
+    fn s2t_converts_simplified_and_leaves_traditional() {
+        let c = Converter::new(ConvertConfig::S2t);
+        let out = convert("网络强国\n", &c);
+        assert_eq!(out.output.text, "網絡強國\n");
+        assert_eq!(out.output.report.count(ConvertEdit::ToTraditional), 4);
+        let trad = "網絡強國\n";
+        assert!(matches!(convert(trad, &c).output.text, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn regional_configs_use_regional_vocabulary() {
+        let c = Converter::new(ConvertConfig::Tw2sp);
+        assert_eq!(convert("軟體與網路\n", &c).output.text, "软件与网络\n");
+    }
+
+    #[test]
+    fn changed_span_counts_and_locates_differences() {
+        assert_eq!(changed_span("a從b國c", "a从b国c"), (2, 1..8, 1..8));
+        assert_eq!(changed_span("ab計程車cd", "ab出租车cd"), (3, 2..11, 2..11));
+        // A conversion that changes the length: the span between the
+        // common ends, counted by its longer side.
+        assert_eq!(changed_span("ab一cd", "ab一二三cd"), (2, 5..5, 5..11));
+    }
+
+    #[test]
+    fn config_names_round_trip() {
+        for c in ConvertConfig::ALL {
+            assert_eq!(ConvertConfig::from_name(c.name()), Some(c));
+        }
+        assert_eq!(
+            ConvertConfig::from_name("TW2SP.json"),
+            Some(ConvertConfig::Tw2sp)
+        );
+        assert_eq!(ConvertConfig::from_name("t2jp"), None);
+    }
+
+    #[test]
+    fn idempotent() {
+        let c = t2s();
+        for text in [
+            "從網絡大國闊步邁向網絡強國\n",
+            "网络强国建设取得新成效。從網絡大國邁向網絡強國。\n",
+            "東京都の國立博物館\n",
+        ] {
+            let once = convert(text, &c).output.text.into_owned();
+            assert_eq!(convert(&once, &c).output.text, once, "{text}");
+        }
+    }
+
+    #[test]
+    fn converter_is_shared_between_threads() {
+        fn assert_sync<T: Sync + Send>() {}
+        assert_sync::<Converter>();
+        let c = t2s();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| assert_eq!(c.convert_text("網絡"), "网络"));
+            }
+        });
     }
 }

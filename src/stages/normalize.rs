@@ -1,23 +1,52 @@
-//! # normalize: one Unicode form, one line ending, no trailing blanks
+//! # normalize: one spelling for every character
 //!
 //! Two texts that read the same should be the same bytes. This stage makes
-//! the low-level choices that guarantee it:
+//! the character-level choices that guarantee it, in this order:
 //!
-//! - Unicode NFC (precomposed accents: `e\u{301}` → `é`);
-//! - line endings: CRLF and lone CR → LF;
-//! - no whitespace at the end of a line (spaces, tabs, U+3000, …);
-//! - exactly one newline at the end of a non-empty text, and no trailing
-//!   blank lines; a text of only whitespace becomes empty.
+//! 1. characters: invisible debris removed (zero-width spaces, soft
+//!    hyphens, byte-order marks inside the text); no-break spaces become
+//!    spaces; full-width Latin letters and digits become ASCII
+//!    (`ＡＢＣ１２３` → `ABC123`, with a `．` between digits:
+//!    `１７０７．７８` → `1707.78`); half-width katakana become full-width
+//!    (`ｶﾞｲﾄﾞ` → `ガイド`);
+//! 2. Unicode NFC (precomposed accents: `e\u{301}` → `é`);
+//! 3. lines: CRLF and lone CR → LF, no whitespace at a line end, exactly one
+//!    newline at the end of a non-empty text (a text of only whitespace
+//!    becomes empty);
+//! 4. punctuation: ASCII `,` `:` `;` `?` `!` written inside Chinese become
+//!    the full-width Chinese marks `，` `：` `；` `？` `！`, and `(…)` whose
+//!    content begins or ends with a Chinese character becomes `（…）`
+//!    (not in Japanese or Korean documents, which have conventions of their
+//!    own).
 //!
-//! Example: `"第一行  \r\n第二行\r\n\r\n"` → `"第一行\n第二行\n"`.
+//! Example: `10.67億人,居世界第一\r\n（ＡＢＣ）` → `10.67億人，居世界第一\n（ABC）\n`.
 //!
-//! Limits: widths, punctuation and invisible characters are the subject of a
-//! later extension of this stage; whitespace inside a line is `layout`'s.
+//! Why the punctuation rule is narrow: a false change of correct text is
+//! worse than a missed one. A mark is converted only when the character
+//! before it is Chinese (a Han character or Chinese punctuation, looking
+//! through a closing curly quote or a `(…)`) and either the character after
+//! it is Han or the words before it are not mostly Latin (`Grüße, 世界!`
+//! stays), or, for `,` `:` `;`, when it
+//! sits between a Latin letter or digit and a Chinese character with no
+//! space (`使用Python,可以`). So `7.4億`, `2023-07-15`, `v1.2`, `12:30`,
+//! English sentences (`Hello, 世界`), `(ISO)` and `print("你好")` keep their
+//! ASCII; so does everything inside a URL, an HTML character reference
+//! (`&nbsp;`), inline code (`` `a,b` ``) and fenced code blocks. Full-width Chinese
+//! punctuation is never turned into ASCII (unlike ftfy's width fixer), and
+//! curly quotes stay curly.
+//!
+//! Limits: `.` and ASCII quotes are left alone (`.` is a decimal point and
+//! an abbreviation mark as often as a full stop); spaces around converted
+//! marks are `layout`'s business; zero-width spaces between Thai, Lao,
+//! Khmer or Myanmar letters are kept, since they mark word boundaries there;
+//! zero-width joiners are kept (emoji and Indic scripts need them).
 
 use std::borrow::Cow;
 
+use unicode_normalization::char::{compose as compose_pair, decompose_compatible};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+use super::convert::{is_han, is_japanese_or_korean};
 use super::{EditKind, Sample, StageOutput, StageReport, sample_at};
 
 /// The kinds of edit this stage makes.
@@ -31,6 +60,19 @@ pub enum NormalizeEdit {
     TrailingWhitespace,
     /// Missing final newline added, or surplus ones removed.
     FinalNewline,
+    /// Zero-width space, soft hyphen or stray byte-order mark removed
+    /// (count: characters).
+    Invisible,
+    /// No-break space turned into a space (count: characters).
+    NoBreakSpace,
+    /// Full-width Latin letter or digit turned into ASCII (count: characters).
+    FullwidthAlphanumeric,
+    /// Half-width katakana (or half-width CJK mark) turned into full-width
+    /// (count: characters).
+    HalfwidthKatakana,
+    /// ASCII punctuation in Chinese text turned into the Chinese full-width
+    /// mark (count: characters).
+    ChinesePunctuation,
 }
 
 impl EditKind for NormalizeEdit {
@@ -40,22 +82,305 @@ impl EditKind for NormalizeEdit {
             NormalizeEdit::LineEnding => "line_ending",
             NormalizeEdit::TrailingWhitespace => "trailing_whitespace",
             NormalizeEdit::FinalNewline => "final_newline",
+            NormalizeEdit::Invisible => "invisible",
+            NormalizeEdit::NoBreakSpace => "no_break_space",
+            NormalizeEdit::FullwidthAlphanumeric => "fullwidth_alphanumeric",
+            NormalizeEdit::HalfwidthKatakana => "halfwidth_katakana",
+            NormalizeEdit::ChinesePunctuation => "chinese_punctuation",
         }
     }
 }
 
 /// Normalizes `text`; borrowed when it already was.
 pub fn normalize(text: &str) -> StageOutput<'_, NormalizeEdit> {
-    let mut report = StageReport::default();
     if is_normalized(text) {
         return StageOutput {
             text: Cow::Borrowed(text),
-            report,
+            report: StageReport::default(),
         };
     }
-    let nfc = compose(text, &mut report);
-    let mut out = String::with_capacity(nfc.len() + 1);
-    let mut rest: &str = &nfc;
+    normalize_full(text)
+}
+
+/// The full path, for texts the fast check could not clear.
+fn normalize_full(text: &str) -> StageOutput<'_, NormalizeEdit> {
+    let mut report = StageReport::default();
+    let fixed = fix_characters(text, &mut report);
+    let composed = compose(&fixed, &mut report);
+    let lined = fix_lines(&composed, &mut report);
+    let punctuated = fix_punctuation(&lined, &mut report);
+    let out = punctuated.into_owned();
+    if out == text {
+        // The fast check is conservative: some texts it sends here were
+        // already canonical.
+        return StageOutput {
+            text: Cow::Borrowed(text),
+            report: StageReport::default(),
+        };
+    }
+    StageOutput {
+        text: Cow::Owned(out),
+        report,
+    }
+}
+
+/// Records one edit, building its sample only while the report still keeps
+/// samples of that kind: a sample costs a scan of the text before it, which
+/// must not happen for every edit of a long document.
+pub(super) fn record<K: EditKind>(
+    report: &mut StageReport<K>,
+    kind: K,
+    sample: impl FnOnce() -> Sample,
+) {
+    let wants_sample = report
+        .edits
+        .iter()
+        .find(|e| e.kind == kind)
+        .is_none_or(|e| e.samples.len() < super::MAX_SAMPLES_PER_EDIT);
+    if wants_sample {
+        report.add_sample(kind, sample());
+    } else {
+        report.add(kind, 1);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The fast check
+
+/// Fast, conservative check that nothing applies: LF-only, one final
+/// newline, no trailing whitespace, no character any step would change, no
+/// ASCII punctuation with Chinese beside it, and NFC.
+/// `false` only means "look closer". It works on bytes and skips the bulk of
+/// Chinese text (U+4000–U+9FFF, three bytes led by E4–E9) unseen.
+fn is_normalized(text: &str) -> bool {
+    if text.is_empty() {
+        return true;
+    }
+    if !text.ends_with('\n') || text.ends_with("\n\n") {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let mut nfc_unsure = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let prev = || text[..i].chars().next_back();
+            let next_is_han = || text[i + 1..].chars().next().is_some_and(is_han);
+            let clean = match b {
+                b'\r' => false,
+                b'\n' => !prev().is_some_and(|p| p != '\n' && p.is_whitespace()),
+                // The mark rule looks left for Chinese (through `”`, `’` and
+                // `(…)`) and right for Han.
+                // `日?qǐng`: never converted (see `mark_in_chinese`).
+                b'?' | b'!' if bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) => true,
+                b',' | b':' | b';' | b'?' | b'!' => {
+                    !prev().is_some_and(|p| is_chinese(p) || matches!(p, '”' | '’' | ')'))
+                        && !next_is_han()
+                }
+                // The parenthesis rule needs Han just inside.
+                b'(' => !next_is_han(),
+                b')' => !prev().is_some_and(is_han),
+                _ => true,
+            };
+            if !clean {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        if (0xE4..=0xE9).contains(&b) {
+            i += 3;
+            continue;
+        }
+        let len = match b {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        let Some(c) = text[i..i + len].chars().next() else {
+            return false;
+        };
+        if char_fix(c).is_some() {
+            return false;
+        }
+        if !nfc_safe(c) {
+            nfc_unsure = true;
+        }
+        i += len;
+    }
+    !nfc_unsure || is_nfc_quick(text.chars()) == IsNormalized::Yes
+}
+
+/// Characters that are NFC whatever surrounds them (no decomposition, no
+/// combining class): the bulk of Chinese text, checked without a table.
+fn nfc_safe(c: char) -> bool {
+    matches!(c,
+        '\u{00}'..='\u{2FF}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205E}'
+        | '\u{3001}'..='\u{3029}'
+        | '\u{3030}'..='\u{3096}'
+        | '\u{309B}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FFEF}')
+}
+
+// ---------------------------------------------------------------------------
+// Step 1: characters
+
+/// What [`char_fix`] does with a character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharFix {
+    /// Removed (a zero-width space only outside the scripts that use it).
+    Invisible,
+    NoBreakSpace,
+    Fullwidth(char),
+    /// `．` between digits: a decimal point (`１７０７．７８` → `1707.78`).
+    DecimalPoint,
+    Halfwidth,
+}
+
+/// The fix a character needs, if any (context-free part).
+fn char_fix(c: char) -> Option<CharFix> {
+    match c {
+        '\u{200B}' | '\u{00AD}' | '\u{FEFF}' => Some(CharFix::Invisible),
+        '\u{00A0}' => Some(CharFix::NoBreakSpace),
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            // The full-width forms sit at a fixed distance from ASCII.
+            char::from_u32(c as u32 - 0xFEE0).map(CharFix::Fullwidth)
+        }
+        '\u{FF0E}' => Some(CharFix::DecimalPoint),
+        '\u{FF61}'..='\u{FF9F}' => Some(CharFix::Halfwidth),
+        _ => None,
+    }
+}
+
+/// Scripts written without spaces where a zero-width space is the word
+/// boundary: Thai, Lao, Myanmar, Khmer, Tai Tham.
+fn uses_zero_width_space(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'
+        | '\u{1000}'..='\u{109F}'
+        | '\u{1780}'..='\u{17FF}'
+        | '\u{1A20}'..='\u{1AAF}')
+}
+
+fn fix_characters<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
+    if !text.chars().any(|c| char_fix(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut prev: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let end = i + c.len_utf8();
+        let (kind, replacement): (NormalizeEdit, String) = match char_fix(c) {
+            None => {
+                out.push(c);
+                prev = Some(c);
+                continue;
+            }
+            Some(CharFix::Invisible) => {
+                if c == '\u{200B}'
+                    && (prev.is_some_and(uses_zero_width_space)
+                        || next.is_some_and(uses_zero_width_space))
+                {
+                    out.push(c);
+                    prev = Some(c);
+                    continue;
+                }
+                (NormalizeEdit::Invisible, String::new())
+            }
+            Some(CharFix::DecimalPoint) => {
+                let digit = |d: char| d.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&d);
+                if !(prev.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(digit)) {
+                    // Elsewhere `．` is a full stop or a dot leader.
+                    out.push(c);
+                    prev = Some(c);
+                    continue;
+                }
+                (NormalizeEdit::FullwidthAlphanumeric, ".".to_string())
+            }
+            Some(CharFix::NoBreakSpace) => (NormalizeEdit::NoBreakSpace, " ".to_string()),
+            Some(CharFix::Fullwidth(a)) => (NormalizeEdit::FullwidthAlphanumeric, a.to_string()),
+            Some(CharFix::Halfwidth) => {
+                let mut wide = None;
+                decompose_compatible(c, |d| wide = wide.or(Some(d)));
+                let wide = match wide {
+                    // A voicing mark joins the kana before it (NFC
+                    // composes `カ` + U+3099 into `ガ`); alone it becomes
+                    // the spacing mark.
+                    Some(mark @ ('\u{3099}' | '\u{309A}')) => {
+                        if out
+                            .chars()
+                            .next_back()
+                            .is_some_and(|p| compose_pair(p, mark).is_some())
+                        {
+                            mark
+                        } else if mark == '\u{3099}' {
+                            '\u{309B}'
+                        } else {
+                            '\u{309C}'
+                        }
+                    }
+                    Some(w) => w,
+                    None => c,
+                };
+                (NormalizeEdit::HalfwidthKatakana, wide.to_string())
+            }
+        };
+        let shown = if replacement.is_empty() {
+            "∅"
+        } else {
+            &replacement
+        };
+        record(report, kind, || sample_at(text, i, end, shown));
+        out.push_str(&replacement);
+        prev = out.chars().next_back();
+    }
+    Cow::Owned(out)
+}
+
+// ---------------------------------------------------------------------------
+// Step 2: NFC
+
+fn compose<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if is_nfc_quick(line.chars()) == IsNormalized::Yes {
+            out.push_str(line);
+        } else {
+            let composed: String = line.nfc().collect();
+            if composed != line {
+                record(report, NormalizeEdit::Nfc, || {
+                    sample_at(
+                        text,
+                        start,
+                        start + line.trim_end().len(),
+                        composed.trim_end(),
+                    )
+                });
+            }
+            out.push_str(&composed);
+        }
+        start += line.len();
+    }
+    Cow::Owned(out)
+}
+
+// ---------------------------------------------------------------------------
+// Step 3: lines
+
+fn fix_lines<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut rest: &str = text;
     let mut line_no = 0;
     while !rest.is_empty() {
         line_no += 1;
@@ -89,58 +414,11 @@ pub fn normalize(text: &str) -> StageOutput<'_, NormalizeEdit> {
             out.push('\n');
         }
     }
-    StageOutput {
-        text: Cow::Owned(out),
-        report,
+    if out == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(out)
     }
-}
-
-/// Fast check: already NFC, LF-only, no trailing whitespace, one final
-/// newline (or empty).
-fn is_normalized(text: &str) -> bool {
-    if text.is_empty() {
-        return true;
-    }
-    if !text.ends_with('\n') || text.ends_with("\n\n") || text.contains('\r') {
-        return false;
-    }
-    if text.lines().any(|l| l.ends_with(char::is_whitespace)) {
-        return false;
-    }
-    match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => true,
-        IsNormalized::No => false,
-        IsNormalized::Maybe => text.nfc().eq(text.chars()),
-    }
-}
-
-fn compose<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        if is_nfc_quick(line.chars()) == IsNormalized::Yes {
-            out.push_str(line);
-        } else {
-            let composed: String = line.nfc().collect();
-            if composed != line {
-                report.add_sample(
-                    NormalizeEdit::Nfc,
-                    sample_at(
-                        text,
-                        start,
-                        start + line.trim_end().len(),
-                        composed.trim_end(),
-                    ),
-                );
-            }
-            out.push_str(&composed);
-        }
-        start += line.len();
-    }
-    Cow::Owned(out)
 }
 
 /// Splits off one line: (content, ending, rest). The ending is "\n", "\r\n",
@@ -170,6 +448,336 @@ fn visible(line: &str) -> String {
         .replace('\u{3000}', "□")
 }
 
+// ---------------------------------------------------------------------------
+// Step 4: punctuation
+
+/// Lines that open or close a fenced code block (Markdown).
+const CODE_FENCES: [&str; 2] = ["```", "~~~"];
+
+/// The Chinese full-width form of an ASCII mark this step converts.
+fn full_width(c: char) -> Option<char> {
+    match c {
+        ',' => Some('，'),
+        ':' => Some('：'),
+        ';' => Some('；'),
+        '?' => Some('？'),
+        '!' => Some('！'),
+        '(' => Some('（'),
+        ')' => Some('）'),
+        _ => None,
+    }
+}
+
+/// Chinese text for the punctuation rule: Han characters and Chinese
+/// punctuation (CJK symbols, full-width forms; not curly quotes, which
+/// English uses too).
+fn is_chinese(c: char) -> bool {
+    is_han(c)
+        || matches!(c,
+            '\u{3001}'..='\u{303F}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF65}')
+}
+
+fn fix_punctuation<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
+    // Japanese and Korean share Han characters and CJK punctuation with
+    // Chinese but keep their own conventions (`조선(朝鮮)이나`, `!(^^)!`).
+    if !text.contains([',', ':', ';', '?', '!', '(']) || is_japanese_or_korean(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut changed = false;
+    let mut in_fence = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if CODE_FENCES.iter().any(|f| line.trim_start().starts_with(f)) {
+            in_fence = !in_fence;
+            out.push_str(line);
+        } else if in_fence || !line.contains([',', ':', ';', '?', '!', '(']) {
+            out.push_str(line);
+        } else {
+            changed |= punctuate_line(text, offset, line, &mut out, report);
+        }
+        offset += line.len();
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Converts the marks of one line (`line` starts at byte `offset` of
+/// `text`), appending the result to `out`. Returns whether it changed.
+fn punctuate_line(
+    text: &str,
+    offset: usize,
+    line: &str,
+    out: &mut String,
+    report: &mut StageReport<NormalizeEdit>,
+) -> bool {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let protected = protected_spans(line, &chars);
+    let mut convert = vec![false; chars.len()];
+
+    // Parentheses first: a converted `）` is Chinese context for a mark
+    // after it, and the marks never change which parentheses convert.
+    let mut open: Vec<usize> = Vec::new();
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        if protected[k] {
+            continue;
+        }
+        match c {
+            '(' => open.push(k),
+            ')' => {
+                if let Some(o) = open.pop()
+                    && chinese_parenthetical(&chars[o + 1..k])
+                    && !latin_context(&line[..chars[o].0])
+                {
+                    convert[o] = true;
+                    convert[k] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let start_len = out.len();
+    let mut changed = false;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let wide = full_width(c);
+        let conv = match wide {
+            Some(_) if protected[k] => false,
+            Some(_) if c == '(' || c == ')' => convert[k],
+            Some(_) => {
+                // The next character as it will be written, so that a
+                // second run sees the same neighbours.
+                let next = chars.get(k + 1).map(|&(_, n)| {
+                    if convert[k + 1] {
+                        full_width(n).unwrap_or(n)
+                    } else {
+                        n
+                    }
+                });
+                mark_in_chinese(c, &out[start_len..], next)
+            }
+            None => false,
+        };
+        match wide {
+            Some(w) if conv => {
+                changed = true;
+                record(report, NormalizeEdit::ChinesePunctuation, || {
+                    sample_at(text, offset + i, offset + i + 1, &w.to_string())
+                });
+                out.push(w);
+            }
+            _ => out.push(c),
+        }
+    }
+    changed
+}
+
+/// How far back [`latin_context`] looks: a few words of Latin script or a
+/// short Chinese clause.
+const CONTEXT_WINDOW_CHARS: usize = 12;
+
+/// Whether the text just before a mark (the end of `before`) is written
+/// in Latin (or another alphabet) more than in Han characters: then a mark
+/// after a Chinese word still belongs to a Latin sentence.
+fn latin_context(before: &str) -> bool {
+    let (mut han, mut letters) = (0, 0);
+    for c in before.chars().rev().take(CONTEXT_WINDOW_CHARS) {
+        if is_han(c) {
+            han += 1;
+        } else if c.is_alphabetic() && !('\u{3040}'..='\u{30FF}').contains(&c) {
+            letters += 1;
+        }
+    }
+    letters > han
+}
+
+/// Whether a `(…)` with this content reads as a Chinese parenthetical: it
+/// begins or ends with a Han character and holds nothing that looks like
+/// code (quotes, braces, `=`, `<`, `>`).
+fn chinese_parenthetical(content: &[(usize, char)]) -> bool {
+    let (Some(&(_, first)), Some(&(_, last))) = (content.first(), content.last()) else {
+        return false;
+    };
+    (is_han(first) || is_han(last))
+        && !content
+            .iter()
+            .any(|&(_, c)| matches!(c, '"' | '\'' | '`' | '{' | '}' | '=' | '<' | '>'))
+}
+
+/// Whether the ASCII mark `c`, written after `before` (this line's output so
+/// far) and before `next`, is punctuation of Chinese text.
+fn mark_in_chinese(c: char, before: &str, next: Option<char>) -> bool {
+    // What follows rules out markup and code: `:/`, `!=`, `:=`, `![`, `:)`.
+    if let Some(n) = next {
+        let excluded = match c {
+            ':' | ';' => matches!(n, '/' | '\\' | '=' | '(' | ')' | ':' | ';'),
+            '!' => matches!(n, '=' | '['),
+            _ => matches!(n, '/' | '\\' | '='),
+        };
+        if excluded {
+            return false;
+        }
+    }
+    let mut back = before.chars().rev();
+    let left = match back.next() {
+        // A closing curly quote belongs to the quotation: look inside it.
+        Some('”' | '’') => back.next(),
+        // A mark after `(…)` belongs to the sentence around it: look
+        // before the parenthesis (`组织(ISO),成立` is Chinese).
+        Some(')') => {
+            let mut depth = 1;
+            let mut left = None;
+            for c in back.by_ref() {
+                match c {
+                    ')' => depth += 1,
+                    '(' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    left = back.next();
+                    break;
+                }
+            }
+            left
+        }
+        other => other,
+    };
+    if matches!(c, '?' | '!') && next.is_some_and(|n| n.is_ascii_alphanumeric()) {
+        // `日?qǐng`, `a?b`: a replacement mark or code, not a question.
+        return false;
+    }
+    match left {
+        // Chinese on both sides, or Chinese before and a sentence that is
+        // not Latin (`Grüße, 世界!` ends an English sentence).
+        Some(l) if is_chinese(l) => next.is_some_and(is_han) || !latin_context(before),
+        // After a Latin word, only the separators: `使用Python,可以`. A `?` or
+        // `!` there ends the Latin sentence (`Blog Worth?看看`).
+        Some(l) if l.is_ascii_alphanumeric() && matches!(c, ',' | ':' | ';') => {
+            next.is_some_and(is_han)
+        }
+        _ => false,
+    }
+}
+
+/// Bytes of the line where nothing is converted: URLs and inline code.
+fn protected_spans(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
+    let mut protected = vec![false; chars.len()];
+    // Inline code between backticks.
+    let mut open: Option<usize> = None;
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        if c == '`' {
+            match open.take() {
+                Some(o) => protected[o..=k].iter_mut().for_each(|p| *p = true),
+                None => open = Some(k),
+            }
+        }
+    }
+    // Character references (`&nbsp;`, `&#183;`, `&#x4E2D;`): their `;` is
+    // syntax, not punctuation.
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if c == '&'
+            && let Some(len) = entity_len(&line[i..])
+        {
+            for (m, &(j, _)) in chars.iter().enumerate().skip(k) {
+                if j >= i + len {
+                    break;
+                }
+                protected[m] = true;
+            }
+        }
+    }
+    // URLs: `scheme://…` and `www.…`, up to a space or Chinese punctuation, less
+    // the punctuation that ends a sentence after a link.
+    let mut search = 0;
+    while let Some(found) = find_url_start(&line[search..]) {
+        let start = search + found;
+        let mut end = start;
+        for (j, c) in line[start..].char_indices() {
+            // Han characters may be part of a link (IRIs); Chinese
+            // punctuation is not.
+            if c.is_whitespace()
+                || (is_chinese(c) && !is_han(c))
+                || matches!(c, '"' | '<' | '>' | '`')
+            {
+                break;
+            }
+            end = start + j + c.len_utf8();
+        }
+        while end > start && line[..end].ends_with([',', '.', ';', ':', '!', '?', ')']) {
+            if line[..end].ends_with(')') && line[start..end].contains('(') {
+                break;
+            }
+            end -= 1;
+        }
+        for (k, &(i, _)) in chars.iter().enumerate() {
+            if i >= start && i < end {
+                protected[k] = true;
+            }
+        }
+        search = end.max(start + 1);
+        while !line.is_char_boundary(search) {
+            search += 1;
+        }
+    }
+    protected
+}
+
+/// Longest HTML character reference name we recognise (`&CounterClockwiseContourIntegral;`).
+const MAX_ENTITY_LEN: usize = 34;
+
+/// Byte length of the character reference at the start of `s`
+/// (`&name;`, `&#123;`, `&#x1F;`), if there is one.
+fn entity_len(s: &str) -> Option<usize> {
+    let body = s.strip_prefix('&')?;
+    let end = body.find(';')?;
+    if end == 0 || end > MAX_ENTITY_LEN {
+        return None;
+    }
+    let name = &body[..end];
+    let valid = if let Some(num) = name.strip_prefix('#') {
+        match num.strip_prefix(['x', 'X']) {
+            Some(hex) => !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+            None => !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()),
+        }
+    } else {
+        name.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    if !valid {
+        return None;
+    }
+    let len = end + 2;
+    // Escaped twice (`&amp;nbsp;`): the second reference is syntax too.
+    if name == "amp"
+        && let Some(inner) = entity_len(&format!("&{}", &s[len..]))
+    {
+        return Some(len + inner - 1);
+    }
+    Some(len)
+}
+
+/// Byte offset of the next URL in `s`: the scheme before `://`, or `www.`.
+fn find_url_start(s: &str) -> Option<usize> {
+    let scheme = s.find("://").map(|i| {
+        let head = &s[..i];
+        head.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')))
+            .map_or(0, |j| {
+                j + head[j..].chars().next().map_or(1, char::len_utf8)
+            })
+    });
+    let www = s.find("www.");
+    match (scheme, www) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,10 +788,17 @@ mod tests {
 
     #[test]
     fn canonical_text_is_borrowed_and_unreported() {
-        let out = normalize("第一行\n第二行\n");
-        assert!(matches!(out.text, Cow::Borrowed(_)));
-        assert!(out.report.is_empty());
-        assert!(matches!(normalize("").text, Cow::Borrowed("")));
+        for text in [
+            "第一行\n第二行\n",
+            "",
+            "价格是7.4億元，日期2023-07-15，版本v1.2。\n",
+            "Hello, world! (ISO) a:b\n",
+            "“引号”和「括号」，（全角）！\n",
+        ] {
+            let out = normalize(text);
+            assert!(matches!(out.text, Cow::Borrowed(_)), "{text:?}");
+            assert!(out.report.is_empty(), "{text:?}");
+        }
     }
 
     #[test]
@@ -203,6 +818,7 @@ mod tests {
     #[test]
     fn whitespace_only_becomes_empty() {
         assert_eq!(norm(" \n\t\n"), "");
+        assert_eq!(norm("\u{A0}\u{200B}\n"), "");
     }
 
     #[test]
@@ -218,10 +834,192 @@ mod tests {
     }
 
     #[test]
+    fn invisible_characters_are_removed() {
+        let out = normalize("网\u{200B}络\u{AD}强\u{FEFF}国\n");
+        assert_eq!(out.text, "网络强国\n");
+        assert_eq!(out.report.count(NormalizeEdit::Invisible), 3);
+        let sample = &out.report.edits[0].samples[0];
+        assert_eq!(sample.before, "网\u{200B}络\u{AD}强\u{FEFF}国");
+        assert_eq!(sample.after, "网∅络\u{AD}强\u{FEFF}国");
+    }
+
+    #[test]
+    fn zero_width_space_is_kept_in_thai_and_joiners_are_kept() {
+        let thai = "ภาษา\u{200B}ไทย\n";
+        assert_eq!(norm(thai), thai);
+        let emoji = "👩\u{200D}💻\n";
+        assert_eq!(norm(emoji), emoji);
+    }
+
+    #[test]
+    fn no_break_space_becomes_space() {
+        let out = normalize("100\u{A0}km\u{A0}\n");
+        assert_eq!(out.text, "100 km\n");
+        assert_eq!(out.report.count(NormalizeEdit::NoBreakSpace), 2);
+    }
+
+    #[test]
+    fn fullwidth_letters_and_digits_become_ascii() {
+        let out = normalize("ＡＢＣ１２３ｘｙｚ，。！\n");
+        assert_eq!(out.text, "ABC123xyz，。！\n");
+        assert_eq!(out.report.count(NormalizeEdit::FullwidthAlphanumeric), 9);
+    }
+
+    #[test]
+    fn fullwidth_decimal_point_between_digits_becomes_ascii() {
+        assert_eq!(norm("１７０７．７８亿元\n"), "1707.78亿元\n");
+        assert_eq!(norm("第一章．引言\n"), "第一章．引言\n");
+        assert_eq!(norm("共３．\n"), "共3．\n");
+    }
+
+    #[test]
+    fn halfwidth_katakana_become_fullwidth() {
+        let out = normalize("ｶﾞｲﾄﾞﾌﾞｯｸ｡ﾊﾟﾝ､ﾞ\n");
+        assert_eq!(out.text, "ガイドブック。パン、゛\n");
+        assert_eq!(out.report.count(NormalizeEdit::HalfwidthKatakana), 15);
+    }
+
+    #[test]
+    fn ascii_punctuation_in_chinese_becomes_fullwidth() {
+        assert_eq!(
+            norm("10.67億人,居世界第一,這是我國網民規模;\n"),
+            "10.67億人，居世界第一，這是我國網民規模；\n"
+        );
+        assert_eq!(norm("來源:人民網\n"), "來源：人民網\n");
+        assert_eq!(norm("真的吗?!\n"), "真的吗？！\n");
+        assert_eq!(norm("时间:2023-07-15\n"), "时间：2023-07-15\n");
+        assert_eq!(norm("使用Python,可以\n"), "使用Python，可以\n");
+        assert_eq!(norm("“慕課”,居世界\n"), "“慕課”，居世界\n");
+        assert_eq!(
+            norm("国际标准化组织(ISO),成立于1947年\n"),
+            "国际标准化组织(ISO)，成立于1947年\n"
+        );
+        assert_eq!(norm("什么是AI?\n"), "什么是AI?\n");
+        assert_eq!(norm("日?qǐng\n"), "日?qǐng\n");
+    }
+
+    #[test]
+    fn parentheses_around_chinese_become_fullwidth() {
+        assert_eq!(norm("阐述 (二)\n"), "阐述 （二）\n");
+        assert_eq!(
+            norm("标准(ISO 8601标准),见附录\n"),
+            "标准（ISO 8601标准），见附录\n"
+        );
+        assert_eq!(norm("国际标准化组织(ISO)\n"), "国际标准化组织(ISO)\n");
+        assert_eq!(norm("進(jìn)入\n"), "進(jìn)入\n");
+        assert_eq!(norm("print(\"你好\")\n"), "print(\"你好\")\n");
+    }
+
+    #[test]
+    fn english_numbers_urls_and_code_keep_ascii() {
+        for text in [
+            "He said, \"Hello, world!\" Really? Yes: 12:30; ok.\n",
+            "价格7.4億元\n",
+            "见 https://example.com/a?b=1,2;c:d 和 www.example.org/x!y\n",
+            "访问http://例子.com/路径?q=1，然后\n",
+            "运行 `a, b = f(x); print(a)` 即可\n",
+            "```\nx = 中文(1, 2); y: int = 3\n```\n",
+            "~~~python\nprint(中文, 1)\n~~~\n",
+            "比分3:2，第1,000名\n",
+            "Hello, 世界\n",
+            "UTF-16 text: Grüße, 世界!\n",
+            "the word (中文) means Chinese\n",
+            "图片![示意图](a.png)\n",
+            "笑:)\n",
+            "协议:\\\\server\\share\n",
+            "空格&nbsp;目前，大卫&#183;布朗，&#x4E2D;文，&lt;p&gt;这个\n",
+            "转义&amp;nbsp;金山，&amp;#183;布朗\n",
+            "What's Your Blog Worth?看看\n",
+        ] {
+            assert_eq!(norm(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn japanese_and_korean_punctuation_is_left_alone() {
+        for text in [
+            "スクリメージライン(プレー開始位置)から50ヤード。目標は達成されました。!(^^)!\n",
+            "출전: 우리는 흔히 자국을 조선(朝鮮)이나 공화국(共和國)이라고 부른다.\n",
+        ] {
+            assert_eq!(norm(text), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn mixed_chinese_english_text_converts_only_the_chinese_part() {
+        assert_eq!(
+            norm("本文介绍Rust,包括: ownership, borrowing, and lifetimes.\n"),
+            "本文介绍Rust，包括： ownership, borrowing, and lifetimes.\n"
+        );
+    }
+
+    #[test]
+    fn url_ends_at_a_space_or_chinese_punctuation() {
+        assert_eq!(
+            norm("见http://a.com/x, 然后:好\n"),
+            "见http://a.com/x, 然后：好\n"
+        );
+        assert_eq!(
+            norm("见http://a.com/路径?x,1，然后:好\n"),
+            "见http://a.com/路径?x,1，然后：好\n"
+        );
+    }
+
+    #[test]
     fn idempotent() {
-        for s in ["a \r\nb\r\n\r\n", "x\u{30A}\n\n", "  ", "\r", "中\r\n文"] {
+        for s in [
+            "a \r\nb\r\n\r\n",
+            "x\u{30A}\n\n",
+            "  ",
+            "\r",
+            "中\r\n文",
+            "中:(中文),ISO(国际)?!",
+            "ｶﾞﾞ ﾟｱ",
+            "Ａ\u{301}",
+            "中\u{200B},文 (ab 中文 cd) (中)",
+            "“引”,“号”;x,中",
+        ] {
             let once = norm(s);
             assert_eq!(norm(&once), once, "{s:?}");
         }
+    }
+
+    /// Blank lines and canonical Chinese punctuation keep the fast path.
+    #[test]
+    fn fast_check_accepts_canonical_documents() {
+        for text in [
+            "标题\n\n正文，第一段。\n\n第二段：好！\n",
+            "来源：人民日?qǐng 作者：某某\n",
+            "见 https://example.com/a?b=1 和 (ISO) 标准\n",
+        ] {
+            assert!(is_normalized(text), "{text:?}");
+        }
+    }
+
+    /// The fast check must never call a text canonical that the full path
+    /// would change.
+    #[test]
+    fn fast_check_agrees_with_the_full_path() {
+        let pieces = [
+            "中", "a", "1", ",", ":", "?", "(", ")", " ", "”", "\u{A0}", "Ａ", "ｶ", "ﾞ", "e\u{301}",
+            "\u{200B}", "/", "。", "x)", "．", "１",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}\n");
+                    let out = normalize_full(&text);
+                    if is_normalized(&text) {
+                        assert!(matches!(out.text, Cow::Borrowed(_)), "{text:?}");
+                    }
+                    if matches!(out.text, Cow::Borrowed(_)) {
+                        assert!(out.report.is_empty(), "{text:?}");
+                    }
+                    checked += usize::from(matches!(out.text, Cow::Owned(_)));
+                }
+            }
+        }
+        assert!(checked > 1000, "the full path changed only {checked} texts");
     }
 }

@@ -180,6 +180,10 @@ pub const SIMPLIFIED: &str = "网络安全和信息化是事关国家安全和�
 pub const TRADITIONAL: &str = "這一組組世界第一的數據，映照出一個古老東方大國在互聯網和信息化浪潮中的踔厲奮發、勇毅前行。\
 我們要堅持以人民為中心的發展思想，讓億萬人民在共享互聯網發展成果上有更多獲得感。";
 
+/// [`TRADITIONAL`] as the convert stage (OpenCC `t2s`) writes it.
+pub const TRADITIONAL_AS_SIMPLIFIED: &str = "这一组组世界第一的数据，映照出一个古老东方大国在互联网和信息化浪潮中的踔厉奋发、勇毅前行。\
+我们要坚持以人民为中心的发展思想，让亿万人民在共享互联网发展成果上有更多获得感。";
+
 pub const SIMPLIFIED_SENTENCES: &[&str] = &[
     "这是一个新家园，是学习、工作、生活的新空间，也是获取公共服务的新平台。",
     "网络安全和信息化是事关国家安全和国家发展的重大战略问题。",
