@@ -134,7 +134,8 @@ mod tests {
     #[test]
     fn skipped_stage_does_nothing() {
         let options = Options {
-            skip: [Stage::Normalize].into_iter().collect(),
+            // layout also trims line ends, so it is skipped too.
+            skip: [Stage::Normalize, Stage::Layout].into_iter().collect(),
         };
         let (text, changes) = clean_text("a \r\n", &options);
         assert_eq!(text, "a \r\n");
