@@ -156,6 +156,9 @@ const INDENT_MIN_UNITS: u32 = 2;
 /// first line whose indentation the extractor dropped.
 const FIRST_LINE_SHORT_MIN_UNITS: u32 = 3;
 const FIRST_LINE_SHORT_MAX_UNITS: u32 = 9;
+/// Documents with fewer text lines than this are too small to measure a
+/// typical width: a prose line that does not end a sentence runs on.
+const TINY_DOCUMENT_LINES: usize = 6;
 /// Running headers and footers are short: a title, a chapter name.
 const MAX_HEADER_CHARS: usize = 40;
 /// How many text lines at each edge of a page may be a header or footer.
@@ -319,11 +322,21 @@ fn leading_units(raw: &str) -> u32 {
         .sum()
 }
 
-fn text_units(s: &str) -> u32 {
-    if s.is_ascii() {
-        return s.len() as u32;
+/// Width in units, clause punctuation, sentence punctuation: one pass.
+fn scan(body: &str) -> (u32, bool, bool) {
+    if body.is_ascii() {
+        let clause = body.bytes().any(|b| b == b',' || b == b';');
+        return (body.len() as u32, clause, false);
     }
-    s.chars().map(char_units).sum()
+    let (mut width, mut clause, mut sentence) = (0, false, false);
+    for c in body.chars() {
+        width += char_units(c);
+        if is_clause(c) {
+            clause = true;
+            sentence |= matches!(c, '。' | '！' | '？');
+        }
+    }
+    (width, clause, sentence)
 }
 
 fn ends_sentence(body: &str) -> bool {
@@ -549,6 +562,10 @@ const CODE_STARTS: &[&str] = &[
 
 /// Code, shell commands and markup tables: kept exactly, never joined.
 fn is_code(raw: &str, body: &str, prev_pre: bool) -> bool {
+    if body.starts_with(|c: char| is_cjk(c) || c == '“') {
+        // Code never starts with Chinese.
+        return false;
+    }
     if body.starts_with('|') && body.ends_with('|') && body.len() > 1 {
         return true;
     }
@@ -814,26 +831,42 @@ impl Ctx<'_> {
                 return par.sentence_inside
                     || self.regions(a).iter().any(|r| r.nearly_full(la.width));
             }
-            if par.clause {
+            let regions = self.regions(a);
+            if regions.iter().any(|r| r.nearly_full(la.width)) {
+                // Fills the column: a wrap, unless the next line is set apart.
+                return !separated;
+            }
+            if (is_clause(last_a) || last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase())
+                && !separated
+            {
+                // Ends mid-clause (`，`), or mid-sentence in Latin text.
                 return true;
             }
-            if last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase() && !separated {
-                return true;
+            if par.clause && self.text.len() < TINY_DOCUMENT_LINES {
+                // Too few lines to measure a width: prose runs on.
+                return !separated;
             }
-            if separated {
-                return false;
-            }
-            // No punctuation at all: a heading, unless it fills the column.
-            return self.regions(a).iter().any(|r| r.nearly_full(la.width));
+            // A short prose line not ending a sentence, then a page break or a
+            // blank line that does not separate paragraphs in this document:
+            // a paragraph cut by a page (seed 002). Without a gap, a short
+            // line is a paragraph's end even without punctuation (a heading
+            // with commas), which also keeps the stage idempotent.
+            return par.clause && (page || blank && !self.blank_informative) && !self.indented(lb);
         }
         if separated || par.marker && !par.clause {
+            return false;
+        }
+        let regions = self.regions(a);
+        // A short next line with no punctuation is a heading (a paragraph's
+        // last line would end its sentence).
+        if !lb.terminal && !lb.clause && !regions.iter().any(|r| r.nearly_full(lb.width)) {
             return false;
         }
         // Clearly shorter than the line above it in the same paragraph.
         if la.width + TERMINAL_SLACK_UNITS < par.before_last_width {
             return false;
         }
-        self.regions(a).iter().any(|r| {
+        regions.iter().any(|r| {
             if !r.exactly_full(la.width) {
                 return false;
             }
@@ -888,6 +921,7 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
                 }
                 continue;
             }
+            let (width, clause, sentence_inside) = scan(body);
             let fence = body.starts_with("```") || body.starts_with("~~~");
             let pre = in_fence || fence || is_code(raw, body, prev_pre);
             if fence {
@@ -908,10 +942,10 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
                 page_break: std::mem::take(&mut pending_break),
                 kind,
                 lead: leading_units(raw),
-                width: text_units(body),
+                width,
                 terminal: ends_sentence(body),
-                clause: body.contains(is_clause),
-                sentence_inside: body.contains(['。', '！', '？']),
+                clause,
+                sentence_inside,
                 marker: starts_with_marker(body),
             });
         }
@@ -1141,10 +1175,14 @@ fn push_respaced(out: &mut String, body: &str, line: usize, report: &mut StageRe
     let is_plain = |b: u8| b != b' ' && b != b'\t' && b < 0x80;
     let bytes = body.as_bytes();
     // Fast path: ASCII-free of tricky whitespace? Check quickly.
-    let needs_work = bytes
-        .windows(2)
-        .any(|w| w[0] == b' ' && !is_plain(w[1]) || w[0] == b'\t')
-        || body.contains(|c: char| c.is_whitespace() && c != ' ');
+    let needs_work = bytes.iter().enumerate().any(|(i, &b)| match b {
+        b' ' => bytes.get(i + 1).is_some_and(|&n| !is_plain(n)),
+        b'\t' | 0x0B | 0x0C => true,
+        // Lead bytes of the non-ASCII spaces (U+0085, U+00A0, U+1680,
+        // U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000).
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => body[i..].chars().next().is_some_and(char::is_whitespace),
+        _ => false,
+    });
     if !needs_work {
         out.push_str(body);
         return;
