@@ -115,8 +115,8 @@ const REFERENCE_RANK: usize = 2;
 /// half-width digits).
 const FULL_SLACK_MIN_UNITS: u32 = 5;
 /// A line ending a sentence continues its paragraph only when within this
-/// many units of the reference (one Chinese character and a half).
-const TERMINAL_SLACK_UNITS: u32 = 3;
+/// many units of the reference (one Chinese character).
+const TERMINAL_SLACK_UNITS: u32 = 2;
 /// …or within an eighth of the reference, for wide lines with Latin words,
 /// whose width in units varies more.
 const FULL_SLACK_DIVISOR: u32 = 8;
@@ -691,9 +691,19 @@ struct Ctx<'a> {
     text: Vec<usize>,
     /// Position of each line in `text` (for Text lines).
     text_pos: Vec<usize>,
+    /// Width, sentence end and prose look of each kept text line, by
+    /// position in `text` (compact, for the window scans).
+    metrics: Vec<Metric>,
     blank_informative: bool,
     indent_informative: bool,
     base_lead: u32,
+}
+
+#[derive(Clone, Copy)]
+struct Metric {
+    width: u32,
+    terminal: bool,
+    prose: bool,
 }
 
 /// What is known of the paragraph being built.
@@ -770,25 +780,30 @@ impl Ctx<'_> {
     }
 
     fn region(&self, range: std::ops::Range<usize>) -> Region {
-        let window = &self.text[range];
-        let mut widths = [0u32; WINDOW_LINES + 1];
-        for (w, &i) in widths.iter_mut().zip(window) {
-            *w = self.lines[i].width;
+        let window = &self.metrics[range];
+        // The (REFERENCE_RANK + 1)-th widest line, without sorting.
+        let mut top = [0u32; REFERENCE_RANK + 1];
+        for m in window {
+            let w = m.width;
+            if w > top[REFERENCE_RANK] {
+                let mut k = REFERENCE_RANK;
+                while k > 0 && top[k - 1] < w {
+                    top[k] = top[k - 1];
+                    k -= 1;
+                }
+                top[k] = w;
+            }
         }
-        let widths = &mut widths[..window.len()];
-        widths.sort_unstable_by(|a, b| b.cmp(a));
-        let reference = widths[REFERENCE_RANK.min(widths.len() - 1)];
+        let reference = top[REFERENCE_RANK.min(window.len() - 1)];
         let slack = FULL_SLACK_MIN_UNITS.max(reference / FULL_SLACK_DIVISOR);
         let mut full = 0;
         let mut full_terminal = 0;
         let mut full_prose = 0;
-        for &i in window {
-            let l = &self.lines[i];
-            if l.width + slack >= reference && l.width <= reference + slack {
+        for m in window {
+            if m.width + slack >= reference && m.width <= reference + slack {
                 full += 1;
-                full_terminal += usize::from(l.terminal);
-                full_prose +=
-                    usize::from(l.clause || l.body.matches(' ').count() >= LATIN_PROSE_SPACES);
+                full_terminal += usize::from(m.terminal);
+                full_prose += usize::from(m.prose);
             }
         }
         let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
@@ -1159,10 +1174,22 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
     let indent_informative = indented >= 2
         && indented * 100 >= INDENT_INFORMATIVE_MIN_PERCENT * text.len()
         && indented * 100 <= INDENT_INFORMATIVE_MAX_PERCENT * text.len();
+    let metrics = text
+        .iter()
+        .map(|&i| {
+            let l = &lines[i];
+            Metric {
+                width: l.width,
+                terminal: l.terminal,
+                prose: l.clause || l.body.matches(' ').count() >= LATIN_PROSE_SPACES,
+            }
+        })
+        .collect();
     Ctx {
         lines,
         text,
         text_pos,
+        metrics,
         blank_informative,
         indent_informative,
         base_lead,
@@ -1178,9 +1205,15 @@ fn push_respaced(out: &mut String, body: &str, line: usize, report: &mut StageRe
     let needs_work = bytes.iter().enumerate().any(|(i, &b)| match b {
         b' ' => bytes.get(i + 1).is_some_and(|&n| !is_plain(n)),
         b'\t' | 0x0B | 0x0C => true,
-        // Lead bytes of the non-ASCII spaces (U+0085, U+00A0, U+1680,
-        // U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000).
-        0xC2 | 0xE1 | 0xE2 | 0xE3 => body[i..].chars().next().is_some_and(char::is_whitespace),
+        // The non-ASCII spaces: U+0085, U+00A0, U+1680, U+2000–U+200A,
+        // U+2028/9, U+202F, U+205F, U+3000.
+        0xC2 => matches!(bytes.get(i + 1), Some(0x85 | 0xA0)),
+        0xE1 => bytes.get(i + 1..i + 3) == Some(&[0x9A, 0x80]),
+        0xE2 => matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF] | [0x81, 0x9F])
+        ),
+        0xE3 => bytes.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
         _ => false,
     });
     if !needs_work {
@@ -1360,7 +1393,6 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
                 match prev {
                     Some(p) if ctx.continues(p, i, par, blank, page) => {
                         par.extend(l);
-                        let line_start = out.rfind('\n').map_or(0, |n| n + 1);
                         let hyphen = out.ends_with('-')
                             && l.body.starts_with(|c: char| c.is_ascii_lowercase())
                             && lines[p].body.ends_with('-')
@@ -1368,7 +1400,7 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
                         let cut = out.len();
                         if hyphen {
                             out.pop();
-                        } else if join_needs_space(&out[line_start..], l.body) {
+                        } else if join_needs_space(&out, l.body) {
                             out.push(' ');
                         }
                         let joined_at = out.len();
