@@ -79,12 +79,18 @@ fn main() {
     let raw = repeat(&seeds);
     let pdf_like = repeat(&extracted(&seeds));
     let canonical = layout(&raw).text.into_owned();
+    // `cargo bench --bench layout -- wrapped` runs the cases whose name
+    // contains the argument (for profiling one case).
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     println!("one thread, median of {ROUNDS} rounds");
     for (name, text) in [
         ("seeds as they are", &raw),
         ("wrapped, paged, indented", &pdf_like),
         ("already canonical", &canonical),
     ] {
+        if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
+            continue;
+        }
         println!(
             "{name:<26} {:>10} bytes  {:>8.1} MB/s",
             text.len(),

@@ -309,6 +309,8 @@ struct Line<'a> {
     clause: bool,
     /// Contains `。！？`: at least one sentence ends inside.
     sentence_inside: bool,
+    /// Has whitespace inside (to collapse or remove).
+    spaced: bool,
     marker: bool,
 }
 
@@ -322,21 +324,30 @@ fn leading_units(raw: &str) -> u32 {
         .sum()
 }
 
-/// Width in units, clause punctuation, sentence punctuation: one pass.
-fn scan(body: &str) -> (u32, bool, bool) {
+/// Width in units, clause punctuation, sentence punctuation, inner
+/// whitespace: one pass.
+fn scan(body: &str) -> (u32, bool, bool, bool) {
     if body.is_ascii() {
         let clause = body.bytes().any(|b| b == b',' || b == b';');
-        return (body.len() as u32, clause, false);
+        let spaced = body.bytes().any(|b| b.is_ascii_whitespace());
+        return (body.len() as u32, clause, false, spaced);
     }
-    let (mut width, mut clause, mut sentence) = (0, false, false);
+    let (mut width, mut clause, mut sentence, mut spaced) = (0, false, false, false);
     for c in body.chars() {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // The common case, decided in one comparison.
+            width += 2;
+            continue;
+        }
         width += char_units(c);
         if is_clause(c) {
             clause = true;
             sentence |= matches!(c, '。' | '！' | '？');
+        } else if c.is_whitespace() {
+            spaced = true;
         }
     }
-    (width, clause, sentence)
+    (width, clause, sentence, spaced)
 }
 
 fn ends_sentence(body: &str) -> bool {
@@ -630,7 +641,9 @@ fn all_digits(s: &str) -> bool {
 }
 
 fn page_number(body: &str) -> Option<PageNumber> {
-    if body.len() > 40 {
+    if body.len() > 40
+        || !body.starts_with(|c: char| c.is_ascii_digit() || "-–—－~·•=﹣第共Pp".contains(c))
+    {
         return None;
     }
     if all_digits(body) {
@@ -779,6 +792,17 @@ impl Ctx<'_> {
         [self.region(before), self.region(after)]
     }
 
+    /// Whether a line nearly fills the column seen from either side (the
+    /// side after it first: it holds the rest of the paragraph).
+    fn fills_column(&self, line: usize, width: u32) -> bool {
+        let pos = self.text_pos[line];
+        self.region(pos..(pos + WINDOW_LINES + 1).min(self.text.len()))
+            .nearly_full(width)
+            || self
+                .region(pos.saturating_sub(WINDOW_LINES)..pos + 1)
+                .nearly_full(width)
+    }
+
     fn region(&self, range: std::ops::Range<usize>) -> Region {
         let window = &self.metrics[range];
         // The (REFERENCE_RANK + 1)-th widest line, without sorting.
@@ -843,11 +867,9 @@ impl Ctx<'_> {
             if par.heading {
                 // A numbered heading, unless it holds a sentence's end or
                 // fills the column.
-                return par.sentence_inside
-                    || self.regions(a).iter().any(|r| r.nearly_full(la.width));
+                return par.sentence_inside || self.fills_column(a, la.width);
             }
-            let regions = self.regions(a);
-            if regions.iter().any(|r| r.nearly_full(la.width)) {
+            if self.fills_column(a, la.width) {
                 // Fills the column: a wrap, unless the next line is set apart.
                 return !separated;
             }
@@ -917,8 +939,15 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
     }
     let mut trailing = 0;
     let mut pending_break = false;
+    let has_form_feeds = body.contains('\x0c');
     for (i, full_line) in body.split('\n').enumerate() {
-        for (j, piece) in full_line.split('\x0c').enumerate() {
+        let pieces = if has_form_feeds {
+            full_line.split('\x0c')
+        } else {
+            // Splitting on a character absent from the text yields the line.
+            full_line.split('\n')
+        };
+        for (j, piece) in pieces.enumerate() {
             if j > 0 {
                 pending_break = true;
                 report.add(LayoutEdit::FormFeedRemoved, 1);
@@ -931,12 +960,12 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
             if body.is_empty() {
                 // A line holding only a form feed is a page break, not a
                 // blank line.
-                if j == 0 && !full_line.contains('\x0c') {
+                if j == 0 && !(has_form_feeds && full_line.contains('\x0c')) {
                     lines.push(Line::blank(raw, i + 1));
                 }
                 continue;
             }
-            let (width, clause, sentence_inside) = scan(body);
+            let (width, clause, sentence_inside, spaced) = scan(body);
             let fence = body.starts_with("```") || body.starts_with("~~~");
             let pre = in_fence || fence || is_code(raw, body, prev_pre);
             if fence {
@@ -961,6 +990,7 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
                 terminal: ends_sentence(body),
                 clause,
                 sentence_inside,
+                spaced,
                 marker: starts_with_marker(body),
             });
         }
@@ -982,6 +1012,7 @@ impl<'a> Line<'a> {
             terminal: false,
             clause: false,
             sentence_inside: false,
+            spaced: false,
             marker: false,
         }
     }
@@ -1196,6 +1227,14 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
     }
 }
 
+fn push_body(out: &mut String, line: &Line, report: &mut StageReport<LayoutEdit>) {
+    if line.spaced {
+        push_respaced(out, line.body, line.no, report);
+    } else {
+        out.push_str(line.body);
+    }
+}
+
 /// Appends `body` with whitespace runs collapsed to one space and spaces
 /// between Chinese characters removed.
 fn push_respaced(out: &mut String, body: &str, line: usize, report: &mut StageReport<LayoutEdit>) {
@@ -1404,7 +1443,7 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
                             out.push(' ');
                         }
                         let joined_at = out.len();
-                        push_respaced(&mut out, l.body, l.no, &mut report);
+                        push_body(&mut out, l, &mut report);
                         let kind = if hyphen {
                             LayoutEdit::HyphenationRejoined
                         } else {
@@ -1425,7 +1464,7 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
                         if !out.is_empty() {
                             out.push('\n');
                         }
-                        push_respaced(&mut out, l.body, l.no, &mut report);
+                        push_body(&mut out, l, &mut report);
                     }
                 }
             }
