@@ -152,10 +152,10 @@ const INDENT_INFORMATIVE_MAX_PERCENT: usize = 60;
 /// least indentation) is indented: one stray space is not an indent.
 const INDENT_MIN_UNITS: u32 = 2;
 /// A line shorter than the reference by this range of units (about 1.5 to
-/// 4.5 Chinese characters) and not ending a sentence looks like a paragraph's
+/// 3.5 Chinese characters) and not ending a sentence looks like a paragraph's
 /// first line whose indentation the extractor dropped.
 const FIRST_LINE_SHORT_MIN_UNITS: u32 = 3;
-const FIRST_LINE_SHORT_MAX_UNITS: u32 = 9;
+const FIRST_LINE_SHORT_MAX_UNITS: u32 = 7;
 /// Documents with fewer text lines than this are too small to measure a
 /// typical width: a prose line that does not end a sentence runs on.
 const TINY_DOCUMENT_LINES: usize = 6;
@@ -867,7 +867,7 @@ impl Ctx<'_> {
             if par.heading {
                 // A numbered heading, unless it holds a sentence's end or
                 // fills the column.
-                return par.sentence_inside || self.fills_column(a, la.width);
+                return !separated && (par.sentence_inside || self.fills_column(a, la.width));
             }
             if self.fills_column(a, la.width) {
                 // Fills the column: a wrap, unless the next line is set apart.
