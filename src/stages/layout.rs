@@ -726,6 +726,8 @@ struct Par {
     marker: bool,
     /// …with a heading number.
     heading: bool,
+    /// How many lines it has so far.
+    lines: u32,
     /// Width of its last line and of the line before it (0: none).
     last_width: u32,
     before_last_width: u32,
@@ -742,12 +744,14 @@ impl Par {
             heading: line.marker && starts_with_heading_marker(line.body),
             clause: line.clause,
             sentence_inside: line.sentence_inside,
+            lines: 1,
             last_width: line.width,
             before_last_width: 0,
         }
     }
 
     fn extend(&mut self, line: &Line) {
+        self.lines += 1;
         self.before_last_width = self.last_width;
         self.last_width = line.width;
         self.clause |= line.clause;
@@ -842,8 +846,16 @@ impl Ctx<'_> {
         }
     }
 
-    fn indented(&self, line: &Line) -> bool {
-        self.indent_informative && line.lead >= self.base_lead + INDENT_MIN_UNITS
+    /// Line `b` is indented further than line `a` in a document that
+    /// indents paragraph starts (a hanging or block indent is not a start).
+    /// When `a` is a paragraph's only line so far, it may be an indented
+    /// first line too: then `b` is measured against the document's margin.
+    fn indented(&self, a: &Line, b: &Line, par: Par) -> bool {
+        self.indent_informative
+            && (b.lead >= a.lead + INDENT_MIN_UNITS
+                || par.lines == 1
+                    && b.lead >= a.lead
+                    && b.lead >= self.base_lead + INDENT_MIN_UNITS)
     }
 
     /// Whether line `b` continues the paragraph of line `a`.
@@ -862,7 +874,7 @@ impl Ctx<'_> {
         if last_a == '-' && first_b.is_ascii_lowercase() && hyphenated(la.body) {
             return true;
         }
-        let separated = (blank && self.blank_informative && !page) || self.indented(lb);
+        let separated = (blank && self.blank_informative && !page) || self.indented(la, lb, par);
         if !la.terminal {
             if par.heading {
                 // A numbered heading, unless it holds a sentence's end or
@@ -888,7 +900,9 @@ impl Ctx<'_> {
             // a paragraph cut by a page (seed 002). Without a gap, a short
             // line is a paragraph's end even without punctuation (a heading
             // with commas), which also keeps the stage idempotent.
-            return par.clause && (page || blank && !self.blank_informative) && !self.indented(lb);
+            return par.clause
+                && (page || blank && !self.blank_informative)
+                && !self.indented(la, lb, par);
         }
         if separated || par.marker && !par.clause {
             return false;
