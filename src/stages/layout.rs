@@ -851,11 +851,14 @@ impl Ctx<'_> {
     /// When `a` is a paragraph's only line so far, it may be an indented
     /// first line too: then `b` is measured against the document's margin.
     fn indented(&self, a: &Line, b: &Line, par: Par) -> bool {
-        self.indent_informative
-            && (b.lead >= a.lead + INDENT_MIN_UNITS
-                || par.lines == 1
-                    && b.lead >= a.lead
-                    && b.lead >= self.base_lead + INDENT_MIN_UNITS)
+        if !self.indent_informative {
+            return false;
+        }
+        b.lead >= a.lead + INDENT_MIN_UNITS
+            || par.lines == 1
+                && a.terminal
+                && b.lead >= a.lead
+                && b.lead >= self.base_lead + INDENT_MIN_UNITS
     }
 
     /// Whether line `b` continues the paragraph of line `a`.
@@ -881,15 +884,15 @@ impl Ctx<'_> {
                 // fills the column.
                 return !separated && (par.sentence_inside || self.fills_column(a, la.width));
             }
+            if is_clause(last_a) || last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase() {
+                // Ends mid-clause (`，`), or mid-sentence in Latin text: no
+                // indent or blank line overrides that (and cleaning the
+                // output again, without them, would join it anyway).
+                return true;
+            }
             if self.fills_column(a, la.width) {
                 // Fills the column: a wrap, unless the next line is set apart.
                 return !separated;
-            }
-            if (is_clause(last_a) || last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase())
-                && !separated
-            {
-                // Ends mid-clause (`，`), or mid-sentence in Latin text.
-                return true;
             }
             if par.clause && self.text.len() < TINY_DOCUMENT_LINES {
                 // Too few lines to measure a width: prose runs on.
