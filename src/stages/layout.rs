@@ -855,10 +855,7 @@ impl Ctx<'_> {
             return false;
         }
         b.lead >= a.lead + INDENT_MIN_UNITS
-            || par.lines == 1
-                && a.terminal
-                && b.lead >= a.lead
-                && b.lead >= self.base_lead + INDENT_MIN_UNITS
+            || par.lines == 1 && b.lead >= a.lead && b.lead >= self.base_lead + INDENT_MIN_UNITS
     }
 
     /// Whether line `b` continues the paragraph of line `a`.
@@ -1726,6 +1723,17 @@ mod tests {
             let once = lay(text);
             assert_eq!(lay(&once), once, "{text:?}");
         }
+    }
+
+    #[test]
+    fn hanging_indents_in_latin_lists_are_continuations() {
+        let text = "are met:\n1. Redistributions of source code must retain the above copyright\n   notice, this list of conditions and the following disclaimer.\n2. Redistributions in binary form must reproduce the above copyright\n   notice, this list of conditions.\n";
+        let once = lay(text);
+        assert_eq!(
+            once,
+            "are met:\n1. Redistributions of source code must retain the above copyright notice, this list of conditions and the following disclaimer.\n2. Redistributions in binary form must reproduce the above copyright notice, this list of conditions.\n"
+        );
+        assert_eq!(lay(&once), once);
     }
 
     /// Seeds: every Hanzi outside removed debris comes out, in order; seeds
