@@ -141,7 +141,12 @@ def main():
     editor = "责任编辑：王伟　审核：张敏"
     for k, para in enumerate(body[3:6]):
         name = f"d0{k + 1}-boilerplate-only.txt"
-        write(name, f"{nav}\n\n{source}\n\n{para[:300]}\n\n{editor}\n")
+        # Whole sentences only: a paragraph cut mid-sentence would, rightly,
+        # be joined by the layout stage to the footer line after it.
+        cut = para[:300]
+        if "。" in cut:
+            cut = cut[: cut.rindex("。") + 1]
+        write(name, f"{nav}\n\n{source}\n\n{cut}\n\n{editor}\n")
         rows.append((name, "ok", "", "boilerplate"))
 
     write(

@@ -25,7 +25,9 @@ fn mixed_tree() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             "First line with trailing spaces   \r\nSecond line\t\r\n\r\nThird 中文 line  \r\n"
                 .as_bytes()
                 .to_vec(),
-            "First line with trailing spaces\nSecond line\n\nThird 中文 line\n".to_string(),
+            // Layout keeps the short unpunctuated lines apart and drops the
+            // blank line.
+            "First line with trailing spaces\nSecond line\nThird 中文 line\n".to_string(),
             "UTF-8",
         ),
         (
@@ -278,7 +280,7 @@ fn check_finds_drift_in_the_input_tree() {
 fn check_shows_unified_diff_for_crlf_and_trailing_space() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("a.txt");
-    write(&file, b"hello  \r\nworld\r\n");
+    write(&file, b"hello.  \r\nworld.\r\n");
     let (code, stdout, stderr) = run(&[&"check", &file], None);
     assert_eq!(code, 1, "{stderr}");
     let shown = file.display().to_string();
@@ -295,12 +297,12 @@ fn check_shows_unified_diff_for_crlf_and_trailing_space() {
         "no removed line: {stdout}"
     );
     assert!(
-        stdout.lines().any(|l| l == "+hello"),
+        stdout.lines().any(|l| l == "+hello."),
         "no added line: {stdout}"
     );
     assert!(stderr.contains("not canonical"), "{stderr}");
     // check never writes.
-    assert_eq!(fs::read(&file).unwrap(), b"hello  \r\nworld\r\n");
+    assert_eq!(fs::read(&file).unwrap(), b"hello.  \r\nworld.\r\n");
 }
 
 #[test]
@@ -756,14 +758,22 @@ fn skip_unknown_stage_is_rejected() {
 fn skip_normalize_keeps_crlf_and_trailing_space() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
-    write(&input.join("a.txt"), b"a  \r\nb\r\n");
+    write(&input.join("a.txt"), b"a.  \r\nb.\r\n");
     let out = tmp.path().join("out");
+    // Layout would trim and join these lines too: skip it as well.
     let (code, _, stderr) = run(
-        &[&"clean", &input, &"--out", &out, &"--skip", &"normalize"],
+        &[
+            &"clean",
+            &input,
+            &"--out",
+            &out,
+            &"--skip",
+            &"normalize,layout",
+        ],
         None,
     );
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"a  \r\nb\r\n");
+    assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"a.  \r\nb.\r\n");
     let entries = manifest(&out);
     let e = entry(&entries, "a.txt");
     assert!(e["changes"].get("normalize").is_none(), "{e}");
@@ -771,7 +781,7 @@ fn skip_normalize_keeps_crlf_and_trailing_space() {
     let out2 = tmp.path().join("out2");
     let (code, _, _) = run(&[&"clean", &input, &"--out", &out2], None);
     assert_eq!(code, 0);
-    assert_eq!(fs::read(out2.join("a.txt")).unwrap(), b"a\nb\n");
+    assert_eq!(fs::read(out2.join("a.txt")).unwrap(), b"a.\nb.\n");
 }
 
 // ---------------------------------------------------------------------------

@@ -1,32 +1,1508 @@
 //! # layout: one paragraph per line
 //!
-//! Hard-wrapped lines, page breaks, running headers, page numbers and
-//! indentation from PDF and web extraction will be resolved here.
+//! Text out of PDF and web extraction is laid out for a page, not for a
+//! corpus: lines are hard-wrapped mid-sentence, pages break in the middle of
+//! paragraphs, page numbers and running headers sit inside the text, and
+//! indentation is made of ideographic spaces. Word-splitting cleaners cannot
+//! rejoin Chinese lines (there are no spaces to count words by) and insert
+//! spaces when they do join. This stage rebuilds the document's paragraphs:
 //!
-//! Example (once implemented): `这是一个新家园，是学习、工作、生活的新\n空间。`
-//! → `这是一个新家园，是学习、工作、生活的新空间。`
+//! - one paragraph per line, no blank lines, no leading or trailing
+//!   whitespace, one final newline;
+//! - headings, list items, table-of-contents entries and preformatted lines
+//!   (code, shell commands, tables) stay on their own lines; code lines are
+//!   kept byte for byte (only trailing whitespace goes);
+//! - indentation removed, tabs and runs of spaces become one space, and a
+//!   space between two Chinese characters or Chinese punctuation marks goes;
+//!   spaces between Chinese and Latin letters or digits are left as they are;
+//! - hard-wrapped lines joined (Chinese to Chinese without a space, Latin to
+//!   Latin with one, a Latin word hyphenated across lines re-joined);
+//! - form feeds, page-number lines (`12`, `- 12 -`, `第 12 页`, `12 / 223`,
+//!   `Page 12 of 223`) and running headers or footers (the same short line at
+//!   the edges of several pages) removed, and a paragraph cut by a page break
+//!   joined back.
 //!
-//! Status: a pass-through. It returns its input borrowed and an empty report.
+//! Example: `　　这是一个新家园，是学习、工作、生活的新\n\n- 3 -\n\f空间。\n`
+//! → `这是一个新家园，是学习、工作、生活的新空间。\n`
+//!
+//! Where a paragraph ends is decided from the evidence a reader uses: a line
+//! ending a sentence (`。！？…；：`) that is clearly shorter than the lines
+//! around it; a line starting with a list marker or heading number; an
+//! indented line in a document that indents paragraph starts; a blank line in
+//! a document where blank lines separate paragraphs (not in one where every
+//! line is followed by one); a short line with no clause punctuation
+//! (`，、；`), which reads as a heading. Typical width is measured locally
+//! (a window of neighbouring lines), so one file may mix column widths.
+//!
+//! Limits: a paragraph whose last line ends a sentence exactly at the right
+//! margin, in a document with neither indentation nor blank lines, is joined
+//! to the next one unless the next line is shorter by about an indentation;
+//! a heading with clause punctuation and no final punctuation is joined to
+//! the following paragraph; bare-number page numbers are removed only next to
+//! a form feed or as a run of increasing numbers at page-like intervals;
+//! repeated lines that are not at page edges (a doubled title) are left for
+//! dedup; multi-column layouts must come out of the extractor one column at
+//! a time.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
-use super::{EditKind, StageOutput, StageReport};
+use super::{
+    EditKind, MAX_SAMPLES_PER_EDIT, SAMPLE_CONTEXT_CHARS, Sample, StageOutput, StageReport,
+};
 
-/// The kinds of edit this stage makes (none yet).
+/// The kinds of edit this stage makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LayoutEdit {}
+pub enum LayoutEdit {
+    /// A hard line break inside a paragraph removed (count: joins).
+    LinesJoined,
+    /// A Latin word hyphenated across two lines re-joined (count: words).
+    HyphenationRejoined,
+    /// Blank lines removed (count: lines).
+    BlankLinesRemoved,
+    /// Leading whitespace removed (count: lines).
+    IndentationRemoved,
+    /// Whitespace at a line end or a carriage return removed (count: lines).
+    TrailingWhitespaceRemoved,
+    /// Tabs, runs of spaces or other space characters made one space
+    /// (count: runs).
+    SpacesCollapsed,
+    /// A space between two Chinese characters or punctuation marks removed
+    /// (count: spaces).
+    CjkSpaceRemoved,
+    /// Form feeds (page breaks) removed (count: form feeds).
+    FormFeedRemoved,
+    /// Page-number lines removed (count: lines).
+    PageNumberRemoved,
+    /// Running header or footer lines removed (count: lines).
+    RunningHeaderRemoved,
+    /// Missing final newline added.
+    FinalNewline,
+}
 
 impl EditKind for LayoutEdit {
     fn name(self) -> &'static str {
-        match self {}
+        match self {
+            LayoutEdit::LinesJoined => "lines_joined",
+            LayoutEdit::HyphenationRejoined => "hyphenation_rejoined",
+            LayoutEdit::BlankLinesRemoved => "blank_lines_removed",
+            LayoutEdit::IndentationRemoved => "indentation_removed",
+            LayoutEdit::TrailingWhitespaceRemoved => "trailing_whitespace_removed",
+            LayoutEdit::SpacesCollapsed => "spaces_collapsed",
+            LayoutEdit::CjkSpaceRemoved => "cjk_space_removed",
+            LayoutEdit::FormFeedRemoved => "form_feed_removed",
+            LayoutEdit::PageNumberRemoved => "page_number_removed",
+            LayoutEdit::RunningHeaderRemoved => "running_header_removed",
+            LayoutEdit::FinalNewline => "final_newline",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Thresholds
+// ---------------------------------------------------------------------------
+
+/// Lines on each side of a line that define its local typical width: about
+/// a page's worth of a narrow column, small enough for one file to change
+/// width (seed 004 goes from ~30 to ~18 characters).
+const WINDOW_LINES: usize = 12;
+/// The reference width is the window's third-widest line: robust to one or
+/// two overlong lines (an unwrapped quote, a URL) in a wrapped column.
+const REFERENCE_RANK: usize = 2;
+/// A line is "full" when within this many width units (one unit per Latin
+/// character, two per Chinese one) of the reference: justified Chinese
+/// lines differ by a character or two (punctuation hanging in the margin,
+/// half-width digits).
+const FULL_SLACK_MIN_UNITS: u32 = 5;
+/// A line ending a sentence continues its paragraph only when within this
+/// many units of the reference (one Chinese character).
+const TERMINAL_SLACK_UNITS: u32 = 2;
+/// …or within an eighth of the reference, for wide lines with Latin words,
+/// whose width in units varies more.
+const FULL_SLACK_DIVISOR: u32 = 8;
+/// A window is a wrapped column only when at least this many lines are full:
+/// two similar lines can be chance, three rarely are.
+const MIN_WRAPPED_LINES: usize = 3;
+/// …and when at least this share (percent) of its lines are full; in text
+/// with one paragraph per line, widths are scattered.
+const MIN_WRAPPED_PERCENT: usize = 35;
+/// No extractor wraps wider than this (100 Chinese characters; an A4 page
+/// holds about 40): wider lines are whole paragraphs.
+const MAX_WRAP_UNITS: u32 = 200;
+/// Columns narrower than this (8 Chinese characters) are verse or lists, not
+/// wrapped prose.
+const MIN_WRAP_UNITS: u32 = 16;
+/// When more than this share (percent) of a window's full lines end a
+/// sentence, lines are sentences (verse, a list of statements), not wraps.
+const MAX_TERMINAL_PERCENT: usize = 50;
+/// Wrapped prose has punctuation on most lines; a column of similar short
+/// lines without any (titles, names, links) is a list. Minimum share
+/// (percent) of full lines with clause punctuation or several words.
+const MIN_PROSE_PERCENT: usize = 40;
+/// Spaces that make a Latin line read as prose (five words or more).
+const LATIN_PROSE_SPACES: usize = 4;
+/// When at least this share (percent) of line transitions have blank lines,
+/// the text is double-spaced and blank lines say nothing about paragraphs.
+const DOUBLE_SPACED_PERCENT: usize = 85;
+/// Indentation marks paragraph starts only when some, not most, lines are
+/// indented: between these shares (percent) of text lines.
+const INDENT_INFORMATIVE_MIN_PERCENT: usize = 3;
+const INDENT_INFORMATIVE_MAX_PERCENT: usize = 60;
+/// A line indented by more than this many units (beyond the document's
+/// least indentation) is indented: one stray space is not an indent.
+const INDENT_MIN_UNITS: u32 = 2;
+/// A line shorter than the reference by this range of units (about 1.5 to
+/// 3.5 Chinese characters) and not ending a sentence looks like a paragraph's
+/// first line whose indentation the extractor dropped.
+const FIRST_LINE_SHORT_MIN_UNITS: u32 = 3;
+const FIRST_LINE_SHORT_MAX_UNITS: u32 = 7;
+/// Documents with fewer text lines than this are too small to measure a
+/// typical width: a prose line that does not end a sentence runs on.
+const TINY_DOCUMENT_LINES: usize = 6;
+/// Running headers and footers are short: a title, a chapter name.
+const MAX_HEADER_CHARS: usize = 40;
+/// How many text lines at each edge of a page may be a header or footer.
+const PAGE_EDGE_LINES: usize = 2;
+/// A header must recur on at least this many pages…
+const MIN_HEADER_PAGES: usize = 2;
+/// …and on at least this share (percent) of pages (odd and even pages often
+/// carry different headers).
+const MIN_HEADER_PAGE_PERCENT: usize = 30;
+/// Page numbers have at most four digits.
+const MAX_PAGE_NUMBER_DIGITS: usize = 4;
+/// Bare numbers without a form feed are page numbers only as a run of at
+/// least this many increasing values…
+const MIN_PAGE_NUMBER_RUN: usize = 3;
+/// …at least this many text lines apart (table cells are adjacent).
+const MIN_LINES_PER_PAGE: usize = 4;
+/// Candidates compared backwards when chaining bare page numbers (bounds the
+/// work on number-heavy documents).
+const PAGE_NUMBER_LOOKBACK: usize = 64;
+
+// ---------------------------------------------------------------------------
+// Character classes
+// ---------------------------------------------------------------------------
+
+fn is_hanzi(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// Chinese characters, CJK punctuation, full-width forms and kana: text
+/// written without spaces between words.
+fn is_cjk(c: char) -> bool {
+    is_hanzi(c)
+        || matches!(c as u32,
+            0x3000..=0x303F | 0x3040..=0x30FF | 0xFF01..=0xFF60 | 0xFFE0..=0xFFE6 | 0xFE30..=0xFE4F)
+}
+
+/// Punctuation shared by Chinese and Latin text (curly quotes, dashes,
+/// ellipsis, middle dot): it takes the script of the character beyond it.
+fn is_neutral(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–' | '"' | '\'' | '(' | ')' | '[' | ']'
+    )
+}
+
+/// Display width in units: two for wide (East Asian) characters, one for
+/// the rest.
+fn char_units(c: char) -> u32 {
+    let u = c as u32;
+    if u < 0x1100 {
+        return 1;
+    }
+    if matches!(u,
+        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD
+        | 0x2014 | 0x2018..=0x201D | 0x2026)
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// Marks after which a sentence (or a clause that closes a line of verse or
+/// introduces a list) is complete.
+fn is_terminal(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '!' | '?' | '…' | '；' | ';' | '：' | ':' | '.' | '．' | '｡'
+    )
+}
+
+/// Closing marks that may follow a sentence's end.
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '」' | '』' | '）' | ')' | '》' | '】' | '〕' | '〉' | '"' | '\'' | ']'
+    )
+}
+
+/// Clause and sentence punctuation: a line containing it reads as running
+/// prose, not as a heading (colons and full stops are left out: `来源：…`,
+/// `7.31`).
+fn is_clause(c: char) -> bool {
+    matches!(c, '，' | '、' | '；' | ',' | ';' | '。' | '！' | '？')
+}
+
+/// Characters that cannot start a line in Chinese typesetting: a line
+/// starting with one continues the previous line.
+fn is_line_start_forbidden(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '”'
+            | '’'
+            | '％'
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Lines
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    /// Prose, headings, list items.
+    Text,
+    /// Table-of-contents entry: own line, whitespace collapsed.
+    Toc,
+    /// Code, shell commands, tables: own line, kept as is.
+    Pre,
+    /// Page number (removed).
+    PageNumber,
+    /// Running header or footer (removed).
+    Header,
+}
+
+#[derive(Debug)]
+struct Line<'a> {
+    /// The line without its ending, carriage return or form feed.
+    raw: &'a str,
+    /// `raw` without leading and trailing whitespace.
+    body: &'a str,
+    /// 1-based line number in the input.
+    no: usize,
+    /// A form feed comes right before this line.
+    page_break: bool,
+    kind: Kind,
+    /// Leading whitespace width in units.
+    lead: u32,
+    /// Width of `body` in units.
+    width: u32,
+    terminal: bool,
+    clause: bool,
+    /// Contains `。！？`: at least one sentence ends inside.
+    sentence_inside: bool,
+    /// Has whitespace inside (to collapse or remove).
+    spaced: bool,
+    marker: bool,
+}
+
+fn leading_units(raw: &str) -> u32 {
+    raw.chars()
+        .take_while(|c| c.is_whitespace())
+        .map(|c| match c {
+            '\t' => 4,
+            c => char_units(c),
+        })
+        .sum()
+}
+
+/// Width in units, clause punctuation, sentence punctuation, inner
+/// whitespace: one pass.
+fn scan(body: &str) -> (u32, bool, bool, bool) {
+    if body.is_ascii() {
+        let clause = body.bytes().any(|b| b == b',' || b == b';');
+        let spaced = body.bytes().any(|b| b.is_ascii_whitespace());
+        return (body.len() as u32, clause, false, spaced);
+    }
+    let (mut width, mut clause, mut sentence, mut spaced) = (0, false, false, false);
+    for c in body.chars() {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // The common case, decided in one comparison.
+            width += 2;
+            continue;
+        }
+        width += char_units(c);
+        if is_clause(c) {
+            clause = true;
+            sentence |= matches!(c, '。' | '！' | '？');
+        } else if c.is_whitespace() {
+            spaced = true;
+        }
+    }
+    (width, clause, sentence, spaced)
+}
+
+fn ends_sentence(body: &str) -> bool {
+    body.chars()
+        .rev()
+        .find(|&c| !is_closer(c))
+        .is_some_and(is_terminal)
+}
+
+fn strip_prefix_any<'s>(s: &'s str, prefixes: &[&str]) -> Option<&'s str> {
+    prefixes.iter().find_map(|p| s.strip_prefix(p))
+}
+
+const CN_NUMERALS: &str = "一二三四五六七八九十百零〇两";
+
+fn take_while_str(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
+    let end = s.find(|c: char| !f(c)).unwrap_or(s.len());
+    s.split_at(end)
+}
+
+/// Whether `body` starts with a list marker or a heading number: bullets,
+/// `1.`, `1、`, `(1)`, `（一）`, `一、`, `第三章`, `——`, `①`, `#`.
+fn starts_with_marker(body: &str) -> bool {
+    let mut chars = body.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let second = chars.next();
+    match first {
+        '•' | '●' | '○' | '■' | '□' | '◆' | '◇' | '▪' | '▫' | '►' | '▶' | '➢' | '✓' | '✔' | '※'
+        | '◎' | '★' | '☆' | '【' => return true,
+        '\u{2460}'..='\u{249B}' | '\u{2776}'..='\u{2793}' => return true,
+        '-' | '*' | '+' | '·' | '>' => return second.is_some_and(char::is_whitespace),
+        '#' => return matches!(second, Some(' ' | '#')),
+        '—' => return second == Some('—'),
+        '─' => return second == Some('─'),
+        _ => {}
+    }
+    // 1. 1、 1) 1） 1．
+    let (digits, rest) = take_while_str(body, |c| c.is_ascii_digit());
+    if (1..=3).contains(&digits.len()) {
+        let mut r = rest.chars();
+        return match r.next() {
+            Some('.' | '．' | '、' | ')' | '）') => {
+                !r.next().is_some_and(|c| c.is_ascii_digit() || c == '%')
+            }
+            _ => false,
+        };
+    }
+    // 一、 十二、
+    let (numerals, rest) = take_while_str(body, |c| CN_NUMERALS.contains(c));
+    if (1..=3).contains(&numerals.chars().count())
+        && (rest.starts_with('、') || rest.starts_with('．'))
+    {
+        return true;
+    }
+    // (1) （一）
+    if let Some(inner) = strip_prefix_any(body, &["(", "（"]) {
+        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || CN_NUMERALS.contains(c));
+        if (1..=3).contains(&n.chars().count()) && (rest.starts_with(')') || rest.starts_with('）'))
+        {
+            return true;
+        }
+    }
+    // 第三章 第12条 第一部分
+    if let Some(inner) = body.strip_prefix('第') {
+        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || CN_NUMERALS.contains(c));
+        if (1..=4).contains(&n.chars().count())
+            && rest.starts_with([
+                '章', '节', '条', '篇', '部', '编', '卷', '回', '讲', '课', '款',
+            ])
+        {
+            return true;
+        }
+    }
+    // a) A. IV.
+    let (letters, rest) = take_while_str(body, |c| c.is_ascii_alphabetic());
+    if letters.len() == 1 && (rest.starts_with(") ") || rest.starts_with(". ")) {
+        return true;
+    }
+    if !letters.is_empty()
+        && letters.len() <= 4
+        && letters.chars().all(|c| "IVX".contains(c))
+        && rest.starts_with(". ")
+    {
+        return true;
+    }
+    false
+}
+
+/// Whether a marked line is a heading number (`一、`, `（一）`, `第三章`, `#`,
+/// `——`, `【`) rather than a list item (`1.`, `•`, `第五条`), whose text runs
+/// on like prose.
+fn starts_with_heading_marker(body: &str) -> bool {
+    if body.starts_with(['#', '【']) || body.starts_with("——") {
+        return true;
+    }
+    let (numerals, rest) = take_while_str(body, |c| CN_NUMERALS.contains(c));
+    if !numerals.is_empty() && rest.starts_with(['、', '．']) {
+        return true;
+    }
+    if let Some(inner) = strip_prefix_any(body, &["(", "（"]) {
+        let (n, _) = take_while_str(inner, |c| CN_NUMERALS.contains(c));
+        if !n.is_empty() {
+            return true;
+        }
+    }
+    body.strip_prefix('第').is_some_and(|inner| {
+        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || CN_NUMERALS.contains(c));
+        !n.is_empty() && !rest.starts_with(['条', '款'])
+    })
+}
+
+/// A table-of-contents entry: text, then a tab, two spaces or a leader, then
+/// a page number at the end.
+fn is_toc(raw: &str, body: &str) -> bool {
+    let trimmed = body.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = body.len() - trimmed.len();
+    if digits == 0 || digits > MAX_PAGE_NUMBER_DIGITS || trimmed.is_empty() {
+        return false;
+    }
+    let before = trimmed.trim_end_matches([' ', '\t', '\u{3000}']);
+    let gap = &trimmed[before.len()..];
+    if before.is_empty() {
+        return false;
+    }
+    if gap.contains('\t') || gap.contains("  ") || gap.contains('\u{3000}') {
+        return raw.contains(before) && before.chars().any(|c| !c.is_ascii_digit());
+    }
+    let leaders = before.trim_end_matches(['.', '…', '·', '‥', '_', '-', '－', '⋯', ' ']);
+    leaders.len() + 6 <= before.len() && !leaders.is_empty()
+}
+
+/// Words that start a shell command and are not English words.
+const COMMANDS: &[&str] = &[
+    "sudo",
+    "apt",
+    "apt-get",
+    "yum",
+    "dnf",
+    "brew",
+    "pip",
+    "pip3",
+    "conda",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "cargo",
+    "rustc",
+    "rustup",
+    "git",
+    "docker",
+    "kubectl",
+    "python",
+    "python3",
+    "javac",
+    "gcc",
+    "g++",
+    "cmake",
+    "mkdir",
+    "chmod",
+    "chown",
+    "ls",
+    "cd",
+    "cp",
+    "mv",
+    "rm",
+    "grep",
+    "sed",
+    "awk",
+    "curl",
+    "wget",
+    "unzip",
+    "ssh",
+    "scp",
+    "systemctl",
+    "pdftotext",
+    "ffmpeg",
+];
+
+/// Line starts that only code has.
+const CODE_STARTS: &[&str] = &[
+    "def ",
+    "class ",
+    "fn ",
+    "pub ",
+    "let ",
+    "const ",
+    "var ",
+    "function ",
+    "#include",
+    "#define",
+    "#!",
+    "package ",
+    "public ",
+    "private ",
+    "protected ",
+    "elif ",
+    "else:",
+    "try:",
+    "except",
+    "print(",
+    "console.",
+    "//",
+    "/*",
+    "*/",
+    "<?",
+    "</",
+    ">>> ",
+    "$ ",
+    "```",
+    "~~~",
+    "@",
+    "impl ",
+    "use ",
+    "struct ",
+    "enum ",
+    "return ",
+    "SELECT ",
+    "import ",
+];
+
+/// Code, shell commands and markup tables: kept exactly, never joined.
+fn is_code(raw: &str, body: &str, prev_pre: bool) -> bool {
+    if body.starts_with(|c: char| is_cjk(c) || c == '“') {
+        // Code never starts with Chinese.
+        return false;
+    }
+    if body.starts_with('|') && body.ends_with('|') && body.len() > 1 {
+        return true;
+    }
+    // Chinese is allowed only in a trailing comment.
+    let code_part = match (body.find(" #"), body.find("//")) {
+        (Some(a), Some(b)) => &body[..a.min(b)],
+        (Some(a), None) | (None, Some(a)) => &body[..a],
+        (None, None) => body,
+    };
+    if code_part.chars().any(is_hanzi) {
+        return false;
+    }
+    if prev_pre && (raw.starts_with([' ', '\t']) || matches!(body, "}" | "};" | ")" | "]" | "end"))
+    {
+        return true;
+    }
+    if body.ends_with('.') && !body.ends_with("..") {
+        // Sentences end with a full stop; code rarely does.
+        return false;
+    }
+    if CODE_STARTS.iter().any(|p| body.starts_with(p)) {
+        return body != "//" && !(body.starts_with("import ") && body.contains(", the"));
+    }
+    let first = body.split_whitespace().next().unwrap_or("");
+    if body.len() > first.len() && (COMMANDS.contains(&first) || first.starts_with("./")) {
+        return true;
+    }
+    // `name = value`, `obj.attr[0] = f(x)`
+    let (name, rest) = take_while_str(body, |c| c.is_ascii_alphanumeric() || "_.[]".contains(c));
+    let rest = rest.trim_start();
+    if !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && rest.starts_with('=')
+        && !rest.starts_with("==")
+    {
+        return true;
+    }
+    let last = body.chars().last().unwrap_or(' ');
+    if matches!(last, '{' | '}' | ';')
+        && body.contains(['(', '=', '{', '}'])
+        && !body.contains("; ")
+    {
+        return true;
+    }
+    [
+        "=>", "->", "::", "&&", "||", "!=", "==", "+=", "();", "){", ") {",
+    ]
+    .iter()
+    .any(|t| code_part.contains(t))
+        && !code_part.contains(". ")
+}
+
+enum PageNumber {
+    /// A bare number: a page number only with evidence of a page edge.
+    Bare(u32),
+    /// `- 12 -`, `第 12 页`, `12 / 223`, `Page 12 of 223`: always one.
+    Decorated,
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.len() <= MAX_PAGE_NUMBER_DIGITS && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn page_number(body: &str) -> Option<PageNumber> {
+    if body.len() > 40
+        || !body.starts_with(|c: char| c.is_ascii_digit() || "-–—－~·•=﹣第共Pp".contains(c))
+    {
+        return None;
+    }
+    if all_digits(body) {
+        return body.parse().ok().map(PageNumber::Bare);
+    }
+    let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let s = compact.as_str();
+    let lower = s.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("page") {
+        let (n, rest) = take_while_str(rest, |c| c.is_ascii_digit());
+        if all_digits(n) && (rest.is_empty() || rest.strip_prefix("of").is_some_and(all_digits)) {
+            return Some(PageNumber::Decorated);
+        }
+    }
+    if let Some((a, b)) = s.split_once(['/', '／']) {
+        if all_digits(a) && all_digits(b) {
+            return Some(PageNumber::Decorated);
+        }
+    }
+    // 第 12 页, 共 30 页 第 12 页, 第 12 页 / 共 30 页
+    let pieces: Vec<&str> = s
+        .split(['页', '/', '／', ',', '，', '、'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if s.contains('页')
+        && !pieces.is_empty()
+        && pieces.len() <= 2
+        && pieces
+            .iter()
+            .all(|p| strip_prefix_any(p, &["第", "共"]).is_some_and(all_digits))
+        && pieces.iter().any(|p| p.starts_with('第'))
+    {
+        return Some(PageNumber::Decorated);
+    }
+    let dashes = ['-', '–', '—', '－', '~', '·', '•', '=', '﹣'];
+    let inner = s.trim_start_matches(dashes);
+    if inner.len() < s.len() {
+        let middle = inner.trim_end_matches(dashes);
+        if middle.len() < inner.len()
+            && (all_digits(middle)
+                || (!middle.is_empty()
+                    && middle.len() <= 6
+                    && middle.chars().all(|c| "ivxlIVXL".contains(c))))
+        {
+            return Some(PageNumber::Decorated);
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// The stage
+// ---------------------------------------------------------------------------
+
+struct Ctx<'a> {
+    lines: Vec<Line<'a>>,
+    /// Indices into `lines` of the Text lines kept, in order.
+    text: Vec<usize>,
+    /// Position of each line in `text` (for Text lines).
+    text_pos: Vec<usize>,
+    /// Width, sentence end and prose look of each kept text line, by
+    /// position in `text` (compact, for the window scans).
+    metrics: Vec<Metric>,
+    blank_informative: bool,
+    indent_informative: bool,
+    base_lead: u32,
+}
+
+#[derive(Clone, Copy)]
+struct Metric {
+    width: u32,
+    terminal: bool,
+    prose: bool,
+}
+
+/// What is known of the paragraph being built.
+#[derive(Debug, Clone, Copy, Default)]
+struct Par {
+    /// Its first line starts with a list marker or heading number.
+    marker: bool,
+    /// …with a heading number.
+    heading: bool,
+    /// How many lines it has so far.
+    lines: u32,
+    /// Width of its last line and of the line before it (0: none).
+    last_width: u32,
+    before_last_width: u32,
+    /// One of its lines has clause or sentence punctuation.
+    clause: bool,
+    /// A sentence ends inside it.
+    sentence_inside: bool,
+}
+
+impl Par {
+    fn start(line: &Line) -> Par {
+        Par {
+            marker: line.marker,
+            heading: line.marker && starts_with_heading_marker(line.body),
+            clause: line.clause,
+            sentence_inside: line.sentence_inside,
+            lines: 1,
+            last_width: line.width,
+            before_last_width: 0,
+        }
+    }
+
+    fn extend(&mut self, line: &Line) {
+        self.lines += 1;
+        self.before_last_width = self.last_width;
+        self.last_width = line.width;
+        self.clause |= line.clause;
+        self.sentence_inside |= line.sentence_inside;
+    }
+}
+
+/// Width statistics of the lines on one side of a line (itself included).
+#[derive(Clone, Copy)]
+struct Region {
+    reference: u32,
+    slack: u32,
+    wrapped: bool,
+}
+
+impl Region {
+    /// The line fills the column to within a character: the stricter test
+    /// for a line that ends a sentence, where a wrong join merges two
+    /// paragraphs.
+    fn exactly_full(&self, width: u32) -> bool {
+        self.wrapped
+            && width + TERMINAL_SLACK_UNITS >= self.reference
+            && width <= self.reference + self.slack
+    }
+
+    /// The line fills the column but for a dropped paragraph indentation.
+    fn nearly_full(&self, width: u32) -> bool {
+        self.wrapped
+            && width + self.slack.max(FIRST_LINE_SHORT_MAX_UNITS) >= self.reference
+            && width <= self.reference + self.slack
+    }
+}
+
+impl Ctx<'_> {
+    /// The regions before and after a line: measured on each side separately
+    /// so that a change of column width is seen from the side that has not
+    /// changed.
+    fn regions(&self, line: usize) -> [Region; 2] {
+        let pos = self.text_pos[line];
+        let before = pos.saturating_sub(WINDOW_LINES)..pos + 1;
+        let after = pos..(pos + WINDOW_LINES + 1).min(self.text.len());
+        [self.region(before), self.region(after)]
+    }
+
+    /// Whether a line nearly fills the column seen from either side (the
+    /// side after it first: it holds the rest of the paragraph).
+    fn fills_column(&self, line: usize, width: u32) -> bool {
+        let pos = self.text_pos[line];
+        self.region(pos..(pos + WINDOW_LINES + 1).min(self.text.len()))
+            .nearly_full(width)
+            || self
+                .region(pos.saturating_sub(WINDOW_LINES)..pos + 1)
+                .nearly_full(width)
+    }
+
+    fn region(&self, range: std::ops::Range<usize>) -> Region {
+        let window = &self.metrics[range];
+        // The (REFERENCE_RANK + 1)-th widest line, without sorting.
+        let mut top = [0u32; REFERENCE_RANK + 1];
+        for m in window {
+            let w = m.width;
+            if w > top[REFERENCE_RANK] {
+                let mut k = REFERENCE_RANK;
+                while k > 0 && top[k - 1] < w {
+                    top[k] = top[k - 1];
+                    k -= 1;
+                }
+                top[k] = w;
+            }
+        }
+        let reference = top[REFERENCE_RANK.min(window.len() - 1)];
+        let slack = FULL_SLACK_MIN_UNITS.max(reference / FULL_SLACK_DIVISOR);
+        let mut full = 0;
+        let mut full_terminal = 0;
+        let mut full_prose = 0;
+        for m in window {
+            if m.width + slack >= reference && m.width <= reference + slack {
+                full += 1;
+                full_terminal += usize::from(m.terminal);
+                full_prose += usize::from(m.prose);
+            }
+        }
+        let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
+            && full >= MIN_WRAPPED_LINES
+            && full * 100 >= MIN_WRAPPED_PERCENT * window.len()
+            && full_terminal * 100 <= MAX_TERMINAL_PERCENT * full
+            && full_prose * 100 >= MIN_PROSE_PERCENT * full;
+        Region {
+            reference,
+            slack,
+            wrapped,
+        }
+    }
+
+    /// Line `b` is indented further than line `a` in a document that
+    /// indents paragraph starts (a hanging or block indent is not a start).
+    /// When `a` is a paragraph's only line so far, it may be an indented
+    /// first line too: then `b` is measured against the document's margin.
+    fn indented(&self, a: &Line, b: &Line, par: Par) -> bool {
+        if !self.indent_informative {
+            return false;
+        }
+        b.lead >= a.lead + INDENT_MIN_UNITS
+            || par.lines == 1 && b.lead >= a.lead && b.lead >= self.base_lead + INDENT_MIN_UNITS
+    }
+
+    /// Whether line `b` continues the paragraph of line `a`.
+    /// `par` describes the paragraph `a` ends, so that a decision does not
+    /// change when the paragraph is already on one line (idempotence).
+    fn continues(&self, a: usize, b: usize, par: Par, blank: bool, page: bool) -> bool {
+        let (la, lb) = (&self.lines[a], &self.lines[b]);
+        if la.kind != Kind::Text || lb.kind != Kind::Text || lb.marker {
+            return false;
+        }
+        let first_b = lb.body.chars().next().unwrap_or(' ');
+        if is_line_start_forbidden(first_b) {
+            return true;
+        }
+        let last_a = la.body.chars().last().unwrap_or(' ');
+        if last_a == '-' && first_b.is_ascii_lowercase() && hyphenated(la.body) {
+            return true;
+        }
+        let separated = (blank && self.blank_informative && !page) || self.indented(la, lb, par);
+        if !la.terminal {
+            if par.heading {
+                // A numbered heading, unless it holds a sentence's end or
+                // fills the column.
+                return !separated && (par.sentence_inside || self.fills_column(a, la.width));
+            }
+            if is_clause(last_a) || last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase() {
+                // Ends mid-clause (`，`), or mid-sentence in Latin text: no
+                // indent or blank line overrides that (and cleaning the
+                // output again, without them, would join it anyway).
+                return true;
+            }
+            if self.fills_column(a, la.width) {
+                // Fills the column: a wrap, unless the next line is set apart.
+                return !separated;
+            }
+            if par.clause && self.text.len() < TINY_DOCUMENT_LINES {
+                // Too few lines to measure a width: prose runs on.
+                return !separated;
+            }
+            // A short prose line not ending a sentence, then a page break or a
+            // blank line that does not separate paragraphs in this document:
+            // a paragraph cut by a page (seed 002). Without a gap, a short
+            // line is a paragraph's end even without punctuation (a heading
+            // with commas), which also keeps the stage idempotent.
+            return par.clause
+                && (page || blank && !self.blank_informative)
+                && !self.indented(la, lb, par);
+        }
+        if separated || par.marker && !par.clause {
+            return false;
+        }
+        let regions = self.regions(a);
+        // A short next line with no punctuation is a heading (a paragraph's
+        // last line would end its sentence).
+        if !lb.terminal && !lb.clause && !regions.iter().any(|r| r.nearly_full(lb.width)) {
+            return false;
+        }
+        // Clearly shorter than the line above it in the same paragraph.
+        if la.width + TERMINAL_SLACK_UNITS < par.before_last_width {
+            return false;
+        }
+        regions.iter().any(|r| {
+            if !r.exactly_full(la.width) {
+                return false;
+            }
+            if self.indent_informative {
+                return true;
+            }
+            // The next line is shorter by about an indentation and goes on: a
+            // paragraph's first line whose indentation was dropped.
+            let short_by = r.reference.saturating_sub(lb.width);
+            let first_line_like = !lb.terminal
+                && (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by);
+            !first_line_like
+        })
+    }
+}
+
+/// `word-` at the end of a line where `word` is lowercase Latin.
+fn hyphenated(body: &str) -> bool {
+    let mut rev = body.chars().rev();
+    rev.next();
+    rev.next().is_some_and(|c| c.is_ascii_lowercase())
+}
+
+/// Splits the text into lines (form feeds start new lines) and classifies
+/// them.
+fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<Line<'a>> {
+    let mut lines = Vec::with_capacity(text.len() / 32 + 1);
+    let mut in_fence = false;
+    let mut prev_pre = false;
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    if body.is_empty() {
+        return lines;
+    }
+    let mut trailing = 0;
+    let mut pending_break = false;
+    let has_form_feeds = body.contains('\x0c');
+    for (i, full_line) in body.split('\n').enumerate() {
+        let pieces = if has_form_feeds {
+            full_line.split('\x0c')
+        } else {
+            // Splitting on a character absent from the text yields the line.
+            full_line.split('\n')
+        };
+        for (j, piece) in pieces.enumerate() {
+            if j > 0 {
+                pending_break = true;
+                report.add(LayoutEdit::FormFeedRemoved, 1);
+            }
+            let raw = piece.trim_end();
+            if raw.len() != piece.len() {
+                trailing += 1;
+            }
+            let body = raw.trim_start();
+            if body.is_empty() {
+                // A line holding only a form feed is a page break, not a
+                // blank line.
+                if j == 0 && !(has_form_feeds && full_line.contains('\x0c')) {
+                    lines.push(Line::blank(raw, i + 1));
+                }
+                continue;
+            }
+            let (width, clause, sentence_inside, spaced) = scan(body);
+            let fence = body.starts_with("```") || body.starts_with("~~~");
+            let pre = in_fence || fence || is_code(raw, body, prev_pre);
+            if fence {
+                in_fence = !in_fence;
+            }
+            prev_pre = pre;
+            let kind = if pre {
+                Kind::Pre
+            } else if is_toc(raw, body) {
+                Kind::Toc
+            } else {
+                Kind::Text
+            };
+            lines.push(Line {
+                raw,
+                body,
+                no: i + 1,
+                page_break: std::mem::take(&mut pending_break),
+                kind,
+                lead: leading_units(raw),
+                width,
+                terminal: ends_sentence(body),
+                clause,
+                sentence_inside,
+                spaced,
+                marker: starts_with_marker(body),
+            });
+        }
+    }
+    report.add(LayoutEdit::TrailingWhitespaceRemoved, trailing);
+    lines
+}
+
+impl<'a> Line<'a> {
+    fn blank(raw: &'a str, no: usize) -> Line<'a> {
+        Line {
+            raw,
+            body: "",
+            no,
+            page_break: false,
+            kind: Kind::Blank,
+            lead: 0,
+            width: 0,
+            terminal: false,
+            clause: false,
+            sentence_inside: false,
+            spaced: false,
+            marker: false,
+        }
+    }
+}
+
+/// Marks page numbers and running headers as debris.
+fn mark_page_debris(lines: &mut [Line]) {
+    let has_form_feeds = lines.iter().any(|l| l.page_break);
+    // Text lines in order, for page-edge positions.
+    let text: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].kind == Kind::Text)
+        .collect();
+    let mut bare: Vec<(usize, u32)> = Vec::new();
+    for (pos, &i) in text.iter().enumerate() {
+        match page_number(lines[i].body) {
+            Some(PageNumber::Decorated) => lines[i].kind = Kind::PageNumber,
+            Some(PageNumber::Bare(v)) => bare.push((pos, v)),
+            None => {}
+        }
+    }
+    if has_form_feeds {
+        // A bare number within the edge lines of a page.
+        let mut page_of = Vec::with_capacity(text.len());
+        let mut page = 0usize;
+        for &i in &text {
+            if lines[i].page_break {
+                page += 1;
+            }
+            page_of.push(page);
+        }
+        // Also a page break preceded only by blank lines counts for the
+        // next text line: propagate flags from blank lines.
+        let mut pending = false;
+        let mut starts = vec![false; lines.len()];
+        for (i, l) in lines.iter().enumerate() {
+            if l.page_break {
+                pending = true;
+            }
+            if l.kind != Kind::Blank && pending {
+                starts[i] = true;
+                pending = false;
+            }
+        }
+        let mut page = 0usize;
+        for (pos, &i) in text.iter().enumerate() {
+            if starts[i] && pos > 0 {
+                page += 1;
+            }
+            page_of[pos] = page;
+        }
+        for &(pos, _) in &bare {
+            let p = page_of[pos];
+            let before = (0..pos).rev().take_while(|&q| page_of[q] == p).count();
+            let after = (pos + 1..text.len())
+                .take_while(|&q| page_of[q] == p)
+                .count();
+            if before < PAGE_EDGE_LINES || after < PAGE_EDGE_LINES {
+                lines[text[pos]].kind = Kind::PageNumber;
+            }
+        }
+    }
+    // A run of increasing bare numbers at page-like intervals.
+    let mut run_len = vec![1usize; bare.len()];
+    let mut prev = vec![usize::MAX; bare.len()];
+    for k in 0..bare.len() {
+        for j in (k.saturating_sub(PAGE_NUMBER_LOOKBACK)..k).rev() {
+            let step = bare[k].1.wrapping_sub(bare[j].1);
+            if (1..=2).contains(&step)
+                && bare[k].0 - bare[j].0 >= MIN_LINES_PER_PAGE
+                && run_len[j] + 1 > run_len[k]
+            {
+                run_len[k] = run_len[j] + 1;
+                prev[k] = j;
+            }
+        }
+    }
+    if let Some((mut k, &len)) = run_len
+        .iter()
+        .enumerate()
+        .max_by_key(|&(k, &l)| (l, usize::MAX - k))
+    {
+        if len >= MIN_PAGE_NUMBER_RUN {
+            loop {
+                lines[text[bare[k].0]].kind = Kind::PageNumber;
+                if prev[k] == usize::MAX {
+                    break;
+                }
+                k = prev[k];
+            }
+        }
+    }
+    mark_running_headers(lines);
+}
+
+fn header_key(body: &str) -> String {
+    body.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+/// Removes short lines recurring at the edges of pages (pages are delimited
+/// by form feeds and page-number lines).
+fn mark_running_headers(lines: &mut [Line]) {
+    // Pages: runs of text lines between boundaries.
+    let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut pending_break = false;
+    for (i, l) in lines.iter().enumerate() {
+        if l.page_break {
+            pending_break = true;
+        }
+        match l.kind {
+            Kind::PageNumber => {
+                pending_break = true;
+            }
+            Kind::Text => {
+                if pending_break && !pages.last().unwrap().is_empty() {
+                    pages.push(Vec::new());
+                }
+                pending_break = false;
+                pages.last_mut().unwrap().push(i);
+            }
+            _ => {}
+        }
+    }
+    if pages.len() < MIN_HEADER_PAGES {
+        return;
+    }
+    let mut seen: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for (p, page) in pages.iter().enumerate() {
+        let n = page.len();
+        for (k, &i) in page.iter().enumerate() {
+            if k >= PAGE_EDGE_LINES && k + PAGE_EDGE_LINES < n {
+                continue;
+            }
+            if lines[i].body.chars().count() > MAX_HEADER_CHARS {
+                continue;
+            }
+            seen.entry(header_key(lines[i].body))
+                .or_default()
+                .push((p, i));
+        }
+    }
+    let needed = MIN_HEADER_PAGES.max((pages.len() * MIN_HEADER_PAGE_PERCENT).div_ceil(100));
+    for hits in seen.values() {
+        let mut distinct: Vec<usize> = hits.iter().map(|&(p, _)| p).collect();
+        distinct.dedup();
+        if distinct.len() >= needed {
+            for &(_, i) in hits {
+                lines[i].kind = Kind::Header;
+            }
+        }
+    }
+}
+
+fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
+    let mut text = Vec::new();
+    let mut text_pos = vec![usize::MAX; lines.len()];
+    for (i, l) in lines.iter().enumerate() {
+        if l.kind == Kind::Text {
+            text_pos[i] = text.len();
+            text.push(i);
+        }
+    }
+    // Blank lines between consecutive text lines, page breaks aside.
+    let (mut transitions, mut blank_transitions) = (0usize, 0usize);
+    let mut prev_text = false;
+    let mut blank = false;
+    for l in &lines {
+        match l.kind {
+            Kind::Blank => blank = true,
+            Kind::Text | Kind::Toc | Kind::Pre => {
+                if prev_text && !l.page_break {
+                    transitions += 1;
+                    blank_transitions += usize::from(blank);
+                }
+                prev_text = l.kind == Kind::Text;
+                blank = false;
+            }
+            Kind::PageNumber | Kind::Header => prev_text = false,
+        }
+    }
+    let blank_informative =
+        blank_transitions > 0 && blank_transitions * 100 < DOUBLE_SPACED_PERCENT * transitions;
+    let base_lead = text.iter().map(|&i| lines[i].lead).min().unwrap_or(0);
+    let indented = text
+        .iter()
+        .filter(|&&i| lines[i].lead >= base_lead + INDENT_MIN_UNITS)
+        .count();
+    let indent_informative = indented >= 2
+        && indented * 100 >= INDENT_INFORMATIVE_MIN_PERCENT * text.len()
+        && indented * 100 <= INDENT_INFORMATIVE_MAX_PERCENT * text.len();
+    let metrics = text
+        .iter()
+        .map(|&i| {
+            let l = &lines[i];
+            Metric {
+                width: l.width,
+                terminal: l.terminal,
+                prose: l.clause || l.body.matches(' ').count() >= LATIN_PROSE_SPACES,
+            }
+        })
+        .collect();
+    Ctx {
+        lines,
+        text,
+        text_pos,
+        metrics,
+        blank_informative,
+        indent_informative,
+        base_lead,
+    }
+}
+
+fn push_body(out: &mut String, line: &Line, report: &mut StageReport<LayoutEdit>) {
+    if line.spaced {
+        push_respaced(out, line.body, line.no, report);
+    } else {
+        out.push_str(line.body);
+    }
+}
+
+/// Appends `body` with whitespace runs collapsed to one space and spaces
+/// between Chinese characters removed.
+fn push_respaced(out: &mut String, body: &str, line: usize, report: &mut StageReport<LayoutEdit>) {
+    let is_plain = |b: u8| b != b' ' && b != b'\t' && b < 0x80;
+    let bytes = body.as_bytes();
+    // Fast path: ASCII-free of tricky whitespace? Check quickly.
+    let needs_work = bytes.iter().enumerate().any(|(i, &b)| match b {
+        b' ' => bytes.get(i + 1).is_some_and(|&n| !is_plain(n)),
+        b'\t' | 0x0B | 0x0C => true,
+        // The non-ASCII spaces: U+0085, U+00A0, U+1680, U+2000–U+200A,
+        // U+2028/9, U+202F, U+205F, U+3000.
+        0xC2 => matches!(bytes.get(i + 1), Some(0x85 | 0xA0)),
+        0xE1 => bytes.get(i + 1..i + 3) == Some(&[0x9A, 0x80]),
+        0xE2 => matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF] | [0x81, 0x9F])
+        ),
+        0xE3 => bytes.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
+        _ => false,
+    });
+    if !needs_work {
+        out.push_str(body);
+        return;
+    }
+    let start_len = out.len();
+    let mut rest = body;
+    while let Some(pos) = rest.find(char::is_whitespace) {
+        let (head, tail) = rest.split_at(pos);
+        out.push_str(head);
+        let run_end = tail
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(tail.len());
+        let run = &tail[..run_end];
+        let after = &tail[run_end..];
+        let left = out[start_len..].chars().rev().find(|&c| !is_neutral(c));
+        let right = after
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .find(|&c| !is_neutral(c));
+        if left.is_some_and(is_cjk) && right.is_some_and(is_cjk) {
+            note(report, LayoutEdit::CjkSpaceRemoved, line, || {
+                (
+                    format!(
+                        "{}{run}{}",
+                        tail_chars(out, SAMPLE_CONTEXT_CHARS / 2),
+                        head_chars(after, SAMPLE_CONTEXT_CHARS / 2)
+                    ),
+                    format!(
+                        "{}{}",
+                        tail_chars(out, SAMPLE_CONTEXT_CHARS / 2),
+                        head_chars(after, SAMPLE_CONTEXT_CHARS / 2)
+                    ),
+                )
+            });
+        } else {
+            if run != " " {
+                note(report, LayoutEdit::SpacesCollapsed, line, || {
+                    (
+                        format!(
+                            "{}{}{}",
+                            tail_chars(out, SAMPLE_CONTEXT_CHARS / 2),
+                            visible(run),
+                            head_chars(after, SAMPLE_CONTEXT_CHARS / 2)
+                        ),
+                        format!(
+                            "{} {}",
+                            tail_chars(out, SAMPLE_CONTEXT_CHARS / 2),
+                            head_chars(after, SAMPLE_CONTEXT_CHARS / 2)
+                        ),
+                    )
+                });
+            }
+            out.push(' ');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+}
+
+fn visible(run: &str) -> String {
+    run.chars()
+        .map(|c| match c {
+            ' ' => '␠',
+            '\t' => '␉',
+            '\u{3000}' => '□',
+            _ => '␣',
+        })
+        .collect()
+}
+
+fn tail_chars(s: &str, n: usize) -> &str {
+    let s = match s.rfind('\n') {
+        Some(i) => &s[i + 1..],
+        None => s,
+    };
+    match s.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if n > 0 => &s[i..],
+        _ => s,
+    }
+}
+
+fn head_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Records one edit, building its sample only while samples are kept.
+fn note(
+    report: &mut StageReport<LayoutEdit>,
+    kind: LayoutEdit,
+    line: usize,
+    sample: impl FnOnce() -> (String, String),
+) {
+    let kept = report
+        .edits
+        .iter()
+        .find(|e| e.kind == kind)
+        .map_or(0, |e| e.samples.len());
+    if kept < MAX_SAMPLES_PER_EDIT {
+        let (before, after) = sample();
+        report.add_sample(
+            kind,
+            Sample {
+                line,
+                before,
+                after,
+            },
+        );
+    } else {
+        report.add(kind, 1);
+    }
+}
+
+/// Whether a space goes between the end of one line and the start of the
+/// next when they are joined: only between two non-Chinese characters.
+fn join_needs_space(left: &str, right: &str) -> bool {
+    let l = left.chars().rev().find(|&c| !is_neutral(c));
+    let r = right.chars().find(|&c| !is_neutral(c));
+    match (l, r) {
+        (Some(l), Some(r)) => !is_cjk(l) && !is_cjk(r),
+        _ => false,
     }
 }
 
 /// Runs the stage on one document.
 pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
+    let mut report = StageReport::default();
+    let mut lines = split_lines(text, &mut report);
+    mark_page_debris(&mut lines);
+    let ctx = analyse(lines);
+    let lines = &ctx.lines;
+
+    let mut out = String::with_capacity(text.len());
+    let mut prev: Option<usize> = None;
+    let mut blank = false;
+    let mut page = false;
+    let mut blank_lines = 0u64;
+    let mut par = Par::default();
+    for (i, l) in lines.iter().enumerate() {
+        if l.page_break {
+            page = true;
+        }
+        match l.kind {
+            Kind::Blank => {
+                blank = true;
+                blank_lines += 1;
+                continue;
+            }
+            Kind::PageNumber => {
+                page = true;
+                note(&mut report, LayoutEdit::PageNumberRemoved, l.no, || {
+                    (l.body.to_string(), String::new())
+                });
+                continue;
+            }
+            Kind::Header => {
+                page = true;
+                note(&mut report, LayoutEdit::RunningHeaderRemoved, l.no, || {
+                    (l.body.to_string(), String::new())
+                });
+                continue;
+            }
+            Kind::Pre => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(l.raw);
+            }
+            Kind::Text | Kind::Toc => {
+                if l.body.len() != l.raw.len() {
+                    report.add(LayoutEdit::IndentationRemoved, 1);
+                }
+                match prev {
+                    Some(p) if ctx.continues(p, i, par, blank, page) => {
+                        par.extend(l);
+                        let hyphen = out.ends_with('-')
+                            && l.body.starts_with(|c: char| c.is_ascii_lowercase())
+                            && lines[p].body.ends_with('-')
+                            && hyphenated(lines[p].body);
+                        let cut = out.len();
+                        if hyphen {
+                            out.pop();
+                        } else if join_needs_space(&out, l.body) {
+                            out.push(' ');
+                        }
+                        let joined_at = out.len();
+                        push_body(&mut out, l, &mut report);
+                        let kind = if hyphen {
+                            LayoutEdit::HyphenationRejoined
+                        } else {
+                            LayoutEdit::LinesJoined
+                        };
+                        note(&mut report, kind, lines[p].no, || {
+                            let left = tail_chars(&out[..cut], SAMPLE_CONTEXT_CHARS);
+                            let right = head_chars(&out[joined_at..], SAMPLE_CONTEXT_CHARS);
+                            let left_after = tail_chars(&out[..joined_at], SAMPLE_CONTEXT_CHARS);
+                            (
+                                format!("{left}⏎{}", head_chars(l.body, SAMPLE_CONTEXT_CHARS)),
+                                format!("{left_after}{right}"),
+                            )
+                        });
+                    }
+                    _ => {
+                        par = Par::start(l);
+                        if !out.is_empty() {
+                            out.push('\n');
+                        }
+                        push_body(&mut out, l, &mut report);
+                    }
+                }
+            }
+        }
+        prev = Some(i);
+        blank = false;
+        page = false;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    report.add(LayoutEdit::BlankLinesRemoved, blank_lines);
+    if out == text {
+        return StageOutput {
+            text: Cow::Borrowed(text),
+            report: StageReport::default(),
+        };
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        report.add(LayoutEdit::FinalNewline, 1);
+    }
     StageOutput {
-        text: Cow::Borrowed(text),
-        report: StageReport::default(),
+        text: Cow::Owned(out),
+        report,
     }
 }
 
@@ -34,10 +1510,261 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
 mod tests {
     use super::*;
 
+    fn lay(s: &str) -> String {
+        layout(s).text.into_owned()
+    }
+
+    fn count(s: &str, kind: LayoutEdit) -> u64 {
+        layout(s).report.count(kind)
+    }
+
+    /// Hanzi of `text` in order.
+    fn hanzi(text: &str) -> String {
+        text.chars().filter(|&c| is_hanzi(c)).collect()
+    }
+
+    /// Hanzi of `text` outside the lines the stage takes for page debris.
+    fn hanzi_outside_debris(text: &str) -> String {
+        let mut report = StageReport::default();
+        let mut lines = split_lines(text, &mut report);
+        mark_page_debris(&mut lines);
+        lines
+            .iter()
+            .filter(|l| !matches!(l.kind, Kind::PageNumber | Kind::Header))
+            .map(|l| hanzi(l.raw))
+            .collect()
+    }
+
     #[test]
-    fn passes_text_through_borrowed() {
-        let out = layout("中文\n");
-        assert!(matches!(out.text, Cow::Borrowed("中文\n")));
+    fn passes_canonical_text_through_borrowed() {
+        let out = layout("中文。\n第二段。\n");
+        assert!(matches!(out.text, Cow::Borrowed("中文。\n第二段。\n")));
         assert!(out.report.is_empty());
+        assert!(matches!(layout("").text, Cow::Borrowed("")));
+    }
+
+    #[test]
+    fn joins_wrapped_chinese_without_space() {
+        let out = layout("这是一个新家园，是学习、工作、生活的新\n空间。\n");
+        assert_eq!(out.text, "这是一个新家园，是学习、工作、生活的新空间。\n");
+        assert_eq!(out.report.count(LayoutEdit::LinesJoined), 1);
+        let edit = &out.report.edits[0];
+        assert!(edit.samples[0].before.ends_with("生活的新⏎空间。"));
+        assert!(edit.samples[0].after.ends_with("生活的新空间。"));
+    }
+
+    #[test]
+    fn joins_latin_with_one_space_and_rejoins_hyphenation() {
+        assert_eq!(
+            lay("The quick brown fox jumps over the lazy dog, and the\nlazy dog sleeps on.\n"),
+            "The quick brown fox jumps over the lazy dog, and the lazy dog sleeps on.\n"
+        );
+        let text = "A paragraph that talks about recon-\nstruction of lines, and more.\n";
+        assert_eq!(
+            lay(text),
+            "A paragraph that talks about reconstruction of lines, and more.\n"
+        );
+        assert_eq!(count(text, LayoutEdit::HyphenationRejoined), 1);
+    }
+
+    #[test]
+    fn whitespace_inside_lines() {
+        assert_eq!(lay("新的 使命任务\n"), "新的使命任务\n");
+        assert_eq!(lay("《 人民日报 》\n"), "《人民日报》\n");
+        assert_eq!(lay("超过 10 亿，GDP 比重\n"), "超过 10 亿，GDP 比重\n");
+        assert_eq!(lay("材料 1\t习近平\n"), "材料 1 习近平\n");
+        assert_eq!(lay("a  b\t\tc\n"), "a b c\n");
+        assert_eq!(lay("“朋友圈” 携手\n"), "“朋友圈”携手\n");
+        assert_eq!(lay("he said “yes” and left\n"), "he said “yes” and left\n");
+        assert_eq!(count("新的 使命任务\n", LayoutEdit::CjkSpaceRemoved), 1);
+    }
+
+    #[test]
+    fn removes_indentation_and_blank_lines() {
+        let out = layout("\u{3000}\u{3000}第一段。\n\n\u{2003}\u{2003}第二段。\n");
+        assert_eq!(out.text, "第一段。\n第二段。\n");
+        assert_eq!(out.report.count(LayoutEdit::IndentationRemoved), 2);
+        assert_eq!(out.report.count(LayoutEdit::BlankLinesRemoved), 1);
+    }
+
+    #[test]
+    fn decorated_page_numbers_are_removed_anywhere() {
+        for number in [
+            "- 12 -",
+            "— 12 —",
+            "第 12 页",
+            "12 / 223",
+            "Page 12 of 223",
+            "－12－",
+        ] {
+            let text = format!("网络生态持，\n{number}\n续向好。\n");
+            let out = layout(&text);
+            assert_eq!(out.text, "网络生态持，续向好。\n", "{number}");
+            assert_eq!(
+                out.report.count(LayoutEdit::PageNumberRemoved),
+                1,
+                "{number}"
+            );
+        }
+    }
+
+    #[test]
+    fn bare_numbers_need_page_evidence() {
+        // A column of numbers in a table stays.
+        let table = "年份\n2019\n2020\n2021\n";
+        assert_eq!(lay(table), table);
+        // Next to a form feed, a bare number is a page number.
+        let text = "第一页的内容，没有写完的\n3\n\x0c第二页接着写完。\n";
+        assert_eq!(lay(text), "第一页的内容，没有写完的第二页接着写完。\n");
+        // A run of increasing numbers at page intervals.
+        let mut doc = String::new();
+        for page in 1..=4 {
+            for k in 0..5 {
+                doc.push_str(&format!("第{page}页第{k}句话。\n"));
+            }
+            doc.push_str(&format!("{page}\n"));
+        }
+        let out = layout(&doc);
+        assert_eq!(out.report.count(LayoutEdit::PageNumberRemoved), 4);
+        assert!(
+            !out.text
+                .lines()
+                .any(|l| l.chars().all(|c| c.is_ascii_digit()))
+        );
+    }
+
+    #[test]
+    fn running_headers_and_page_breaks() {
+        let mut doc = String::new();
+        let body = [
+            "网络安全和信息化是事关国家安全和国家发展、事关广大人",
+            "民群众工作生活的重大战略问题，要从国际国内大势出发，",
+            "总体布局，统筹各方，创新发展，努力把我国建设成为网络",
+            "强国。党的十八大以来，习近平总书记从信息化发展大势和",
+            "国际国内大局出发，就网信工作提出了一系列新思想新观点",
+            "新论断，形成了习近平总书记关于网络强国的重要思想，擘",
+            "画了建设网络强国的宏伟蓝图。在习近平新时代中国特色社",
+            "会主义思想特别是习近平总书记关于网络强国的重要思想指",
+            "引下，党对网信工作的全面领导不断加强，我国网信事业取",
+        ];
+        for (page, lines) in body.chunks(3).enumerate() {
+            if page > 0 {
+                doc.push('\x0c');
+            }
+            doc.push_str("网信工作年度报告\n");
+            for l in lines {
+                doc.push_str(l);
+                doc.push('\n');
+            }
+            doc.push_str(&format!("- {} -\n", page + 1));
+        }
+        doc.push_str("得历史性成就。\n");
+        let out = layout(&doc);
+        assert_eq!(out.text, format!("{}得历史性成就。\n", body.concat()));
+        assert_eq!(out.report.count(LayoutEdit::RunningHeaderRemoved), 3);
+        assert_eq!(out.report.count(LayoutEdit::PageNumberRemoved), 3);
+        assert_eq!(out.report.count(LayoutEdit::FormFeedRemoved), 2);
+    }
+
+    #[test]
+    fn short_line_ending_a_sentence_ends_the_paragraph() {
+        let text = "这是一股新动力，代表新生产力、新发展方向，在践行新发展理念上\n先行一步。\n一年前，习近平总书记在网络安全和信息化工作座谈会上发表重要\n讲话。\n";
+        assert_eq!(
+            lay(text),
+            "这是一股新动力，代表新生产力、新发展方向，在践行新发展理念上先行一步。\n一年前，习近平总书记在网络安全和信息化工作座谈会上发表重要讲话。\n"
+        );
+    }
+
+    #[test]
+    fn headings_and_list_items_keep_their_lines() {
+        let text =
+            "一、总体要求\n（一）指导思想\n1. 加强网络安全\n• 第一项\n——举旗帜聚民心\n第三章附则\n";
+        assert_eq!(lay(text), text);
+    }
+
+    #[test]
+    fn verse_ending_every_line_stays() {
+        let text = "白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n";
+        assert_eq!(lay(text), text);
+    }
+
+    #[test]
+    fn code_is_kept_byte_for_byte() {
+        let text = "安装方法如下：\n$ pip install  canon\nfn main() {\n    let x  = 1;\n}\n";
+        assert_eq!(lay(text), text);
+        let fenced = "示例：\n```\nsome   text\n  indented\n```\n结束。\n";
+        assert_eq!(lay(fenced), fenced);
+    }
+
+    #[test]
+    fn table_of_contents_entries_keep_their_lines() {
+        assert_eq!(
+            lay(
+                "目 录\n材料 1 习近平总书记为网络强国建设提出新的使命任务\t1\n材料 2 向着网络强国阔步迈进\t6\n"
+            ),
+            "目录\n材料 1 习近平总书记为网络强国建设提出新的使命任务 1\n材料 2 向着网络强国阔步迈进 6\n"
+        );
+    }
+
+    #[test]
+    fn crlf_and_missing_final_newline() {
+        assert_eq!(lay("第一段，\r\n接着写。"), "第一段，接着写。\n");
+    }
+
+    #[test]
+    fn idempotent() {
+        for text in [
+            "标题\n正文内容，结尾有制表符\t\n全角空格结尾\u{3000}\n中间  的空格保留\n",
+            "这是一个新家园，是学习、工作、生活的新\n空间。\n",
+            "一、总体要求\n坚持正能量，\n",
+            "a-\nb\n",
+            "",
+        ] {
+            let once = lay(text);
+            assert_eq!(lay(&once), once, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hanging_indents_in_latin_lists_are_continuations() {
+        let text = "are met:\n1. Redistributions of source code must retain the above copyright\n   notice, this list of conditions and the following disclaimer.\n2. Redistributions in binary form must reproduce the above copyright\n   notice, this list of conditions.\n";
+        let once = lay(text);
+        assert_eq!(
+            once,
+            "are met:\n1. Redistributions of source code must retain the above copyright notice, this list of conditions and the following disclaimer.\n2. Redistributions in binary form must reproduce the above copyright notice, this list of conditions.\n"
+        );
+        assert_eq!(lay(&once), once);
+    }
+
+    /// Seeds: every Hanzi outside removed debris comes out, in order; seeds
+    /// 002 and 004 lose their hard wraps; the stage is idempotent on them.
+    #[test]
+    fn seeds_keep_every_hanzi_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds/input");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let out = lay(&text);
+            assert_eq!(
+                hanzi(&out),
+                hanzi_outside_debris(&text),
+                "{}",
+                path.display()
+            );
+            assert_eq!(lay(&out), out, "not idempotent: {}", path.display());
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("002") {
+                assert!(out.contains("网络生态持续向好"));
+                assert!(out.contains("用得好是真本事。党的十八大以来"));
+                assert!(!out.contains("\n\n"));
+            }
+            if name.starts_with("004") {
+                assert!(out.contains("中国发布《网络空间国际合作战略》，用四项原则"));
+                assert!(out.contains("在践行新发展理念上先行一步。\n"));
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, 5);
     }
 }
