@@ -84,6 +84,11 @@ pub const LATIN_CJK_MIN_FREQUENT_SHARE: f64 = 0.8;
 /// level 1 is large enough that short Latin-1 words (`MÄ£ÄM`) land in it.
 pub const LATIN_CJK_MIN_COMMON_SHARE: f64 = 0.5;
 
+/// At least one pair in this many must have a high trail byte: Big5 puts
+/// about a third of its trails in the ASCII range, Latin words glued to a
+/// symbol (`°e`) put all of them there.
+pub const LATIN_CJK_HIGH_TRAIL_RATIO: usize = 4;
+
 /// Runs of a repeated fill character (`烫`, `屯`) at least this long are
 /// uninitialised memory, not words (`烫烫` can be a reduplication).
 pub const FILL_RUN_MIN: usize = 3;
@@ -96,9 +101,16 @@ pub const LOST_QUESTION_MARKS_MIN: usize = 2;
 /// hanzi is taken for an annotation: the pattern is document-wide.
 pub const PINYIN_MIN_DOC_ANNOTATIONS: usize = 3;
 
+/// Suspect characters at most this far apart belong to one damaged span.
+pub const CJK_CLUSTER_GAP: usize = 3;
+
+/// Characters tried on each side of a suspect cluster when looking for the
+/// damaged span's edges (mojibake also produces frequent characters).
+pub const CJK_WINDOW_PAD: usize = 3;
+
 /// Longest run (in characters) the misalignment search tries every start
 /// of: the search is quadratic, and real shifted runs end at the next ASCII.
-pub const MISALIGN_MAX_RUN: usize = 64;
+pub const MISALIGN_MAX_RUN: usize = 160;
 
 /// A character set in a mojibake chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,7 +175,22 @@ fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
         Charset::Gbk => Some(GB18030.encode(s).0.into_owned()),
         Charset::Big5 => {
             let (b, _, errors) = BIG5.encode(s);
-            (!errors).then(|| b.into_owned())
+            if !errors {
+                return Some(b.into_owned());
+            }
+            // The WHATWG Big5 decoder also produces HKSCS characters that
+            // its encoder refuses; map those back through the decoder's table.
+            let mut out = Vec::with_capacity(s.len() * 2);
+            for c in s.chars() {
+                let mut buf = [0u8; 4];
+                let (b, _, errors) = BIG5.encode(c.encode_utf8(&mut buf));
+                if !errors {
+                    out.extend_from_slice(&b);
+                } else {
+                    out.extend_from_slice(BIG5_EXTRA.get(&c)?);
+                }
+            }
+            Some(out)
         }
         Charset::Utf8 => Some(s.as_bytes().to_vec()),
         single => {
@@ -172,6 +199,25 @@ fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
         }
     }
 }
+
+/// Big5 byte pairs of characters the Big5 encoder does not produce (HKSCS),
+/// built once from the decoder: an immutable table.
+static BIG5_EXTRA: std::sync::LazyLock<std::collections::HashMap<char, [u8; 2]>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = std::collections::HashMap::new();
+        for lead in 0x81..=0xFEu8 {
+            for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                let pair = [lead, trail];
+                if let Some(s) = BIG5.decode_without_bom_handling_and_without_replacement(&pair) {
+                    let mut it = s.chars();
+                    if let (Some(c), None) = (it.next(), it.next()) {
+                        map.entry(c).or_insert(pair);
+                    }
+                }
+            }
+        }
+        map
+    });
 
 fn decode_strict(cs: Charset, bytes: &[u8]) -> Option<String> {
     let enc: &'static Encoding = match cs {
@@ -393,10 +439,8 @@ fn line_needs_work(line: &str) -> bool {
                 true
             }
             0x4E00..=0x9FFF => {
-                if !is_frequent_hanzi(c) || matches!(c, '锟' | '烫' | '屯' | '嚙') {
-                    odd += 1;
-                }
-                odd >= CJK_MIN_ODD
+                odd += usize::from(!is_frequent_hanzi(c));
+                odd >= CJK_MIN_ODD || matches!(c, '锟' | '烫' | '屯' | '嚙')
             }
             0xE000..=0xF8FF | 0xFFFD => true,
             // Cyrillic and Greek are what UTF-8 read as windows-1251/1253 looks like.
@@ -447,7 +491,7 @@ fn strip_ansi(line: &str, log: &mut Log<'_>) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] != 0x1B {
-            let next = line[i + 1..].find('\u{1B}').map_or(b.len(), |j| i + 1 + j);
+            let next = line[i..].find('\u{1B}').map_or(b.len(), |j| i + j);
             out.push_str(&line[i..next]);
             i = next;
             continue;
@@ -967,128 +1011,192 @@ fn fix_cjk(line: &str, log: &mut Log<'_>) -> String {
 }
 
 /// GBK or Big5 bytes read as windows-1252/Latin-1: spans of Latin-1
-/// characters that decode, as GBK or Big5, to mostly frequent hanzi.
+/// characters that decode, as GBK or Big5, to frequent hanzi. The evidence
+/// is judged over the whole line (`2022Äê12ÔÂ` has one hanzi per span).
 fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
     if !line.chars().any(|c| ('\u{80}'..='\u{FF}').contains(&c)) {
         return line.to_string();
     }
     let cp = Codepage::of(Charset::Windows1252).unwrap();
     let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let mut out = String::with_capacity(line.len());
+    // (start, end, bytes) of each span.
+    let mut spans: Vec<(usize, usize, Vec<u8>)> = Vec::new();
     let mut k = 0;
-    let mut copied = 0;
     while k < chars.len() {
         if chars[k].1.is_ascii() || cp.byte(chars[k].1).is_none() {
             k += 1;
             continue;
         }
-        // A span: non-ASCII code-page characters, each lead taking the next
-        // character as its trail byte (Big5/GBK trails include ASCII letters).
+        // Each lead takes the next character as its trail byte (Big5/GBK
+        // trails include ASCII letters).
         let mut e = k;
         let mut bytes = Vec::new();
         while e < chars.len() {
-            let c = chars[e].1;
-            match cp.byte(c) {
+            match cp.byte(chars[e].1) {
                 Some(b) if b >= 0x81 => {
                     bytes.push(b);
                     e += 1;
-                    if let Some(t) = chars.get(e).and_then(|p| cp.byte(p.1)) {
-                        if t >= 0x40 && t != 0x7F {
+                    match chars.get(e).and_then(|p| cp.byte(p.1)) {
+                        Some(t) if t >= 0x40 && t != 0x7F => {
                             bytes.push(t);
                             e += 1;
-                            continue;
                         }
+                        _ => break,
                     }
-                    break;
                 }
                 _ => break,
             }
         }
         let start = chars[k].0;
         let end = chars.get(e).map_or(line.len(), |p| p.0);
-        let mut best: Option<Candidate> = None;
-        if UTF_8
-            .decode_without_bom_handling_and_without_replacement(&bytes)
-            .is_none()
-        {
-            for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
-                let Some(text) = enc.decode_without_bom_handling_and_without_replacement(&bytes)
-                else {
-                    continue;
-                };
-                let hanzi = text.chars().filter(|&c| is_hanzi(c)).count();
-                let frequent = text.chars().filter(|&c| is_frequent_hanzi(c)).count();
-                let common = text.chars().filter(|&c| is_common_hanzi(c)).count();
-                let odd = text.chars().filter(|&c| is_odd_cjk(c)).count();
-                if hanzi < LATIN_CJK_MIN_HANZI
-                    || (frequent as f64) < LATIN_CJK_MIN_FREQUENT_SHARE * hanzi as f64
-                    || (common as f64) < LATIN_CJK_MIN_COMMON_SHARE * hanzi as f64
-                    || odd > 0 && odd * 5 > hanzi
-                {
-                    continue;
-                }
-                let score = cjk_score(&text);
-                if best.as_ref().is_none_or(|b| score > b.score) {
-                    best = Some(Candidate {
-                        text: text.into_owned(),
-                        kind: RepairEdit::Mojibake(Chain {
-                            written,
-                            read: Charset::Windows1252,
-                        }),
-                        score,
-                    });
+        spans.push((start, end, bytes));
+        k = e.max(k + 1);
+    }
+    let mut best: Option<(Charset, Vec<Option<String>>, usize)> = None;
+    for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
+        let decoded: Vec<Option<String>> = spans
+            .iter()
+            .map(|(_, _, bytes)| {
+                let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
+                let plausible_utf8 = std::str::from_utf8(bytes)
+                    .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)));
+                (!plausible_utf8 && !text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi))
+                    .then(|| text.into_owned())
+            })
+            .collect();
+        // Pairs whose trail byte was an ASCII letter are weak evidence
+        // (`°e` is Big5 for 送): enough pairs must be two high bytes.
+        let (mut high, mut pairs) = (0, 0);
+        for ((_, _, bytes), text) in spans.iter().zip(&decoded) {
+            if text.is_some() {
+                for pair in bytes.chunks(2).filter(|p| p.len() == 2) {
+                    pairs += 1;
+                    high += usize::from(pair[1] >= 0x80);
                 }
             }
         }
-        if let Some(best) = best {
-            out.push_str(&line[copied..start]);
-            log.edit(best.kind, line, start, end, &best.text);
-            out.push_str(&best.text);
-            copied = end;
+        if high * LATIN_CJK_HIGH_TRAIL_RATIO < pairs {
+            continue;
         }
-        k = e.max(k + 1);
+        let all: String = decoded.iter().flatten().map(String::as_str).collect();
+        let hanzi = all.chars().filter(|&c| is_hanzi(c)).count();
+        let frequent = all.chars().filter(|&c| is_frequent_hanzi(c)).count();
+        let common = all.chars().filter(|&c| is_common_hanzi(c)).count();
+        if hanzi < LATIN_CJK_MIN_HANZI
+            || (frequent as f64) < LATIN_CJK_MIN_FREQUENT_SHARE * hanzi as f64
+            || (common as f64) < LATIN_CJK_MIN_COMMON_SHARE * hanzi as f64
+        {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| common > b.2) {
+            best = Some((written, decoded, common));
+        }
+    }
+    let Some((written, decoded, _)) = best else {
+        return line.to_string();
+    };
+    let kind = RepairEdit::Mojibake(Chain {
+        written,
+        read: Charset::Windows1252,
+    });
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    for ((start, end, _), text) in spans.iter().zip(decoded) {
+        if let Some(text) = text {
+            out.push_str(&line[copied..*start]);
+            log.edit(kind, line, *start, *end, &text);
+            out.push_str(&text);
+            copied = *end;
+        }
     }
     out.push_str(&line[copied..]);
     out
 }
 
+/// Characters that hint at a double-byte misreading inside CJK text.
+fn is_cjk_suspect(c: char) -> bool {
+    is_odd_cjk(c)
+        || matches!(c as u32, 0x0370..=0x04FF | 0x2460..=0x24FF | 0x2500..=0x257F | 0x3040..=0x30FF | 0xFE30..=0xFE4F | 0xA7 | 0xA8)
+}
+
 /// Double-byte confusions among hanzi-looking text: runs of non-ASCII
-/// characters re-read through each chain, and the best clear winner kept.
+/// characters re-read through each chain; when the whole run does not
+/// improve, windows around clusters of suspect characters are tried (a
+/// damaged span inside a clean line).
 fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
+    let in_run = |c: char| !c.is_ascii() && !('\u{80}'..='\u{24F}').contains(&c);
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     let mut k = 0;
     while k < chars.len() {
-        if chars[k].1.is_ascii() || ('\u{80}'..='\u{24F}').contains(&chars[k].1) {
+        if !in_run(chars[k].1) {
             k += 1;
             continue;
         }
         let mut e = k;
-        while e < chars.len()
-            && !chars[e].1.is_ascii()
-            && !('\u{80}'..='\u{24F}').contains(&chars[e].1)
-        {
+        while e < chars.len() && in_run(chars[e].1) {
             e += 1;
         }
-        let run: Vec<char> = chars[k..e].iter().map(|p| p.1).collect();
-        if run.iter().filter(|&&c| is_odd_cjk(c)).count() >= CJK_MIN_ODD
-            || run.iter().any(|&c| is_private_use(c))
+        let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
+        let odd = (k..e).filter(|&i| is_odd_cjk(chars[i].1)).count();
+        if odd < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1)) {
+            k = e;
+            continue;
+        }
+        // The whole run first; failing that, windows around each cluster of
+        // suspects, the best window per cluster.
+        let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
+        if let Some((cand, consumed, _)) =
+            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1))
         {
-            let start = chars[k].0;
-            let end = chars.get(e).map_or(line.len(), |p| p.0);
-            let next = chars.get(e).map(|p| p.1);
-            if let Some((cand, consumed)) = best_cjk_reading(&line[start..end], next) {
-                let stop = end + consumed;
-                out.push_str(&line[copied..start]);
-                log.edit(cand.kind, line, start, stop, &cand.text);
-                out.push_str(&cand.text);
-                copied = stop;
-                k = e + usize::from(consumed > 0);
-                continue;
+            chosen.push((k, e, cand, consumed));
+        } else {
+            let mut c = 0;
+            while c < suspects.len() {
+                let mut d = c;
+                while d + 1 < suspects.len() && suspects[d + 1] - suspects[d] <= CJK_CLUSTER_GAP {
+                    d += 1;
+                }
+                let (s0, e0) = (suspects[c], suspects[d] + 1);
+                let lone = d == c;
+                c = d + 1;
+                // One suspect alone is a rare character, not a damaged span.
+                if lone {
+                    continue;
+                }
+                let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
+                for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
+                    for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
+                        if let Some((cand, consumed, gain)) =
+                            best_cjk_reading(&line[pos(a)..pos(b)], chars.get(b).map(|p| p.1))
+                            && best
+                                .as_ref()
+                                .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                        {
+                            best = Some((a, b, cand, consumed, gain));
+                        }
+                    }
+                }
+                if let Some((a, b, cand, consumed, _)) = best {
+                    chosen.push((a, b, cand, consumed));
+                }
             }
         }
-        k = e;
+        let mut taken_to = k;
+        for (a, b, cand, consumed) in chosen {
+            if a < taken_to {
+                continue;
+            }
+            let (start, end) = (pos(a), pos(b) + consumed);
+            out.push_str(&line[copied..start]);
+            log.edit(cand.kind, line, start, end, &cand.text);
+            out.push_str(&cand.text);
+            copied = end;
+            taken_to = b + usize::from(consumed > 0);
+        }
+        k = e.max(taken_to);
     }
     out.push_str(&line[copied..]);
     out
@@ -1096,14 +1204,13 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
 
 /// The best re-reading of `run` (followed by `next`), if it beats the run by
 /// [`CJK_MIN_GAIN`]; also how many bytes after the run it consumed.
-fn best_cjk_reading(run: &str, next: Option<char>) -> Option<(Candidate, usize)> {
+fn best_cjk_reading(run: &str, next: Option<char>) -> Option<(Candidate, usize, i32)> {
     let before = cjk_score(run);
-    let mut best: Option<(Candidate, usize)> = None;
+    let mut best: Option<(Candidate, usize, i32)> = None;
     let mut consider = |cand: Candidate, consumed: usize| {
-        if cand.score - before >= CJK_MIN_GAIN
-            && best.as_ref().is_none_or(|(b, _)| cand.score > b.score)
-        {
-            best = Some((cand, consumed));
+        let gain = cand.score - before;
+        if gain >= CJK_MIN_GAIN && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
+            best = Some((cand, consumed, gain));
         }
     };
     let chains = [
@@ -1143,6 +1250,12 @@ fn best_cjk_reading(run: &str, next: Option<char>) -> Option<(Candidate, usize)>
     // Misaligned: a lost byte shifted the pairs; the shift ends where the
     // last lead byte took the next ASCII character as its trail.
     let trail = next.filter(|c| ('\u{40}'..='\u{7E}').contains(c));
+    // Or the shift ran to a byte that was no trail and the last lead
+    // became U+FFFD: that character is lost too.
+    let (run, lost_tail) = match run.strip_suffix('\u{FFFD}') {
+        Some(core) if trail.is_none() => (core, true),
+        _ => (run, false),
+    };
     let chars: Vec<(usize, char)> = run.char_indices().collect();
     if chars.len() <= MISALIGN_MAX_RUN {
         for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
@@ -1156,15 +1269,20 @@ fn best_cjk_reading(run: &str, next: Option<char>) -> Option<(Candidate, usize)>
                 if bytes.len() < 3 {
                     continue;
                 }
-                let Some(text) =
-                    enc.decode_without_bom_handling_and_without_replacement(&bytes[1..])
+                let body = if lost_tail {
+                    &bytes[1..bytes.len() - 1]
+                } else {
+                    &bytes[1..]
+                };
+                let Some(text) = enc.decode_without_bom_handling_and_without_replacement(body)
                 else {
                     continue;
                 };
                 if text.chars().any(is_odd_cjk) || trail.is_some_and(|t| text.ends_with(t)) {
                     continue;
                 }
-                let text = format!("{}\u{FFFD}{}", &run[..i], text);
+                let tail = if lost_tail { "\u{FFFD}" } else { "" };
+                let text = format!("{}\u{FFFD}{}{}", &run[..i], text, tail);
                 let score = cjk_score(&text);
                 consider(
                     Candidate {
@@ -1410,14 +1528,15 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
                 // A sloppy NBSP: inside a longer sequence, or `Â ` (an NBSP
                 // itself), or before a second space.
                 _ if t == ' '
-                    && cp.c1
+                    && matches!(cp.charset, Charset::Windows1252 | Charset::Windows1250)
                     && (need > 1
                         || lead == 0xC2
                         || chars.get(j + 1).is_some_and(|p| p.1 == ' ')
                         || capital_before_word(lead, chars.get(j + 1).map(|p| p.1))) =>
                 {
                     known += 1;
-                    sloppy = need == 1 && lead != 0xC2;
+                    sloppy =
+                        need == 1 && lead != 0xC2 && chars.get(j + 1).is_none_or(|p| p.1 != ' ');
                     0xA0
                 }
                 _ if t == '\u{FFFD}' => {
@@ -1515,6 +1634,7 @@ fn unlikely_result(c: char) -> bool {
         | 0x0180..=0x0191 | 0x0193..=0x019F | 0x01A2..=0x01AE | 0x01B1..=0x01CC
         | 0x01DD..=0x0217 | 0x021C..=0x024F
         | 0x0250..=0x02C5 | 0x02DE..=0x02FF
+        | 0x2801..=0x28FF
         | 0x3190..=0x319F | 0x3400..=0x4DBF
         | 0x0500..=0x05CF
         | 0x0610..=0x061A
@@ -1597,10 +1717,11 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
             .filter(|s| !s.lost && !unlikely_result(s.decoded) && !rare_latin(s.decoded))
             .count()
             + if layered { 2 } else { 0 };
+        let line_hanzi = seqs.iter().filter(|s| is_hanzi(s.decoded)).count();
         let clusters = clusters(seqs);
         let accepted: Vec<Vec<Seq>> = clusters
             .into_iter()
-            .filter(|cl| cluster_ok(line, &chars, cl, cs, evidence))
+            .filter(|cl| cluster_ok(line, cl, cs, evidence, line_hanzi))
             .collect();
         let covered: usize = accepted.iter().flatten().map(|s| s.end - s.start).sum();
         if covered > 0 && best.as_ref().is_none_or(|b| covered > b.0) {
@@ -1649,13 +1770,7 @@ fn char_after(line: &str, at: usize) -> Option<char> {
 }
 
 /// Whether a cluster of decoded sequences is a repair worth making.
-fn cluster_ok(
-    line: &str,
-    _chars: &[(usize, char)],
-    cl: &[Seq],
-    cs: Charset,
-    evidence: usize,
-) -> bool {
+fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: usize) -> bool {
     let start = cl[0].start;
     let end = cl[cl.len() - 1].end;
     let prev = char_before(line, start);
@@ -1694,7 +1809,13 @@ fn cluster_ok(
         .filter(|&c| other_script_letter(c))
         .collect();
     let latinish = |c: char| c.is_ascii_alphanumeric() || ('\u{80}'..='\u{24F}').contains(&c);
-    if other.len() == 1 && (prev.is_some_and(latinish) || next.is_some_and(latinish)) {
+    // Hanzi next to digits is ordinary in Chinese text.
+    let cjk_line = line.chars().any(is_hanzi) || line_hanzi >= 2;
+    let foreign = |c: char| latinish(c) || (c.is_alphabetic() && !is_hanzi(c));
+    if other.len() == 1
+        && !(cjk_line && is_hanzi(other[0]))
+        && (prev.is_some_and(foreign) || next.is_some_and(foreign))
+    {
         return false;
     }
     let strong = real.iter().any(|s| s.bytes >= 3) || real.len() >= 2 || evidence >= 2;
@@ -1804,6 +1925,7 @@ mod tests {
         assert_eq!(fixed("a &amp; b &#20013;"), "a & b 中");
         assert_eq!(fixed("<p>a &amp; b</p>"), "<p>a &amp; b</p>");
         assert_eq!(fixed("\u{1b}[32mgreen\u{1b}[0m"), "green");
+        assert_eq!(fixed("中文\u{1b}中文\u{1b}[1m文"), "中文中文文");
         assert_eq!(fixed("a\u{0}b\u{85}"), "ab…");
     }
 
