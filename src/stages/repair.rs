@@ -108,6 +108,10 @@ pub const CJK_CLUSTER_GAP: usize = 3;
 /// damaged span's edges (mojibake also produces frequent characters).
 pub const CJK_WINDOW_PAD: usize = 3;
 
+/// Longest suspect cluster (characters) searched for a damaged span inside
+/// a clean line; the search costs a re-reading per window.
+pub const CJK_MAX_WINDOW: usize = 48;
+
 /// Longest run (in characters) the misalignment search tries every start
 /// of: the search is quadratic, and real shifted runs end at the next ASCII.
 pub const MISALIGN_MAX_RUN: usize = 160;
@@ -197,6 +201,37 @@ fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
             let cp = Codepage::of(single)?;
             s.chars().map(|c| cp.byte(c)).collect()
         }
+    }
+}
+
+/// Per-line memo of GBK/Big5 encodings of single characters: the windows
+/// and chains re-encode the same characters many times, and encoding_rs's
+/// CJK encoders search their tables for every character.
+#[derive(Default)]
+struct ByteCache {
+    gbk: std::collections::HashMap<char, Option<Vec<u8>>>,
+    big5: std::collections::HashMap<char, Option<Vec<u8>>>,
+}
+
+impl ByteCache {
+    fn encode(&mut self, cs: Charset, s: &str) -> Option<Vec<u8>> {
+        let map = match cs {
+            Charset::Gbk => &mut self.gbk,
+            Charset::Big5 => &mut self.big5,
+            _ => return encode(cs, s),
+        };
+        let mut out = Vec::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_ascii() {
+                out.push(c as u8);
+                continue;
+            }
+            let bytes = map
+                .entry(c)
+                .or_insert_with(|| encode(cs, c.encode_utf8(&mut [0; 4])));
+            out.extend_from_slice(bytes.as_deref()?);
+        }
+        Some(out)
     }
 }
 
@@ -1127,6 +1162,7 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
     let in_run = |c: char| !c.is_ascii() && !('\u{80}'..='\u{24F}').contains(&c);
+    let mut cache = ByteCache::default();
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     let mut k = 0;
@@ -1149,7 +1185,7 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
         if let Some((cand, consumed, _)) =
-            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1))
+            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1), &mut cache)
         {
             chosen.push((k, e, cand, consumed));
         } else {
@@ -1162,18 +1198,21 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
                 let (s0, e0) = (suspects[c], suspects[d] + 1);
                 let lone = d == c;
                 c = d + 1;
-                // One suspect alone is a rare character, not a damaged span.
-                if lone {
+                // One suspect alone is a rare character, not a damaged span;
+                // a long cluster was the whole run's to explain.
+                if lone || e0 - s0 > CJK_MAX_WINDOW {
                     continue;
                 }
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
-                        if let Some((cand, consumed, gain)) =
-                            best_cjk_reading(&line[pos(a)..pos(b)], chars.get(b).map(|p| p.1))
-                            && best
-                                .as_ref()
-                                .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                        if let Some((cand, consumed, gain)) = best_cjk_reading(
+                            &line[pos(a)..pos(b)],
+                            chars.get(b).map(|p| p.1),
+                            &mut cache,
+                        ) && best
+                            .as_ref()
+                            .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
                         {
                             best = Some((a, b, cand, consumed, gain));
                         }
@@ -1204,7 +1243,11 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
 
 /// The best re-reading of `run` (followed by `next`), if it beats the run by
 /// [`CJK_MIN_GAIN`]; also how many bytes after the run it consumed.
-fn best_cjk_reading(run: &str, next: Option<char>) -> Option<(Candidate, usize, i32)> {
+fn best_cjk_reading(
+    run: &str,
+    next: Option<char>,
+    cache: &mut ByteCache,
+) -> Option<(Candidate, usize, i32)> {
     let before = cjk_score(run);
     let mut best: Option<(Candidate, usize, i32)> = None;
     let mut consider = |cand: Candidate, consumed: usize| {
@@ -1220,7 +1263,7 @@ fn best_cjk_reading(run: &str, next: Option<char>) -> Option<(Candidate, usize, 
         (Charset::Gbk, Charset::Big5),
     ];
     for chain in chains.map(|(written, read)| Chain { written, read }) {
-        let Some(bytes) = encode(chain.read, run) else {
+        let Some(bytes) = cache.encode(chain.read, run) else {
             continue;
         };
         let text = match decode_strict(chain.written, &bytes) {
@@ -1259,13 +1302,28 @@ fn best_cjk_reading(run: &str, next: Option<char>) -> Option<(Candidate, usize, 
     let chars: Vec<(usize, char)> = run.char_indices().collect();
     if chars.len() <= MISALIGN_MAX_RUN {
         for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
-            for &(i, _) in &chars {
-                let Some(mut bytes) = encode(written, &run[i..]) else {
-                    continue;
-                };
-                if let Some(t) = trail {
-                    bytes.push(t as u8);
+            // Encode once, remembering where each character's bytes start.
+            let mut all = Vec::with_capacity(run.len());
+            let mut offsets = Vec::with_capacity(chars.len());
+            let mut ok = true;
+            for &(i, c) in &chars {
+                offsets.push(all.len());
+                match cache.encode(written, &run[i..i + c.len_utf8()]) {
+                    Some(b) => all.extend_from_slice(&b),
+                    None => {
+                        ok = false;
+                        break;
+                    }
                 }
+            }
+            if !ok {
+                continue;
+            }
+            if let Some(t) = trail {
+                all.push(t as u8);
+            }
+            for (&(i, _), &off) in chars.iter().zip(&offsets) {
+                let bytes = &all[off..];
                 if bytes.len() < 3 {
                     continue;
                 }
@@ -1442,6 +1500,11 @@ impl Codepage {
         }
         if self.charset == Charset::Windows1252 && (0xA0..=0xFF).contains(&u) {
             return Some(u as u8);
+        }
+        // No single-byte code page here goes beyond these (MacRoman's Apple
+        // logo and ligatures are the exceptions).
+        if u >= 0x2600 && !matches!(u, 0xF8FF | 0xFB01 | 0xFB02) {
+            return None;
         }
         self.table
             .iter()
