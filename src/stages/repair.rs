@@ -112,6 +112,9 @@ pub const CJK_WINDOW_PAD: usize = 3;
 /// a clean line; the search costs a re-reading per window.
 pub const CJK_MAX_WINDOW: usize = 48;
 
+/// Start positions tried per run in the misalignment search.
+pub const MISALIGN_MAX_STARTS: usize = 6;
+
 /// Longest run (in characters) the misalignment search tries every start
 /// of: the search is quadratic, and real shifted runs end at the next ASCII.
 pub const MISALIGN_MAX_RUN: usize = 160;
@@ -431,7 +434,36 @@ fn line_needs_work(line: &str) -> bool {
     }
     let mut odd = 0usize;
     let mut prev = '\0';
-    for c in line.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Hanzi (three-byte sequences led by E4-E9) take the short way: one
+        // bitmap test, no character decoding.
+        let x = bytes[i];
+        if (0xE4..=0xE9).contains(&x) {
+            let u = (u32::from(x & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            i += 3;
+            prev = '\u{4E00}';
+            if u < 0x4E00 {
+                continue;
+            }
+            let off = u - 0x4E00;
+            let (w, b) = ((off / 64) as usize, off % 64);
+            if FREQUENT_HANZI_BITS[w] >> b & 1 == 0 && COMMON_HANZI_BITS[w] >> b & 1 == 0 {
+                odd += 1;
+                if odd >= CJK_MIN_ODD {
+                    return true;
+                }
+            }
+            // 锟 烫 屯 嚙: the lossy sequences are made of frequent characters.
+            if matches!(u, 0x951F | 0x70EB | 0x5C6F | 0x5699) {
+                return true;
+            }
+            continue;
+        }
+        let c = line[i..].chars().next().unwrap();
+        i += c.len_utf8();
         let u = c as u32;
         let hit = match u {
             0..=0x7F => {
@@ -1250,12 +1282,13 @@ fn best_cjk_reading(
 ) -> Option<(Candidate, usize, i32)> {
     let before = cjk_score(run);
     let mut best: Option<(Candidate, usize, i32)> = None;
-    let mut consider = |cand: Candidate, consumed: usize| {
-        let gain = cand.score - before;
-        if gain >= CJK_MIN_GAIN && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
-            best = Some((cand, consumed, gain));
-        }
-    };
+    let consider =
+        |best: &mut Option<(Candidate, usize, i32)>, cand: Candidate, consumed: usize| {
+            let gain = cand.score - before;
+            if gain >= CJK_MIN_GAIN && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
+                *best = Some((cand, consumed, gain));
+            }
+        };
     let chains = [
         (Charset::Utf8, Charset::Gbk),
         (Charset::Utf8, Charset::Big5),
@@ -1282,6 +1315,7 @@ fn best_cjk_reading(
         }
         let score = cjk_score(&text);
         consider(
+            &mut best,
             Candidate {
                 text,
                 kind: RepairEdit::Mojibake(chain),
@@ -1289,6 +1323,14 @@ fn best_cjk_reading(
             },
             0,
         );
+    }
+    // A chain that explains the run with no odd character left leaves
+    // nothing for a realignment to improve on (the costly search).
+    if best
+        .as_ref()
+        .is_some_and(|b| !b.0.text.chars().any(is_odd_cjk))
+    {
+        return best;
     }
     // Misaligned: a lost byte shifted the pairs; the shift ends where the
     // last lead byte took the next ASCII character as its trail.
@@ -1322,7 +1364,15 @@ fn best_cjk_reading(
             if let Some(t) = trail {
                 all.push(t as u8);
             }
-            for (&(i, _), &off) in chars.iter().zip(&offsets) {
+            // The lost byte sits just before the first damaged character, so
+            // only starts at suspect characters are tried, the first few.
+            let starts = chars
+                .iter()
+                .zip(&offsets)
+                .enumerate()
+                .filter(|(n, (p, _))| *n == 0 || is_cjk_suspect(p.1))
+                .take(MISALIGN_MAX_STARTS);
+            for (_, (&(i, _), &off)) in starts {
                 let bytes = &all[off..];
                 if bytes.len() < 3 {
                     continue;
@@ -1343,6 +1393,7 @@ fn best_cjk_reading(
                 let text = format!("{}\u{FFFD}{}{}", &run[..i], text, tail);
                 let score = cjk_score(&text);
                 consider(
+                    &mut best,
                     Candidate {
                         text,
                         kind: RepairEdit::MisalignedRun,
