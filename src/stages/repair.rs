@@ -207,7 +207,7 @@ fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// Per-line memo of GBK/Big5 encodings of single characters: the windows
+/// Per-document memo of GBK/Big5 encodings of single characters: the windows
 /// and chains re-encode the same characters many times, and encoding_rs's
 /// CJK encoders search their tables for every character.
 #[derive(Default)]
@@ -348,6 +348,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
+    let mut cache = ByteCache::default();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -360,7 +361,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
             line: i + 1,
             report: &mut report,
         };
-        let fixed = repair_line(line, doc, &mut log);
+        let fixed = repair_line(line, doc, &mut cache, &mut log);
         changed |= fixed != line;
         out.push_str(&fixed);
     }
@@ -388,7 +389,7 @@ impl Log<'_> {
     }
 }
 
-fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
+fn repair_line(line: &str, doc: Doc, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
     let mut s = strip_ansi(line, log);
     if !doc.html {
         s = decode_entities(&s, log);
@@ -397,7 +398,7 @@ fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
     let mut layered = false;
     for _ in 0..MAX_LAYERS {
         let before = s.clone();
-        s = fix_cjk(&s, log);
+        s = fix_cjk(&s, cache, log);
         s = fix_latin(&s, layered, log);
         if s == before {
             break;
@@ -1071,9 +1072,9 @@ struct Candidate {
     score: i32,
 }
 
-fn fix_cjk(line: &str, log: &mut Log<'_>) -> String {
+fn fix_cjk(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
     let mut s = fix_cjk_latin(line, log);
-    s = fix_cjk_runs(&s, log);
+    s = fix_cjk_runs(&s, cache, log);
     s
 }
 
@@ -1190,11 +1191,10 @@ fn is_cjk_suspect(c: char) -> bool {
 /// characters re-read through each chain; when the whole run does not
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
-fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
+fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
     let in_run = |c: char| !c.is_ascii() && !('\u{80}'..='\u{24F}').contains(&c);
-    let mut cache = ByteCache::default();
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     let mut k = 0;
@@ -1217,7 +1217,7 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
         if let Some((cand, consumed, _)) =
-            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1), &mut cache)
+            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1), cache)
         {
             chosen.push((k, e, cand, consumed));
         } else {
@@ -1241,7 +1241,7 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
                         if let Some((cand, consumed, gain)) = best_cjk_reading(
                             &line[pos(a)..pos(b)],
                             chars.get(b).map(|p| p.1),
-                            &mut cache,
+                            cache,
                         ) && best
                             .as_ref()
                             .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
@@ -1817,6 +1817,7 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
         return line.to_string();
     }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let has_hanzi = chars.iter().any(|p| is_hanzi(p.1));
     let mut best: Option<(usize, Charset, Vec<Vec<Seq>>)> = None;
     for cs in LATIN_CODEPAGES {
         let cp = Codepage::of(cs).unwrap();
@@ -1831,7 +1832,8 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
             .filter(|s| !s.lost && !unlikely_result(s.decoded) && !rare_latin(s.decoded))
             .count()
             + if layered { 2 } else { 0 };
-        let line_hanzi = seqs.iter().filter(|s| is_hanzi(s.decoded)).count();
+        let line_hanzi =
+            seqs.iter().filter(|s| is_hanzi(s.decoded)).count() + if has_hanzi { 2 } else { 0 };
         let clusters = clusters(seqs);
         let accepted: Vec<Vec<Seq>> = clusters
             .into_iter()
@@ -1924,7 +1926,7 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
         .collect();
     let latinish = |c: char| c.is_ascii_alphanumeric() || ('\u{80}'..='\u{24F}').contains(&c);
     // Hanzi next to digits is ordinary in Chinese text.
-    let cjk_line = line.chars().any(is_hanzi) || line_hanzi >= 2;
+    let cjk_line = line_hanzi >= 2;
     let foreign = |c: char| latinish(c) || (c.is_alphabetic() && !is_hanzi(c));
     if other.len() == 1
         && !(cjk_line && is_hanzi(other[0]))
@@ -2041,6 +2043,21 @@ mod tests {
         assert_eq!(fixed("\u{1b}[32mgreen\u{1b}[0m"), "green");
         assert_eq!(fixed("中文\u{1b}中文\u{1b}[1m文"), "中文中文文");
         assert_eq!(fixed("a\u{0}b\u{85}"), "ab…");
+    }
+
+    #[test]
+    fn seed_003_loses_its_annotations_and_private_use() {
+        let seed = include_str!("../../fixtures/seeds/input/003_3cb92859fe70f893.txt");
+        assert!(count_pinyin_annotations(seed) >= PINYIN_MIN_DOC_ANNOTATIONS);
+        let out = repair(seed);
+        assert_eq!(count_pinyin_annotations(&out.text), 0);
+        assert!(!out.text.chars().any(is_private_use));
+        assert!(out.report.count(RepairEdit::PinyinAnnotation) > 1000);
+        assert!(out.report.count(RepairEdit::MisalignedRun) >= 4);
+        // The realigned run of the issue: `化` is lost with the shifted byte.
+        assert!(out.text.contains("\u{FFFD}部署的體現"));
+        assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
+        assert_eq!(repair(&out.text).text, out.text);
     }
 
     #[test]
