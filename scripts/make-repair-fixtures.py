@@ -105,14 +105,10 @@ def as_1252(enc):
     return lambda s: w1252(s.encode(enc))
 
 
-def misaligned(s):
-    """Deletes the lead byte of one hanzi of a GBK line; the decoder then
-    pairs bytes wrongly until an ASCII byte. Expected: that hanzi (and any
-    character whose byte was eaten at the end) becomes U+FFFD."""
-    raise NotImplementedError
-
-
 def misaligned_cases(n=80):
+    """Deletes the lead byte of one hanzi of a GBK line; the decoder then
+    pairs bytes wrongly up to the line end, where the last trail byte is left
+    dangling. Expected: that hanzi and the last one become U+FFFD."""
     cases = []
     for script, pool in (("s", SIMP), ("t", TRAD)):
         k = 0
