@@ -1,44 +1,2070 @@
 //! # repair: undo damage done to the text before it reached us
 //!
-//! Mojibake (Latin and CJK families), lossy sequences (`锟斤拷`), flattened
-//! pinyin annotations and markup debris are repaired here.
+//! Text that was encoded one way and decoded another ("mojibake"), bytes that
+//! were lost on the way, pinyin annotations flattened into the text, and
+//! markup or terminal debris. Each repair is applied only when the result is
+//! clearly more plausible than the input, and every change is reported with
+//! the chain that was undone, so `canon explain` can show it and a test can
+//! replay it ([`Chain::undo`]).
 //!
-//! Example (once implemented): `涓枃` → `中文`.
+//! What is repaired, in this order, line by line:
 //!
-//! Status: a pass-through. The backbone wires it into the pipeline, the
-//! manifest and `--skip`; the repairs themselves are their own piece of work.
-//! It returns its input borrowed and an empty report.
+//! 1. ANSI terminal escapes (`ESC[32m`) are removed.
+//! 2. HTML character references (`&amp;`, `&#20013;`) are decoded, unless the
+//!    document is HTML itself.
+//! 3. Lossy sequences (`锟斤拷`, `烫烫烫`, `屯屯屯`, runs of U+FFFD) become one
+//!    U+FFFD per lost span.
+//! 4. CJK double-byte mojibake: UTF-8 read as GBK or Big5 (`涓枃` → `中文`),
+//!    GBK or Big5 read as windows-1252 (`ÖÐÎÄ` → `中文`), Big5 read as GBK and
+//!    GBK as Big5, and misaligned runs where one byte of a GBK/Big5 stream was
+//!    lost and every following pair is shifted (the lost character becomes
+//!    U+FFFD, the rest is realigned).
+//! 5. Latin-family mojibake: UTF-8 read as windows-1252 (or Latin-1, whose C1
+//!    controls are accepted too), windows-1250/1251/1253/1254/1257, MacRoman or
+//!    cp437, span by span, layer by layer (`Ã©` → `é`, `Ã¢â‚¬â„¢` → `’`).
+//! 6. Leftover C1 controls are read as the windows-1252 characters they stand
+//!    for (`\u{85}` → `…`); other controls except tab, CR and LF are removed.
+//! 7. Question marks and U+FFFD that stand for lost bytes between hanzi are
+//!    merged into one U+FFFD per lost span.
+//! 8. Pinyin annotations (`國(guó)` → `國`) are removed when the document
+//!    shows the pattern (tone-marked syllables after hanzi).
+//! 9. Private-use characters still left are reported (not changed).
+//!
+//! How plausibility is judged: for Latin mojibake the decoded bytes must be
+//! well-formed UTF-8 and the decoded characters must be ordinary ones
+//! (letters with the right case, common punctuation; no IPA, no Armenian, no
+//! lone Hangul syllable after "Bront"); a lone two-byte sequence needs more
+//! evidence than a line full of them. For CJK the score is the share of
+//! common hanzi (`tables::common_hanzi`, GB2312/Big5 level 1 in
+//! `tables::frequent_hanzi`) against rare hanzi, private-use code points and
+//! U+FFFD, and a repair must win by [`CJK_MIN_GAIN`].
+//!
+//! Example: `涓枃鐗堟湰` → `中文版本`; `cafÃ©` → `café`; `進(jìn)入` → `進入`.
+//!
+//! Limits: repairs work within a line; a double-byte confusion whose result
+//! has fewer than two hanzi is left alone; text lost to a `?` cannot come back
+//! (it becomes U+FFFD); mojibake of more than [`MAX_LAYERS`] layers is undone
+//! only that far. The heuristics are ftfy's idea (credit: rspeer/python-ftfy),
+//! written anew.
 
 use std::borrow::Cow;
 
-use super::{EditKind, StageOutput, StageReport};
+use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 
-/// The kinds of edit this stage makes (none yet).
+use super::{EditKind, Sample, StageOutput, StageReport, sample_at};
+use crate::tables::codepages;
+use crate::tables::common_hanzi::{COMMON_HANZI_BASE, COMMON_HANZI_BITS};
+use crate::tables::frequent_hanzi::FREQUENT_HANZI_BITS;
+
+/// How many layers of mojibake are peeled off one line: double encoding is
+/// common, triple is seen, beyond that the text is usually beyond repair.
+pub const MAX_LAYERS: usize = 4;
+
+/// Minimum score gain (see [`cjk_score`]) for a double-byte repair: one rare
+/// character turning common gains 4, so a lone character never flips.
+pub const CJK_MIN_GAIN: i32 = 8;
+
+/// Minimum odd characters (rare hanzi, private use, U+FFFD) in a run before
+/// double-byte chains are tried: clean text has the odd rare character.
+pub const CJK_MIN_ODD: usize = 2;
+
+/// Minimum hanzi a double-byte re-reading must produce: one character is
+/// too little evidence to replace another.
+pub const CJK_MIN_HANZI: usize = 2;
+
+/// Minimum hanzi decoded from a GBK/Big5-read-as-windows-1252 span: a single
+/// pair like `Ã©` is far more often UTF-8 for `é`.
+pub const LATIN_CJK_MIN_HANZI: usize = 2;
+
+/// Share of common-or-frequent hanzi required in GBK/Big5 text recovered from
+/// windows-1252 mojibake: real text is dominated by them.
+pub const LATIN_CJK_MIN_FREQUENT_SHARE: f64 = 0.8;
+
+/// Share of those that must be among the ~1100 commonest: GB2312/Big5
+/// level 1 is large enough that short Latin-1 words (`MÄ£ÄM`) land in it.
+pub const LATIN_CJK_MIN_COMMON_SHARE: f64 = 0.5;
+
+/// At least one pair in this many must have a high trail byte: Big5 puts
+/// about a third of its trails in the ASCII range, Latin words glued to a
+/// symbol (`°e`) put all of them there.
+pub const LATIN_CJK_HIGH_TRAIL_RATIO: usize = 4;
+
+/// Runs of a repeated fill character (`烫`, `屯`) at least this long are
+/// uninitialised memory, not words (`烫烫` can be a reduplication).
+pub const FILL_RUN_MIN: usize = 3;
+
+/// Question marks in a row between hanzi that stand for lost characters: a
+/// single `?` is a question mark.
+pub const LOST_QUESTION_MARKS_MIN: usize = 2;
+
+/// Tone-marked pinyin annotations a document needs before `(…)` after a
+/// hanzi is taken for an annotation: the pattern is document-wide.
+pub const PINYIN_MIN_DOC_ANNOTATIONS: usize = 3;
+
+/// Suspect characters at most this far apart belong to one damaged span.
+pub const CJK_CLUSTER_GAP: usize = 3;
+
+/// Characters tried on each side of a suspect cluster when looking for the
+/// damaged span's edges (mojibake also produces frequent characters).
+pub const CJK_WINDOW_PAD: usize = 3;
+
+/// Longest suspect cluster (characters) searched for a damaged span inside
+/// a clean line; the search costs a re-reading per window.
+pub const CJK_MAX_WINDOW: usize = 48;
+
+/// Start positions tried per run in the misalignment search.
+pub const MISALIGN_MAX_STARTS: usize = 6;
+
+/// Longest run (in characters) the misalignment search tries every start
+/// of: the search is quadratic, and real shifted runs end at the next ASCII.
+pub const MISALIGN_MAX_RUN: usize = 160;
+
+/// A character set in a mojibake chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RepairEdit {}
+pub enum Charset {
+    Utf8,
+    Windows1252,
+    Windows1250,
+    Windows1251,
+    Windows1253,
+    Windows1254,
+    Windows1257,
+    MacRoman,
+    Cp437,
+    Iso88592,
+    Gbk,
+    Big5,
+}
+
+/// One misreading: text written as `written` was decoded as `read`. Undoing
+/// it means encoding with `read` and decoding with `written`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chain {
+    pub written: Charset,
+    pub read: Charset,
+}
+
+impl Chain {
+    /// Stable name, `<written>_as_<read>`.
+    pub fn name(self) -> &'static str {
+        use Charset::*;
+        match (self.written, self.read) {
+            (Utf8, Windows1252) => "utf8_as_windows1252",
+            (Utf8, Windows1250) => "utf8_as_windows1250",
+            (Utf8, Windows1251) => "utf8_as_windows1251",
+            (Utf8, Windows1253) => "utf8_as_windows1253",
+            (Utf8, Windows1254) => "utf8_as_windows1254",
+            (Utf8, Windows1257) => "utf8_as_windows1257",
+            (Utf8, MacRoman) => "utf8_as_macroman",
+            (Utf8, Cp437) => "utf8_as_cp437",
+            (Utf8, Iso88592) => "utf8_as_iso8859_2",
+            (Utf8, Gbk) => "utf8_as_gbk",
+            (Utf8, Big5) => "utf8_as_big5",
+            (Gbk, Windows1252) => "gbk_as_windows1252",
+            (Big5, Windows1252) => "big5_as_windows1252",
+            (Big5, Gbk) => "big5_as_gbk",
+            (Gbk, Big5) => "gbk_as_big5",
+            _ => "other",
+        }
+    }
+
+    /// Replays the chain on a span: encode as `read`, decode as `written`
+    /// (strictly; `None` when either step fails). Used by tests to check a
+    /// reported sample; the stage itself also accepts lost bytes.
+    pub fn undo(self, span: &str) -> Option<String> {
+        let bytes = encode(self.read, span)?;
+        decode_strict(self.written, &bytes)
+    }
+}
+
+fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
+    match cs {
+        Charset::Gbk => Some(GB18030.encode(s).0.into_owned()),
+        Charset::Big5 => {
+            let (b, _, errors) = BIG5.encode(s);
+            if !errors {
+                return Some(b.into_owned());
+            }
+            // The WHATWG Big5 decoder also produces HKSCS characters that
+            // its encoder refuses; map those back through the decoder's table.
+            let mut out = Vec::with_capacity(s.len() * 2);
+            for c in s.chars() {
+                let mut buf = [0u8; 4];
+                let (b, _, errors) = BIG5.encode(c.encode_utf8(&mut buf));
+                if !errors {
+                    out.extend_from_slice(&b);
+                } else {
+                    out.extend_from_slice(BIG5_EXTRA.get(&c)?);
+                }
+            }
+            Some(out)
+        }
+        Charset::Utf8 => Some(s.as_bytes().to_vec()),
+        single => {
+            let cp = Codepage::of(single)?;
+            s.chars().map(|c| cp.byte(c)).collect()
+        }
+    }
+}
+
+/// Per-document memo of GBK/Big5 encodings of single characters: the windows
+/// and chains re-encode the same characters many times, and encoding_rs's
+/// CJK encoders search their tables for every character.
+#[derive(Default)]
+struct ByteCache {
+    gbk: std::collections::HashMap<char, Option<Vec<u8>>>,
+    big5: std::collections::HashMap<char, Option<Vec<u8>>>,
+}
+
+impl ByteCache {
+    fn encode(&mut self, cs: Charset, s: &str) -> Option<Vec<u8>> {
+        let map = match cs {
+            Charset::Gbk => &mut self.gbk,
+            Charset::Big5 => &mut self.big5,
+            _ => return encode(cs, s),
+        };
+        let mut out = Vec::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_ascii() {
+                out.push(c as u8);
+                continue;
+            }
+            let bytes = map
+                .entry(c)
+                .or_insert_with(|| encode(cs, c.encode_utf8(&mut [0; 4])));
+            out.extend_from_slice(bytes.as_deref()?);
+        }
+        Some(out)
+    }
+}
+
+/// Big5 byte pairs of characters the Big5 encoder does not produce (HKSCS),
+/// built once from the decoder: an immutable table.
+static BIG5_EXTRA: std::sync::LazyLock<std::collections::HashMap<char, [u8; 2]>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = std::collections::HashMap::new();
+        for lead in 0x81..=0xFEu8 {
+            for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                let pair = [lead, trail];
+                if let Some(s) = BIG5.decode_without_bom_handling_and_without_replacement(&pair) {
+                    let mut it = s.chars();
+                    if let (Some(c), None) = (it.next(), it.next()) {
+                        map.entry(c).or_insert(pair);
+                    }
+                }
+            }
+        }
+        map
+    });
+
+fn decode_strict(cs: Charset, bytes: &[u8]) -> Option<String> {
+    let enc: &'static Encoding = match cs {
+        Charset::Utf8 => UTF_8,
+        Charset::Gbk => GBK,
+        Charset::Big5 => BIG5,
+        _ => return None,
+    };
+    enc.decode_without_bom_handling_and_without_replacement(bytes)
+        .map(Cow::into_owned)
+}
+
+/// The kinds of edit this stage makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepairEdit {
+    /// A mojibake span undone (count: spans); the chain names the misreading.
+    Mojibake(Chain),
+    /// A double-byte run realigned after a lost byte (count: runs).
+    MisalignedRun,
+    /// Lossy sequences or runs of U+FFFD/`?` collapsed to one U+FFFD (count: spans).
+    LostBytes,
+    /// Private-use characters left in place (count: characters); reported only.
+    PrivateUse,
+    /// A flattened pinyin annotation removed (count: annotations).
+    PinyinAnnotation,
+    /// An HTML character reference decoded (count: references).
+    HtmlEntity,
+    /// An ANSI terminal escape removed (count: escapes).
+    AnsiEscape,
+    /// A C1 control read as the windows-1252 character it stands for.
+    C1Control,
+    /// A control character removed (count: characters).
+    ControlChar,
+}
 
 impl EditKind for RepairEdit {
     fn name(self) -> &'static str {
-        match self {}
+        match self {
+            RepairEdit::Mojibake(chain) => match chain.name() {
+                "utf8_as_windows1252" => "mojibake_utf8_as_windows1252",
+                "utf8_as_windows1250" => "mojibake_utf8_as_windows1250",
+                "utf8_as_windows1251" => "mojibake_utf8_as_windows1251",
+                "utf8_as_windows1253" => "mojibake_utf8_as_windows1253",
+                "utf8_as_windows1254" => "mojibake_utf8_as_windows1254",
+                "utf8_as_windows1257" => "mojibake_utf8_as_windows1257",
+                "utf8_as_macroman" => "mojibake_utf8_as_macroman",
+                "utf8_as_cp437" => "mojibake_utf8_as_cp437",
+                "utf8_as_iso8859_2" => "mojibake_utf8_as_iso8859_2",
+                "utf8_as_gbk" => "mojibake_utf8_as_gbk",
+                "utf8_as_big5" => "mojibake_utf8_as_big5",
+                "gbk_as_windows1252" => "mojibake_gbk_as_windows1252",
+                "big5_as_windows1252" => "mojibake_big5_as_windows1252",
+                "big5_as_gbk" => "mojibake_big5_as_gbk",
+                "gbk_as_big5" => "mojibake_gbk_as_big5",
+                _ => "mojibake",
+            },
+            RepairEdit::MisalignedRun => "misaligned_run",
+            RepairEdit::LostBytes => "lost_bytes",
+            RepairEdit::PrivateUse => "private_use",
+            RepairEdit::PinyinAnnotation => "pinyin_annotation",
+            RepairEdit::HtmlEntity => "html_entity",
+            RepairEdit::AnsiEscape => "ansi_escape",
+            RepairEdit::C1Control => "c1_control",
+            RepairEdit::ControlChar => "control_char",
+        }
     }
+}
+
+/// Document-wide facts some line repairs depend on.
+#[derive(Debug, Clone, Copy)]
+struct Doc {
+    /// The document is HTML/XML: its character references are markup.
+    html: bool,
+    /// The document carries flattened pinyin annotations.
+    pinyin: bool,
 }
 
 /// Runs the stage on one document.
 pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
-    StageOutput {
-        text: Cow::Borrowed(text),
-        report: StageReport::default(),
+    let mut report = StageReport::default();
+    if !text.split('\n').any(line_needs_work) {
+        return StageOutput {
+            text: Cow::Borrowed(text),
+            report,
+        };
     }
+    let doc = Doc {
+        html: looks_like_html(text),
+        pinyin: count_pinyin_annotations(text) >= PINYIN_MIN_DOC_ANNOTATIONS,
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut cache = ByteCache::default();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if !line_needs_work(line) {
+            out.push_str(line);
+            continue;
+        }
+        let mut log = Log {
+            line: i + 1,
+            report: &mut report,
+        };
+        let fixed = repair_line(line, doc, &mut cache, &mut log);
+        changed |= fixed != line;
+        out.push_str(&fixed);
+    }
+    StageOutput {
+        text: if changed {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
+        },
+        report,
+    }
+}
+
+/// Records edits of one line with samples.
+struct Log<'r> {
+    line: usize,
+    report: &'r mut StageReport<RepairEdit>,
+}
+
+impl Log<'_> {
+    fn edit(&mut self, kind: RepairEdit, text: &str, start: usize, end: usize, after: &str) {
+        let mut sample: Sample = sample_at(text, start, end, after);
+        sample.line = self.line;
+        self.report.add_sample(kind, sample);
+    }
+}
+
+fn repair_line(line: &str, doc: Doc, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+    let mut s = strip_ansi(line, log);
+    if !doc.html {
+        s = decode_entities(&s, log);
+    }
+    s = collapse_lossy(&s, log);
+    let mut layered = false;
+    for _ in 0..MAX_LAYERS {
+        let before = s.clone();
+        s = fix_cjk(&s, cache, log);
+        s = fix_latin(&s, layered, log);
+        if s == before {
+            break;
+        }
+        layered = true;
+    }
+    s = fix_controls(&s, log);
+    if doc.pinyin {
+        s = remove_pinyin(&s, log);
+    }
+    let realigned = realign_after_lost(&s, log);
+    if realigned != s && doc.pinyin {
+        s = remove_pinyin(&realigned, log);
+    } else {
+        s = realigned;
+    }
+    s = merge_lost(&s, log);
+    let pua = s.chars().filter(|&c| is_private_use(c)).count();
+    log.report.add(RepairEdit::PrivateUse, pua as u64);
+    s
+}
+
+// ---------------------------------------------------------------------------
+// The fast scan.
+
+/// Whether a line has anything this stage could change. Clean text fails
+/// every test, so this is the only cost most lines pay.
+fn line_needs_work(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    if bytes.is_ascii() {
+        return bytes
+            .iter()
+            .any(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7F || b == b'&');
+    }
+    let mut odd = 0usize;
+    let mut prev = '\0';
+    let mut i = 0;
+    while i < bytes.len() {
+        // Hanzi (three-byte sequences led by E4-E9) take the short way: one
+        // bitmap test, no character decoding.
+        let x = bytes[i];
+        if (0xE4..=0xE9).contains(&x) {
+            let u = (u32::from(x & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            i += 3;
+            prev = '\u{4E00}';
+            if u < 0x4E00 {
+                continue;
+            }
+            let off = u - 0x4E00;
+            let (w, b) = ((off / 64) as usize, off % 64);
+            if FREQUENT_HANZI_BITS[w] >> b & 1 == 0 && COMMON_HANZI_BITS[w] >> b & 1 == 0 {
+                odd += 1;
+                if odd >= CJK_MIN_ODD {
+                    return true;
+                }
+            }
+            // 锟 烫 屯 嚙: the lossy sequences are made of frequent characters.
+            if matches!(u, 0x951F | 0x70EB | 0x5C6F | 0x5699) {
+                return true;
+            }
+            continue;
+        }
+        let c = line[i..].chars().next().unwrap();
+        i += c.len_utf8();
+        let u = c as u32;
+        let hit = match u {
+            0..=0x7F => {
+                (u < 0x20 && c != '\t' && c != '\r')
+                    || u == 0x7F
+                    || c == '&'
+                    || (c == '?' && !prev.is_ascii())
+            }
+            // C1 controls, Latin-1 and Latin Extended letters (UTF-8 leads
+            // read as a code page, tone-marked pinyin).
+            0x80..=0x24F => true,
+            // cp437's box drawing and MacRoman/cp437 symbols that stand for
+            // UTF-8 lead bytes (quotes and dashes are left out: Chinese text
+            // is full of them and they lead only to rare Cyrillic/Armenian).
+            0x2500..=0x259F => true,
+            _ if matches!(
+                c,
+                '√' | '≈'
+                    | '∆'
+                    | '◊'
+                    | '⁄'
+                    | '‹'
+                    | '›'
+                    | 'ﬁ'
+                    | 'ﬂ'
+                    | '‡'
+                    | '‚'
+                    | '„'
+                    | '‰'
+                    | '€'
+                    | '∞'
+                    | '≡'
+                    | '≥'
+                    | '≤'
+                    | '∩'
+                    | '⌠'
+                    | '⌡'
+            ) =>
+            {
+                true
+            }
+            0x4E00..=0x9FFF => {
+                odd += usize::from(!is_frequent_hanzi(c));
+                odd >= CJK_MIN_ODD || matches!(c, '锟' | '烫' | '屯' | '嚙')
+            }
+            0xE000..=0xF8FF | 0xFFFD => true,
+            // Cyrillic and Greek are what UTF-8 read as windows-1251/1253 looks like.
+            0x370..=0x4FF => true,
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+        prev = c;
+    }
+    false
+}
+
+fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+fn bit(bits: &[u64; 328], c: char) -> bool {
+    let Some(offset) = (c as u32).checked_sub(COMMON_HANZI_BASE) else {
+        return false;
+    };
+    let word = (offset / 64) as usize;
+    word < bits.len() && bits[word] >> (offset % 64) & 1 == 1
+}
+
+fn is_common_hanzi(c: char) -> bool {
+    bit(&COMMON_HANZI_BITS, c)
+}
+
+fn is_frequent_hanzi(c: char) -> bool {
+    bit(&FREQUENT_HANZI_BITS, c) || bit(&COMMON_HANZI_BITS, c)
+}
+
+fn is_hanzi(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+// ---------------------------------------------------------------------------
+// Markup and terminal debris.
+
+fn strip_ansi(line: &str, log: &mut Log<'_>) -> String {
+    if !line.contains('\u{1B}') {
+        return line.to_string();
+    }
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != 0x1B {
+            let next = line[i..].find('\u{1B}').map_or(b.len(), |j| i + j);
+            out.push_str(&line[i..next]);
+            i = next;
+            continue;
+        }
+        let mut j = i + 1;
+        match b.get(j) {
+            // CSI: parameters and intermediates, then one final byte.
+            Some(b'[') => {
+                j += 1;
+                while j < b.len() && (0x20..=0x3F).contains(&b[j]) {
+                    j += 1;
+                }
+                if j < b.len() && (0x40..=0x7E).contains(&b[j]) {
+                    j += 1;
+                }
+            }
+            // OSC: up to BEL or ESC \.
+            Some(b']') => {
+                while j < b.len() && b[j] != 0x07 && !(b[j] == 0x1B && b.get(j + 1) == Some(&b'\\'))
+                {
+                    j += 1;
+                }
+                j = (j + if b.get(j) == Some(&0x07) { 1 } else { 2 }).min(b.len());
+            }
+            Some(&c) if (0x40..=0x5F).contains(&c) => j += 1,
+            _ => {}
+        }
+        log.edit(RepairEdit::AnsiEscape, line, i, j, "");
+        i = j;
+    }
+    out
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let lower_head: String = text.chars().take(4096).collect::<String>().to_lowercase();
+    [
+        "<html",
+        "<body",
+        "<div",
+        "<p>",
+        "<br",
+        "</p>",
+        "</a>",
+        "<!doctype",
+        "<span",
+        "<?xml",
+    ]
+    .iter()
+    .any(|t| lower_head.contains(t))
+}
+
+/// Named references decoded in plain text: the ones seen in scraped text.
+static ENTITIES: &[(&str, char)] = &[
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", '\u{A0}'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("hellip", '…'),
+    ("mdash", '—'),
+    ("ndash", '–'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("sbquo", '‚'),
+    ("bdquo", '„'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("middot", '·'),
+    ("bull", '•'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("deg", '°'),
+    ("plusmn", '±'),
+    ("frac14", '¼'),
+    ("frac12", '½'),
+    ("frac34", '¾'),
+    ("euro", '€'),
+    ("pound", '£'),
+    ("yen", '¥'),
+    ("cent", '¢'),
+    ("sect", '§'),
+    ("para", '¶'),
+    ("iexcl", '¡'),
+    ("iquest", '¿'),
+    ("micro", 'µ'),
+    ("sup1", '¹'),
+    ("sup2", '²'),
+    ("sup3", '³'),
+    ("ordf", 'ª'),
+    ("ordm", 'º'),
+    ("shy", '\u{AD}'),
+    ("emsp", '\u{2003}'),
+    ("ensp", '\u{2002}'),
+    ("thinsp", '\u{2009}'),
+    ("zwj", '\u{200D}'),
+    ("zwnj", '\u{200C}'),
+    ("agrave", 'à'),
+    ("aacute", 'á'),
+    ("acirc", 'â'),
+    ("atilde", 'ã'),
+    ("auml", 'ä'),
+    ("aring", 'å'),
+    ("aelig", 'æ'),
+    ("ccedil", 'ç'),
+    ("egrave", 'è'),
+    ("eacute", 'é'),
+    ("ecirc", 'ê'),
+    ("euml", 'ë'),
+    ("igrave", 'ì'),
+    ("iacute", 'í'),
+    ("icirc", 'î'),
+    ("iuml", 'ï'),
+    ("ntilde", 'ñ'),
+    ("ograve", 'ò'),
+    ("oacute", 'ó'),
+    ("ocirc", 'ô'),
+    ("otilde", 'õ'),
+    ("ouml", 'ö'),
+    ("oslash", 'ø'),
+    ("ugrave", 'ù'),
+    ("uacute", 'ú'),
+    ("ucirc", 'û'),
+    ("uuml", 'ü'),
+    ("yacute", 'ý'),
+    ("yuml", 'ÿ'),
+    ("szlig", 'ß'),
+    ("Agrave", 'À'),
+    ("Aacute", 'Á'),
+    ("Acirc", 'Â'),
+    ("Atilde", 'Ã'),
+    ("Auml", 'Ä'),
+    ("Aring", 'Å'),
+    ("AElig", 'Æ'),
+    ("Ccedil", 'Ç'),
+    ("Egrave", 'È'),
+    ("Eacute", 'É'),
+    ("Ecirc", 'Ê'),
+    ("Euml", 'Ë'),
+    ("Iacute", 'Í'),
+    ("Ntilde", 'Ñ'),
+    ("Oacute", 'Ó'),
+    ("Ouml", 'Ö'),
+    ("Oslash", 'Ø'),
+    ("Uacute", 'Ú'),
+    ("Uuml", 'Ü'),
+    ("alpha", 'α'),
+    ("beta", 'β'),
+    ("gamma", 'γ'),
+    ("delta", 'δ'),
+    ("mu", 'μ'),
+    ("pi", 'π'),
+    ("larr", '←'),
+    ("rarr", '→'),
+    ("uarr", '↑'),
+    ("darr", '↓'),
+];
+
+/// One character reference at the start of `s` (which begins with `&`):
+/// the character and the reference's length. Only terminated references.
+fn entity_at(s: &str) -> Option<(char, usize)> {
+    let end = s[1..].find(';')? + 1;
+    if end > 12 {
+        return None;
+    }
+    let body = &s[1..end];
+    let c = if let Some(num) = body.strip_prefix('#') {
+        let n = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        match char::from_u32(n)? {
+            '\0' => return None,
+            c => c,
+        }
+    } else {
+        ENTITIES.iter().find(|(name, _)| *name == body)?.1
+    };
+    Some((c, end + 1))
+}
+
+fn decode_entities(line: &str, log: &mut Log<'_>) -> String {
+    let mut s = line.to_string();
+    // Doubly escaped references (`&amp;lt;`) decode in a later round; each
+    // round shortens the text, so this ends.
+    loop {
+        if !s.contains('&') {
+            return s;
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut i = 0;
+        let mut any = false;
+        while let Some(j) = s[i..].find('&') {
+            let at = i + j;
+            out.push_str(&s[i..at]);
+            match entity_at(&s[at..]) {
+                Some((c, len)) => {
+                    log.edit(
+                        RepairEdit::HtmlEntity,
+                        &s,
+                        at,
+                        at + len,
+                        c.encode_utf8(&mut [0; 4]),
+                    );
+                    out.push(c);
+                    i = at + len;
+                    any = true;
+                }
+                None => {
+                    out.push('&');
+                    i = at + 1;
+                }
+            }
+        }
+        out.push_str(&s[i..]);
+        if !any {
+            return s;
+        }
+        s = out;
+    }
+}
+
+fn fix_controls(line: &str, log: &mut Log<'_>) -> String {
+    if !line
+        .chars()
+        .any(|c| (c.is_control() && c != '\t' && c != '\r') || c == '\u{7F}')
+    {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in line.char_indices() {
+        let u = c as u32;
+        if (0x80..=0x9F).contains(&u) {
+            let mapped = codepages::WINDOWS_1252[(u - 0x80) as usize];
+            if mapped != c {
+                log.edit(
+                    RepairEdit::C1Control,
+                    line,
+                    i,
+                    i + c.len_utf8(),
+                    &mapped.to_string(),
+                );
+                out.push(mapped);
+                continue;
+            }
+        }
+        if (c.is_control() && c != '\t' && c != '\r') || c == '\u{7F}' {
+            log.edit(RepairEdit::ControlChar, line, i, i + c.len_utf8(), "");
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Lost bytes.
+
+/// Sequences that only ever come from lost data: U+FFFD's UTF-8 bytes read
+/// as GBK (`锟斤拷`) or Big5 (`嚙踝蕭`).
+const LOSSY_PATTERNS: &[&str] = &["锟斤拷", "嚙踝蕭", "锟斤", "嚙踝"];
+
+/// Uninitialised-memory fills read as GBK: MSVC's 0xCC (`烫`) and 0xCD (`屯`).
+const FILL_CHARS: &[char] = &['烫', '屯'];
+
+fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
+    if !line.contains(['锟', '嚙', '烫', '屯', '\u{FFFD}']) {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    let mut span_start: Option<usize> = None;
+    let b = line;
+    while i < b.len() {
+        let rest = &b[i..];
+        let mut len = 0;
+        if let Some(p) = LOSSY_PATTERNS.iter().find(|p| rest.starts_with(**p)) {
+            len = p.len();
+        } else if let Some(&f) = FILL_CHARS.iter().find(|&&f| rest.starts_with(f)) {
+            let n = rest.chars().take_while(|&c| c == f).count();
+            if n >= FILL_RUN_MIN {
+                len = n * f.len_utf8();
+            }
+        } else if rest.starts_with('\u{FFFD}') {
+            len = '\u{FFFD}'.len_utf8();
+        }
+        if len > 0 {
+            span_start.get_or_insert(i);
+            i += len;
+            continue;
+        }
+        if let Some(start) = span_start.take() {
+            close_lost(line, start, i, &mut out, log);
+        }
+        let c = rest.chars().next().unwrap();
+        out.push(c);
+        i += c.len_utf8();
+    }
+    if let Some(start) = span_start {
+        close_lost(line, start, b.len(), &mut out, log);
+    }
+    out
+}
+
+fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
+    out.push('\u{FFFD}');
+    if &line[start..end] != "\u{FFFD}" {
+        log.edit(RepairEdit::LostBytes, line, start, end, "\u{FFFD}");
+    }
+}
+
+fn is_question_particle(c: char) -> bool {
+    matches!(
+        c,
+        '吗' | '嗎' | '呢' | '吧' | '么' | '麼' | '啊' | '呀' | '嘛' | '否'
+    )
+}
+
+/// Merges U+FFFD with adjacent private-use characters and question marks
+/// into one U+FFFD, and turns runs of `?` between hanzi into U+FFFD.
+fn merge_lost(line: &str, log: &mut Log<'_>) -> String {
+    if !line.contains(['?', '\u{FFFD}']) {
+        return line.to_string();
+    }
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut k = 0;
+    while k < chars.len() {
+        let (start, c) = chars[k];
+        if c == '?' || c == '\u{FFFD}' || is_private_use(c) {
+            let mut e = k;
+            while e < chars.len()
+                && (chars[e].1 == '?' || chars[e].1 == '\u{FFFD}' || is_private_use(chars[e].1))
+            {
+                e += 1;
+            }
+            let run: Vec<char> = chars[k..e].iter().map(|p| p.1).collect();
+            let has_fffd = run.contains(&'\u{FFFD}');
+            let qs = run.iter().filter(|&&c| c == '?').count();
+            let prev = k.checked_sub(1).map(|p| chars[p].1);
+            let next = chars.get(e).map(|p| p.1);
+            let between_hanzi = prev.is_some_and(is_hanzi)
+                && !prev.is_some_and(is_question_particle)
+                && next.is_some_and(is_hanzi);
+            let lost = (has_fffd && run.len() > 1)
+                || (!has_fffd && qs == run.len() && qs >= LOST_QUESTION_MARKS_MIN && between_hanzi);
+            let end = chars.get(e).map_or(line.len(), |p| p.0);
+            if lost {
+                log.edit(RepairEdit::LostBytes, line, start, end, "\u{FFFD}");
+                out.push('\u{FFFD}');
+            } else {
+                out.push_str(&line[start..end]);
+            }
+            k = e;
+            continue;
+        }
+        out.push(c);
+        k += 1;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Pinyin annotations.
+
+const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
+
+fn base_letter(c: char) -> Option<char> {
+    if c.is_ascii_lowercase() || c == 'ü' {
+        return Some(c);
+    }
+    let i = TONED.chars().position(|t| t == c)?;
+    Some(['a', 'e', 'i', 'o', 'u', 'ü'][i / 4])
+}
+
+const INITIALS: &[&str] = &[
+    "zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r",
+    "z", "c", "s", "y", "w", "",
+];
+const FINALS: &[&str] = &[
+    "iang", "iong", "uang", "ueng", "ang", "eng", "ing", "ong", "iao", "ian", "uai", "uan", "üan",
+    "ai", "ei", "ao", "ou", "an", "en", "er", "ia", "ie", "iu", "in", "ua", "uo", "ui", "un", "üe",
+    "ue", "ün", "a", "o", "e", "i", "u", "ü", "ng", "m", "n",
+];
+
+/// Whether `s` is one pinyin syllable; `toned` when it carries a tone mark.
+fn pinyin_syllable(s: &str) -> Option<bool> {
+    let mut base = String::new();
+    let mut tones = 0;
+    for c in s.chars() {
+        let b = base_letter(c)?;
+        tones += usize::from(b != c && c != 'ü');
+        base.push(b);
+    }
+    if tones > 1 || base.is_empty() || base.len() > 7 {
+        return None;
+    }
+    let ok = INITIALS.iter().any(|i| {
+        base.strip_prefix(i).is_some_and(|f| {
+            FINALS.contains(&f)
+                && !(i.is_empty() && f.len() < 2 && f != "a" && f != "o" && f != "e")
+        })
+    });
+    ok.then_some(tones == 1)
+}
+
+/// Annotations `(syllable)` with a tone mark right after a hanzi.
+fn count_pinyin_annotations(text: &str) -> usize {
+    let mut n = 0;
+    let mut prev = '\0';
+    for (i, c) in text.char_indices() {
+        if c == '(' && is_hanzi(prev) {
+            let rest = &text[i + 1..];
+            if let Some(end) = rest.find(')').filter(|&e| e <= 24)
+                && pinyin_syllable(&rest[..end]) == Some(true)
+            {
+                n += 1;
+                if n >= PINYIN_MIN_DOC_ANNOTATIONS {
+                    return n;
+                }
+            }
+        }
+        prev = c;
+    }
+    n
+}
+
+fn remove_pinyin(line: &str, log: &mut Log<'_>) -> String {
+    if !line.contains(')') {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    let mut prev = '\0';
+    while i < line.len() {
+        let c = line[i..].chars().next().unwrap();
+        // `漢(hàn)` after a hanzi or a lost character.
+        if c == '(' && (is_hanzi(prev) || prev == '\u{FFFD}') {
+            let rest = &line[i + 1..];
+            if let Some(end) = rest.find(')').filter(|&e| e <= 24)
+                && pinyin_syllable(&rest[..end]).is_some()
+            {
+                let stop = i + 1 + end + 1;
+                log.edit(RepairEdit::PinyinAnnotation, line, i, stop, "");
+                i = stop;
+                continue;
+            }
+        }
+        // `?hàn)`: the hanzi was lost and took the `(` with it.
+        if c == '?' {
+            let rest = &line[i + 1..];
+            if let Some(end) = rest.find(')').filter(|&e| e <= 24)
+                && pinyin_syllable(&rest[..end]) == Some(true)
+            {
+                let stop = i + 1 + end + 1;
+                log.edit(RepairEdit::LostBytes, line, i, stop, "\u{FFFD}");
+                out.push('\u{FFFD}');
+                prev = '\u{FFFD}';
+                i = stop;
+                continue;
+            }
+        }
+        out.push(c);
+        prev = c;
+        i += c.len_utf8();
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// CJK double-byte mojibake.
+
+/// Plausibility of text as Chinese: common hanzi score high, rare ones,
+/// private use and U+FFFD low. Used only to compare readings of one span.
+fn cjk_score(s: &str) -> i32 {
+    s.chars()
+        .map(|c| match c as u32 {
+            0..=0x7F => 0,
+            0x4E00..=0x9FFF if is_common_hanzi(c) => 4,
+            0x4E00..=0x9FFF if is_frequent_hanzi(c) => 2,
+            0x4E00..=0x9FFF => -2,
+            0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000.. => -4,
+            0x3000..=0x303F | 0xFF01..=0xFF5E | 0x2018..=0x201D | 0x2026 | 0xB7 => 1,
+            0x3040..=0x30FF | 0xAC00..=0xD7AF => 0,
+            0xE000..=0xF8FF => -6,
+            0xFFFD => -3,
+            _ => -1,
+        })
+        .sum()
+}
+
+fn is_odd_cjk(c: char) -> bool {
+    match c as u32 {
+        0x4E00..=0x9FFF => !is_frequent_hanzi(c),
+        0x3400..=0x4DBF | 0xF900..=0xFAFF | 0xE000..=0xF8FF | 0xFFFD => true,
+        _ => false,
+    }
+}
+
+/// A candidate reading of a span.
+struct Candidate {
+    text: String,
+    kind: RepairEdit,
+    score: i32,
+}
+
+fn fix_cjk(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+    let mut s = fix_cjk_latin(line, log);
+    s = fix_cjk_runs(&s, cache, log);
+    s
+}
+
+/// GBK or Big5 bytes read as windows-1252/Latin-1: spans of Latin-1
+/// characters that decode, as GBK or Big5, to frequent hanzi. The evidence
+/// is judged over the whole line (`2022Äê12ÔÂ` has one hanzi per span).
+fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
+    if !line.chars().any(|c| ('\u{80}'..='\u{FF}').contains(&c)) {
+        return line.to_string();
+    }
+    let cp = Codepage::of(Charset::Windows1252).unwrap();
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    // (start, end, bytes) of each span.
+    let mut spans: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if chars[k].1.is_ascii() || cp.byte(chars[k].1).is_none() {
+            k += 1;
+            continue;
+        }
+        // Each lead takes the next character as its trail byte (Big5/GBK
+        // trails include ASCII letters).
+        let mut e = k;
+        let mut bytes = Vec::new();
+        while e < chars.len() {
+            match cp.byte(chars[e].1) {
+                Some(b) if b >= 0x81 => {
+                    bytes.push(b);
+                    e += 1;
+                    match chars.get(e).and_then(|p| cp.byte(p.1)) {
+                        Some(t) if t >= 0x40 && t != 0x7F => {
+                            bytes.push(t);
+                            e += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        let start = chars[k].0;
+        let end = chars.get(e).map_or(line.len(), |p| p.0);
+        spans.push((start, end, bytes));
+        k = e.max(k + 1);
+    }
+    let mut best: Option<(Charset, Vec<Option<String>>, usize)> = None;
+    for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
+        let decoded: Vec<Option<String>> = spans
+            .iter()
+            .map(|(_, _, bytes)| {
+                let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
+                let plausible_utf8 = std::str::from_utf8(bytes)
+                    .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)));
+                (!plausible_utf8 && !text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi))
+                    .then(|| text.into_owned())
+            })
+            .collect();
+        // Pairs whose trail byte was an ASCII letter are weak evidence
+        // (`°e` is Big5 for 送): enough pairs must be two high bytes.
+        let (mut high, mut pairs) = (0, 0);
+        for ((_, _, bytes), text) in spans.iter().zip(&decoded) {
+            if text.is_some() {
+                for pair in bytes.chunks(2).filter(|p| p.len() == 2) {
+                    pairs += 1;
+                    high += usize::from(pair[1] >= 0x80);
+                }
+            }
+        }
+        if high * LATIN_CJK_HIGH_TRAIL_RATIO < pairs {
+            continue;
+        }
+        let all: String = decoded.iter().flatten().map(String::as_str).collect();
+        let hanzi = all.chars().filter(|&c| is_hanzi(c)).count();
+        let frequent = all.chars().filter(|&c| is_frequent_hanzi(c)).count();
+        let common = all.chars().filter(|&c| is_common_hanzi(c)).count();
+        if hanzi < LATIN_CJK_MIN_HANZI
+            || (frequent as f64) < LATIN_CJK_MIN_FREQUENT_SHARE * hanzi as f64
+            || (common as f64) < LATIN_CJK_MIN_COMMON_SHARE * hanzi as f64
+        {
+            continue;
+        }
+        if best.as_ref().is_none_or(|b| common > b.2) {
+            best = Some((written, decoded, common));
+        }
+    }
+    let Some((written, decoded, _)) = best else {
+        return line.to_string();
+    };
+    let kind = RepairEdit::Mojibake(Chain {
+        written,
+        read: Charset::Windows1252,
+    });
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    for ((start, end, _), text) in spans.iter().zip(decoded) {
+        if let Some(text) = text {
+            out.push_str(&line[copied..*start]);
+            log.edit(kind, line, *start, *end, &text);
+            out.push_str(&text);
+            copied = *end;
+        }
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
+/// Characters that hint at a double-byte misreading inside CJK text.
+fn is_cjk_suspect(c: char) -> bool {
+    is_odd_cjk(c)
+        || matches!(c as u32, 0x0370..=0x04FF | 0x2460..=0x24FF | 0x2500..=0x257F | 0x3040..=0x30FF | 0xFE30..=0xFE4F | 0xA7 | 0xA8)
+}
+
+/// Double-byte confusions among hanzi-looking text: runs of non-ASCII
+/// characters re-read through each chain; when the whole run does not
+/// improve, windows around clusters of suspect characters are tried (a
+/// damaged span inside a clean line).
+fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
+    let in_run = |c: char| !c.is_ascii() && !('\u{80}'..='\u{24F}').contains(&c);
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut k = 0;
+    while k < chars.len() {
+        if !in_run(chars[k].1) {
+            k += 1;
+            continue;
+        }
+        let mut e = k;
+        while e < chars.len() && in_run(chars[e].1) {
+            e += 1;
+        }
+        let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
+        let odd = (k..e).filter(|&i| is_odd_cjk(chars[i].1)).count();
+        if odd < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1)) {
+            k = e;
+            continue;
+        }
+        // The whole run first; failing that, windows around each cluster of
+        // suspects, the best window per cluster.
+        let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
+        if let Some((cand, consumed, _)) =
+            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1), cache)
+        {
+            chosen.push((k, e, cand, consumed));
+        } else {
+            let mut c = 0;
+            while c < suspects.len() {
+                let mut d = c;
+                while d + 1 < suspects.len() && suspects[d + 1] - suspects[d] <= CJK_CLUSTER_GAP {
+                    d += 1;
+                }
+                let (s0, e0) = (suspects[c], suspects[d] + 1);
+                let lone = d == c;
+                c = d + 1;
+                // One suspect alone is a rare character, not a damaged span;
+                // a long cluster was the whole run's to explain.
+                if lone || e0 - s0 > CJK_MAX_WINDOW {
+                    continue;
+                }
+                let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
+                for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
+                    for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
+                        if let Some((cand, consumed, gain)) = best_cjk_reading(
+                            &line[pos(a)..pos(b)],
+                            chars.get(b).map(|p| p.1),
+                            cache,
+                        ) && best
+                            .as_ref()
+                            .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                        {
+                            best = Some((a, b, cand, consumed, gain));
+                        }
+                    }
+                }
+                if let Some((a, b, cand, consumed, _)) = best {
+                    chosen.push((a, b, cand, consumed));
+                }
+            }
+        }
+        let mut taken_to = k;
+        for (a, b, cand, consumed) in chosen {
+            if a < taken_to {
+                continue;
+            }
+            let (start, end) = (pos(a), pos(b) + consumed);
+            out.push_str(&line[copied..start]);
+            log.edit(cand.kind, line, start, end, &cand.text);
+            out.push_str(&cand.text);
+            copied = end;
+            taken_to = b + usize::from(consumed > 0);
+        }
+        k = e.max(taken_to);
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
+/// The best re-reading of `run` (followed by `next`), if it beats the run by
+/// [`CJK_MIN_GAIN`]; also how many bytes after the run it consumed.
+fn best_cjk_reading(
+    run: &str,
+    next: Option<char>,
+    cache: &mut ByteCache,
+) -> Option<(Candidate, usize, i32)> {
+    let before = cjk_score(run);
+    let mut best: Option<(Candidate, usize, i32)> = None;
+    let consider =
+        |best: &mut Option<(Candidate, usize, i32)>, cand: Candidate, consumed: usize| {
+            let gain = cand.score - before;
+            if gain >= CJK_MIN_GAIN && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
+                *best = Some((cand, consumed, gain));
+            }
+        };
+    let chains = [
+        (Charset::Utf8, Charset::Gbk),
+        (Charset::Utf8, Charset::Big5),
+        (Charset::Big5, Charset::Gbk),
+        (Charset::Gbk, Charset::Big5),
+    ];
+    for chain in chains.map(|(written, read)| Chain { written, read }) {
+        let Some(bytes) = cache.encode(chain.read, run) else {
+            continue;
+        };
+        let text = match decode_strict(chain.written, &bytes) {
+            Some(t) => t,
+            // UTF-8 whose last character lost a byte.
+            None if chain.written == Charset::Utf8 => match utf8_with_lost_tail(&bytes) {
+                Some(t) => t,
+                None => continue,
+            },
+            None => continue,
+        };
+        if text.chars().filter(|&c| is_odd_cjk(c)).count() * 4 > text.chars().count()
+            || text.chars().filter(|&c| is_hanzi(c)).count() < CJK_MIN_HANZI
+        {
+            continue;
+        }
+        let score = cjk_score(&text);
+        consider(
+            &mut best,
+            Candidate {
+                text,
+                kind: RepairEdit::Mojibake(chain),
+                score,
+            },
+            0,
+        );
+    }
+    // A chain that explains the run with no odd character left leaves
+    // nothing for a realignment to improve on (the costly search).
+    if best
+        .as_ref()
+        .is_some_and(|b| !b.0.text.chars().any(is_odd_cjk))
+    {
+        return best;
+    }
+    // Misaligned: a lost byte shifted the pairs; the shift ends where the
+    // last lead byte took the next ASCII character as its trail.
+    let trail = next.filter(|c| ('\u{40}'..='\u{7E}').contains(c));
+    // Or the shift ran to a byte that was no trail and the last lead
+    // became U+FFFD: that character is lost too.
+    let (run, lost_tail) = match run.strip_suffix('\u{FFFD}') {
+        Some(core) if trail.is_none() => (core, true),
+        _ => (run, false),
+    };
+    let chars: Vec<(usize, char)> = run.char_indices().collect();
+    if chars.len() <= MISALIGN_MAX_RUN {
+        for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
+            // Encode once, remembering where each character's bytes start.
+            let mut all = Vec::with_capacity(run.len());
+            let mut offsets = Vec::with_capacity(chars.len());
+            let mut ok = true;
+            for &(i, c) in &chars {
+                offsets.push(all.len());
+                match cache.encode(written, &run[i..i + c.len_utf8()]) {
+                    Some(b) => all.extend_from_slice(&b),
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            if let Some(t) = trail {
+                all.push(t as u8);
+            }
+            // The lost byte sits just before the first damaged character, so
+            // only starts at suspect characters are tried, the first few.
+            let starts = chars
+                .iter()
+                .zip(&offsets)
+                .enumerate()
+                .filter(|(n, (p, _))| *n == 0 || is_cjk_suspect(p.1))
+                .take(MISALIGN_MAX_STARTS);
+            for (_, (&(i, _), &off)) in starts {
+                let bytes = &all[off..];
+                if bytes.len() < 3 {
+                    continue;
+                }
+                let body = if lost_tail {
+                    &bytes[1..bytes.len() - 1]
+                } else {
+                    &bytes[1..]
+                };
+                let Some(text) = enc.decode_without_bom_handling_and_without_replacement(body)
+                else {
+                    continue;
+                };
+                if text.chars().any(is_odd_cjk) || trail.is_some_and(|t| text.ends_with(t)) {
+                    continue;
+                }
+                let tail = if lost_tail { "\u{FFFD}" } else { "" };
+                let text = format!("{}\u{FFFD}{}{}", &run[..i], text, tail);
+                let score = cjk_score(&text);
+                consider(
+                    &mut best,
+                    Candidate {
+                        text,
+                        kind: RepairEdit::MisalignedRun,
+                        score,
+                    },
+                    trail.map_or(0, |t| t.len_utf8()),
+                );
+            }
+        }
+    }
+    best
+}
+
+/// A run right after a lost character (`?` or U+FFFD) whose pairs are
+/// shifted: the lost character took a byte of the run with it. Realigned
+/// when dropping the run's first byte gives only frequent hanzi and the
+/// shift ends on an ASCII character that served as the last trail byte.
+fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
+    if !line.contains(['?', '\u{FFFD}']) {
+        return line.to_string();
+    }
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    let mut k = 0;
+    while k < chars.len() {
+        if !matches!(chars[k].1, '?' | '\u{FFFD}') {
+            k += 1;
+            continue;
+        }
+        let first = k + 1;
+        let mut e = first;
+        while e < chars.len() && e - first < MISALIGN_MAX_RUN && !chars[e].1.is_ascii() {
+            e += 1;
+        }
+        let trail = chars
+            .get(e)
+            .map(|p| p.1)
+            .filter(|c| ('\u{40}'..='\u{7E}').contains(c));
+        let (Some(t), true) = (trail, e > first) else {
+            k = e.max(k + 1);
+            continue;
+        };
+        let start = chars[first].0;
+        let end = chars[e].0;
+        let run = &line[start..end];
+        let mut fixed = None;
+        for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
+            let Some(mut bytes) = encode(written, run) else {
+                continue;
+            };
+            bytes.push(t as u8);
+            let Some(text) = enc.decode_without_bom_handling_and_without_replacement(&bytes[1..])
+            else {
+                continue;
+            };
+            let all_frequent = text.chars().all(|c| {
+                is_frequent_hanzi(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF01..=0xFF5E)
+            });
+            if all_frequent && text.chars().any(is_hanzi) && cjk_score(&text) > cjk_score(run) {
+                fixed = Some(format!("\u{FFFD}{text}"));
+                break;
+            }
+        }
+        if let Some(fixed) = fixed {
+            let stop = end + t.len_utf8();
+            out.push_str(&line[copied..start]);
+            log.edit(RepairEdit::MisalignedRun, line, start, stop, &fixed);
+            out.push_str(&fixed);
+            copied = stop;
+            k = e + 1;
+        } else {
+            k = e.max(k + 1);
+        }
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
+/// UTF-8 bytes whose final sequence is cut short: the complete part plus
+/// one U+FFFD for the lost character.
+fn utf8_with_lost_tail(bytes: &[u8]) -> Option<String> {
+    let cut = bytes.len().saturating_sub(3);
+    for end in (cut..bytes.len()).rev() {
+        if let Ok(s) = std::str::from_utf8(&bytes[..end]) {
+            let tail = &bytes[end..];
+            let lead_len = match tail.first()? {
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF4 => 4,
+                _ => return None,
+            };
+            if tail.len() < lead_len && tail[1..].iter().all(|b| (0x80..=0xBF).contains(b)) {
+                return Some(format!("{s}\u{FFFD}"));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Latin-family mojibake: UTF-8 read as a single-byte code page.
+
+/// A single-byte code page's high half.
+struct Codepage {
+    charset: Charset,
+    table: &'static [char; 128],
+    /// Accepts C1 controls for their own byte value (Latin-1 readings, and
+    /// WHATWG's treatment of undefined bytes).
+    c1: bool,
+}
+
+/// Code pages in order of preference when two explain a span equally well.
+const LATIN_CODEPAGES: [Charset; 9] = [
+    Charset::Windows1252,
+    Charset::Windows1251,
+    Charset::Windows1250,
+    Charset::MacRoman,
+    Charset::Cp437,
+    Charset::Windows1253,
+    Charset::Windows1254,
+    Charset::Windows1257,
+    Charset::Iso88592,
+];
+
+impl Codepage {
+    fn of(cs: Charset) -> Option<Codepage> {
+        let (table, c1) = match cs {
+            Charset::Windows1252 => (&codepages::WINDOWS_1252, true),
+            Charset::Windows1250 => (&codepages::WINDOWS_1250, true),
+            Charset::Windows1251 => (&codepages::WINDOWS_1251, true),
+            Charset::Windows1253 => (&codepages::WINDOWS_1253, true),
+            Charset::Windows1254 => (&codepages::WINDOWS_1254, true),
+            Charset::Windows1257 => (&codepages::WINDOWS_1257, true),
+            Charset::MacRoman => (&codepages::MAC_ROMAN, false),
+            Charset::Cp437 => (&codepages::CP437, false),
+            Charset::Iso88592 => (&codepages::ISO_8859_2, true),
+            _ => return None,
+        };
+        Some(Codepage {
+            charset: cs,
+            table,
+            c1,
+        })
+    }
+
+    fn byte(&self, c: char) -> Option<u8> {
+        let u = c as u32;
+        if u < 0x80 {
+            return Some(u as u8);
+        }
+        if self.c1 && (0x80..=0x9F).contains(&u) {
+            return Some(u as u8);
+        }
+        if self.charset == Charset::Windows1252 && (0xA0..=0xFF).contains(&u) {
+            return Some(u as u8);
+        }
+        // No single-byte code page here goes beyond these (MacRoman's Apple
+        // logo and ligatures are the exceptions).
+        if u >= 0x2600 && !matches!(u, 0xF8FF | 0xFB01 | 0xFB02) {
+            return None;
+        }
+        self.table
+            .iter()
+            .position(|&t| t == c)
+            .map(|i| 0x80 + i as u8)
+    }
+}
+
+/// One UTF-8 sequence found in code-page text.
+#[derive(Debug, Clone)]
+struct Seq {
+    start: usize,
+    end: usize,
+    /// The decoded character (U+FFFD when a byte was lost).
+    decoded: char,
+    bytes: usize,
+    /// Continuation bytes actually present (not lost).
+    known: usize,
+    /// A space was taken for an NBSP byte to end a two-byte sequence.
+    sloppy: bool,
+    /// A byte was lost, shown as `?` (weak) or U+FFFD.
+    lost_q: bool,
+    lost: bool,
+}
+
+fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Seq> {
+    let end_of = |k: usize| chars.get(k).map_or(line_len, |p| p.0);
+    let mut seqs: Vec<Seq> = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k].1;
+        let Some(lead) = cp.byte(c).filter(|b| (0xC2..=0xF4).contains(b)) else {
+            k += 1;
+            continue;
+        };
+        let need = match lead {
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            _ => 3,
+        };
+        // `Ã` + space + lowercase word: the French/Portuguese word `à`
+        // whose NBSP byte became the space.
+        if lead == 0xC3
+            && chars.get(k + 1).is_some_and(|p| p.1 == ' ')
+            && chars.get(k + 2).is_some_and(|p| p.1.is_lowercase())
+        {
+            // Portuguese `às`, `àquele`: the space was the NBSP byte.
+            let word: String = chars[k + 2..]
+                .iter()
+                .map(|p| p.1)
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            let after = chars.get(k + 2 + word.chars().count()).map(|p| p.1);
+            let glued = (word == "s" && after != Some('\''))
+                || word.starts_with("quel")
+                || word.starts_with("quil");
+            let taken = if glued { 2 } else { 1 };
+            seqs.push(Seq {
+                start: chars[k].0,
+                end: end_of(k + taken),
+                decoded: 'à',
+                bytes: 2,
+                known: 1,
+                sloppy: false,
+                lost_q: false,
+                lost: false,
+            });
+            k += taken;
+            continue;
+        }
+        let mut buf = vec![lead];
+        let mut known = 0;
+        let mut sloppy = false;
+        let mut lost = false;
+        let mut lost_q = false;
+        let mut j = k + 1;
+        while buf.len() <= need {
+            let Some(&(_, t)) = chars.get(j) else { break };
+            let b = match cp.byte(t) {
+                Some(b @ 0x80..=0xBF) => {
+                    known += 1;
+                    b
+                }
+                // A sloppy NBSP: inside a longer sequence, or `Â ` (an NBSP
+                // itself), or before a second space.
+                _ if t == ' '
+                    && matches!(cp.charset, Charset::Windows1252 | Charset::Windows1250)
+                    && (need > 1
+                        || lead == 0xC2
+                        || chars.get(j + 1).is_some_and(|p| p.1 == ' ')
+                        || capital_before_word(lead, chars.get(j + 1).map(|p| p.1))) =>
+                {
+                    known += 1;
+                    sloppy =
+                        need == 1 && lead != 0xC2 && chars.get(j + 1).is_none_or(|p| p.1 != ' ');
+                    0xA0
+                }
+                _ if t == '\u{FFFD}' => {
+                    lost = true;
+                    0x80
+                }
+                _ if t == '?' => {
+                    lost = true;
+                    lost_q = true;
+                    0x80
+                }
+                _ => break,
+            };
+            buf.push(b);
+            j += 1;
+        }
+        if buf.len() != need + 1 {
+            k += 1;
+            continue;
+        }
+        let decoded = if lost {
+            Some('\u{FFFD}')
+        } else {
+            match std::str::from_utf8(&buf) {
+                Ok(s) => s.chars().next(),
+                // CESU-8: a surrogate pair as two three-byte sequences.
+                Err(_) if lead == 0xED && (0xA0..=0xAF).contains(&buf[1]) => {
+                    cesu_pair(chars, j, cp, &buf).map(|(c, next)| {
+                        j = next;
+                        c
+                    })
+                }
+                Err(_) => None,
+            }
+        };
+        match decoded {
+            Some(d) => {
+                seqs.push(Seq {
+                    start: chars[k].0,
+                    end: end_of(j),
+                    decoded: d,
+                    bytes: buf.len(),
+                    known,
+                    sloppy,
+                    lost_q,
+                    lost,
+                });
+                k = j;
+            }
+            None => k += 1,
+        }
+    }
+    seqs
+}
+
+/// `Å iaip`: lead + NBSP is a capital letter and a lowercase word follows
+/// the space, so the space stood for the NBSP byte.
+fn capital_before_word(lead: u8, after_space: Option<char>) -> bool {
+    let capital = std::str::from_utf8(&[lead, 0xA0])
+        .ok()
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_uppercase);
+    capital && after_space.is_some_and(|c| c.is_alphabetic() && !c.is_ascii_uppercase())
+}
+
+fn cesu_pair(
+    chars: &[(usize, char)],
+    j: usize,
+    cp: &Codepage,
+    high: &[u8],
+) -> Option<(char, usize)> {
+    let mut low = Vec::new();
+    for k in j..j + 3 {
+        let t = chars.get(k)?.1;
+        low.push(match cp.byte(t) {
+            Some(b) => b,
+            None if t == ' ' => 0xA0,
+            None => return None,
+        });
+    }
+    if low[0] != 0xED || !(0xB0..=0xBF).contains(&low[1]) || !(0x80..=0xBF).contains(&low[2]) {
+        return None;
+    }
+    let hi = 0xD000 | (u32::from(high[1] & 0x3F) << 6) | u32::from(high[2] & 0x3F);
+    let lo = 0xD000 | (u32::from(low[1] & 0x3F) << 6) | u32::from(low[2] & 0x3F);
+    let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+    Some((char::from_u32(c)?, j + 3))
+}
+
+/// Characters that a correct decoding practically never produces out of
+/// mojibake: controls, IPA, Armenian, Hebrew points, rare scripts, private use.
+fn unlikely_result(c: char) -> bool {
+    matches!(c as u32,
+        0..=0x1F | 0x7F..=0x9F
+        | 0x0180..=0x0191 | 0x0193..=0x019F | 0x01A2..=0x01AE | 0x01B1..=0x01CC
+        | 0x01DD..=0x0217 | 0x021C..=0x024F
+        | 0x0250..=0x02C5 | 0x02DE..=0x02FF
+        | 0x2801..=0x28FF
+        | 0x3190..=0x319F | 0x3400..=0x4DBF
+        | 0x0500..=0x05CF
+        | 0x0610..=0x061A
+        | 0x0700..=0x08FF
+        | 0x1800..=0x1DFF
+        | 0xE000..=0xF8FF
+        | 0xFDD0..=0xFDEF
+        | 0xFFF0..=0xFFFC)
+}
+
+/// Latin letters of small languages that two-byte mojibake produces by
+/// accident far more often than text contains them.
+fn rare_latin(c: char) -> bool {
+    matches!(
+        c,
+        'Ġ' | 'ġ'
+            | 'Ħ'
+            | 'ħ'
+            | 'Ĉ'
+            | 'ĉ'
+            | 'Ĝ'
+            | 'ĝ'
+            | 'Ĥ'
+            | 'ĥ'
+            | 'Ĵ'
+            | 'ĵ'
+            | 'Ŝ'
+            | 'ŝ'
+            | 'Ŭ'
+            | 'ŭ'
+            | 'Ŀ'
+            | 'ŀ'
+            | 'ŉ'
+            | 'ĸ'
+            | 'Ŧ'
+            | 'ŧ'
+            | 'Ŋ'
+            | 'ŋ'
+            | 'Ĳ'
+            | 'ĳ'
+            | 'ſ'
+            | 'Ŗ'
+            | 'ŗ'
+            | 'Ĩ'
+            | 'ĩ'
+            | 'Ũ'
+            | 'ũ'
+            | 'Ĕ'
+            | 'ĕ'
+            | 'Ĭ'
+            | 'ĭ'
+            | 'Ŏ'
+            | 'ŏ'
+    )
+}
+
+/// A letter of a script other than Latin and Greek (Greek letters are
+/// common in Latin-script technical text: `γ`, `μ`).
+fn other_script_letter(c: char) -> bool {
+    c.is_alphabetic()
+        && !matches!(c as u32, 0..=0x24F | 0x370..=0x3FF | 0x1E00..=0x1EFF | 0xFB00..=0xFB06)
+}
+
+fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
+    if line.is_ascii() {
+        return line.to_string();
+    }
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let has_hanzi = chars.iter().any(|p| is_hanzi(p.1));
+    let mut best: Option<(usize, Charset, Vec<Vec<Seq>>)> = None;
+    for cs in LATIN_CODEPAGES {
+        let cp = Codepage::of(cs).unwrap();
+        let seqs = parse_seqs(&chars, line.len(), &cp);
+        if seqs.is_empty() {
+            continue;
+        }
+        // Sequences that decode to something ordinary; a layer already
+        // undone on this line is evidence too.
+        let evidence = seqs
+            .iter()
+            .filter(|s| !s.lost && !unlikely_result(s.decoded) && !rare_latin(s.decoded))
+            .count()
+            + if layered { 2 } else { 0 };
+        let line_hanzi =
+            seqs.iter().filter(|s| is_hanzi(s.decoded)).count() + if has_hanzi { 2 } else { 0 };
+        let clusters = clusters(seqs);
+        let accepted: Vec<Vec<Seq>> = clusters
+            .into_iter()
+            .filter(|cl| cluster_ok(line, cl, cs, evidence, line_hanzi))
+            .collect();
+        let covered: usize = accepted.iter().flatten().map(|s| s.end - s.start).sum();
+        if covered > 0 && best.as_ref().is_none_or(|b| covered > b.0) {
+            best = Some((covered, cs, accepted));
+        }
+    }
+    let Some((_, cs, accepted)) = best else {
+        return line.to_string();
+    };
+    let kind = RepairEdit::Mojibake(Chain {
+        written: Charset::Utf8,
+        read: cs,
+    });
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    for cl in accepted {
+        let start = cl[0].start;
+        let end = cl[cl.len() - 1].end;
+        let fixed: String = cl.iter().map(|s| s.decoded).collect();
+        out.push_str(&line[copied..start]);
+        log.edit(kind, line, start, end, &fixed);
+        out.push_str(&fixed);
+        copied = end;
+    }
+    out.push_str(&line[copied..]);
+    out
+}
+
+fn clusters(seqs: Vec<Seq>) -> Vec<Vec<Seq>> {
+    let mut out: Vec<Vec<Seq>> = Vec::new();
+    for s in seqs {
+        match out.last_mut() {
+            Some(cl) if cl.last().unwrap().end == s.start => cl.push(s),
+            _ => out.push(vec![s]),
+        }
+    }
+    out
+}
+
+fn char_before(line: &str, at: usize) -> Option<char> {
+    line[..at].chars().next_back()
+}
+
+fn char_after(line: &str, at: usize) -> Option<char> {
+    line[at..].chars().next()
+}
+
+/// Whether a cluster of decoded sequences is a repair worth making.
+fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: usize) -> bool {
+    let start = cl[0].start;
+    let end = cl[cl.len() - 1].end;
+    let prev = char_before(line, start);
+    let next = char_after(line, end);
+    let real: Vec<&Seq> = cl.iter().filter(|s| !s.lost).collect();
+    // `?` for a lost byte only next to real mojibake, and never `Ã?` alone
+    // (`IRMÃ?` is Portuguese).
+    if real.is_empty()
+        && cl
+            .iter()
+            .any(|s| s.lost_q && (s.known == 0 || evidence == 0))
+    {
+        return false;
+    }
+    // `Å and`: a capital before a space is a guess that needs other
+    // mojibake on the line to back it.
+    if cl.iter().any(|s| s.sloppy) && evidence < 2 {
+        return false;
+    }
+    for (i, s) in cl.iter().enumerate() {
+        let d = s.decoded;
+        // A C1 control is an intermediate layer only inside a longer span.
+        let c1_inside = ('\u{80}'..='\u{9F}').contains(&d) && cl.len() >= 2;
+        if unlikely_result(d) && !c1_inside {
+            return false;
+        }
+        // A combining mark needs something to combine with.
+        if ('\u{300}'..='\u{36F}').contains(&d) && i == 0 && prev.is_none_or(char::is_whitespace) {
+            return false;
+        }
+    }
+    // A lone letter of another script glued to Latin letters or digits.
+    let other: Vec<char> = cl
+        .iter()
+        .map(|s| s.decoded)
+        .filter(|&c| other_script_letter(c))
+        .collect();
+    let latinish = |c: char| c.is_ascii_alphanumeric() || ('\u{80}'..='\u{24F}').contains(&c);
+    // Hanzi next to digits is ordinary in Chinese text.
+    let cjk_line = line_hanzi >= 2;
+    let foreign = |c: char| latinish(c) || (c.is_alphabetic() && !is_hanzi(c));
+    if other.len() == 1
+        && !(cjk_line && is_hanzi(other[0]))
+        && (prev.is_some_and(foreign) || next.is_some_and(foreign))
+    {
+        return false;
+    }
+    let strong = real.iter().any(|s| s.bytes >= 3) || real.len() >= 2 || evidence >= 2;
+    let decoded = cl[0].decoded;
+    if cl.len() == 1 && decoded.is_alphabetic() {
+        if rare_latin(decoded) && !real.iter().any(|s| s.bytes >= 3) {
+            return false;
+        }
+        // Case must fit the word: no `NICIODATà`, no `AHř`.
+        let prev2 = prev.and_then(|_| char_before(line, start - prev.unwrap().len_utf8()));
+        if decoded.is_lowercase()
+            && prev.is_some_and(char::is_uppercase)
+            && (prev2.is_some_and(char::is_uppercase) || next.is_some_and(char::is_uppercase))
+        {
+            return false;
+        }
+        if decoded.is_uppercase() && prev.is_some_and(char::is_lowercase) {
+            return false;
+        }
+    }
+    if strong {
+        return true;
+    }
+    // One two-byte sequence in the whole line: it must be a letter inside a
+    // word, from windows-1252 (or MacRoman's `√` inside a word).
+    let s = &cl[0];
+    if s.lost {
+        return cs == Charset::Windows1252 && prev.is_some_and(char::is_alphabetic) && !s.lost_q;
+    }
+    let lead = line[s.start..].chars().next().unwrap();
+    let cp_ok = cs == Charset::Windows1252 || (cs == Charset::MacRoman && lead == '√');
+    let a_grave = decoded == 'à' && next == Some(' ');
+    let in_word = prev.is_some_and(char::is_alphabetic) || next.is_some_and(char::is_alphabetic);
+    // `Ã’s`: the curly quote is an apostrophe.
+    let last = line[..s.end].chars().next_back().unwrap();
+    let apostrophe = matches!(last, '’' | '\'') && next.is_some_and(|c| c.is_ascii_alphabetic());
+    cp_ok && decoded.is_alphabetic() && (in_word || a_grave) && !apostrophe
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn fixed(s: &str) -> String {
+        repair(s).text.into_owned()
+    }
+
     #[test]
-    fn passes_text_through_borrowed() {
-        let out = repair("中文\n");
-        assert!(matches!(out.text, Cow::Borrowed("中文\n")));
-        assert!(out.report.is_empty());
+    fn passes_clean_text_through_borrowed() {
+        for clean in [
+            "中文\n",
+            "plain ascii\n",
+            "Ελληνικά και русский",
+            "café crème",
+        ] {
+            let out = repair(clean);
+            assert!(matches!(out.text, Cow::Borrowed(_)), "{clean}");
+            assert!(out.report.is_empty(), "{clean}");
+        }
+    }
+
+    #[test]
+    fn utf8_read_as_gbk() {
+        let moji = GBK.decode("中文版本".as_bytes()).0.into_owned();
+        assert_eq!(fixed(&moji), "中文版本");
+        let out = repair(&moji);
+        let chain = Chain {
+            written: Charset::Utf8,
+            read: Charset::Gbk,
+        };
+        assert_eq!(out.report.count(RepairEdit::Mojibake(chain)), 1);
+        let sample = &out.report.edits[0].samples[0];
+        assert_eq!(chain.undo(&sample.before).as_deref(), Some(&*sample.after));
+    }
+
+    #[test]
+    fn gbk_read_as_latin1() {
+        let bytes = GBK.encode("中文信息").0;
+        let moji: String = bytes.iter().map(|&b| b as char).collect();
+        assert_eq!(fixed(&moji), "中文信息");
+    }
+
+    #[test]
+    fn latin_mojibake_and_layers() {
+        assert_eq!(fixed("cafÃ©"), "café");
+        assert_eq!(fixed("doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t"), "doesn’t");
+        assert_eq!(fixed("4288×…"), "4288×…");
+    }
+
+    #[test]
+    fn lossy_sequences_collapse() {
+        assert_eq!(fixed("前锟斤拷锟斤拷后"), "前\u{FFFD}后");
+        assert_eq!(fixed("前烫烫烫烫后"), "前\u{FFFD}后");
+        assert_eq!(fixed("前\u{FFFD}\u{FFFD}后"), "前\u{FFFD}后");
+        assert_eq!(fixed("很烫的水"), "很烫的水");
+    }
+
+    #[test]
+    fn pinyin_annotations_go_when_the_document_has_them() {
+        let text = "進(jìn)入國(guó)家(jiā)的(ISO)標準(1)";
+        assert_eq!(fixed(text), "進入國家的(ISO)標準(1)");
+        assert_eq!(fixed("见附录(de)说明"), "见附录(de)说明");
+    }
+
+    #[test]
+    fn markup_debris() {
+        assert_eq!(fixed("a &amp; b &#20013;"), "a & b 中");
+        assert_eq!(fixed("<p>a &amp; b</p>"), "<p>a &amp; b</p>");
+        assert_eq!(fixed("\u{1b}[32mgreen\u{1b}[0m"), "green");
+        assert_eq!(fixed("中文\u{1b}中文\u{1b}[1m文"), "中文中文文");
+        assert_eq!(fixed("a\u{0}b\u{85}"), "ab…");
+    }
+
+    #[test]
+    fn seed_003_loses_its_annotations_and_private_use() {
+        let seed = include_str!("../../fixtures/seeds/input/003_3cb92859fe70f893.txt");
+        assert!(count_pinyin_annotations(seed) >= PINYIN_MIN_DOC_ANNOTATIONS);
+        let out = repair(seed);
+        assert_eq!(count_pinyin_annotations(&out.text), 0);
+        assert!(!out.text.chars().any(is_private_use));
+        assert!(out.report.count(RepairEdit::PinyinAnnotation) > 1000);
+        assert!(out.report.count(RepairEdit::MisalignedRun) >= 4);
+        // The realigned run of the issue: `化` is lost with the shifted byte.
+        assert!(out.text.contains("\u{FFFD}部署的體現"));
+        assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
+        assert_eq!(repair(&out.text).text, out.text);
+    }
+
+    #[test]
+    fn idempotent_on_samples() {
+        for s in ["cafÃ©", "涓枃", "進(jìn)入舊版", "&amp;lt;", "中??文"] {
+            let once = fixed(s);
+            assert_eq!(fixed(&once), once, "{s}");
+        }
     }
 }

@@ -2,7 +2,11 @@
 
 /// CNS 11643 planes 1-7 to Unicode, from glibc iconv's EUC-TW mapping, for decoding EUC-TW.
 pub mod cns11643;
+/// High halves of the single-byte code pages whose misreadings of UTF-8 the repair stage undoes.
+pub mod codepages;
 /// Bitmap of ~1100 common hanzi (Simplified and Traditional) used to score GBK/Big5 decodings.
 pub mod common_hanzi;
+/// Bitmap of GB2312 level-1 and Big5 level-1 hanzi, the commonest of each script.
+pub mod frequent_hanzi;
 /// Traditional/variant → Simplified characters and Taiwan → mainland vocabulary, from OpenCC, for dedup's comparison key.
 pub mod regional_fold;
