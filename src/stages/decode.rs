@@ -696,7 +696,14 @@ fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
         // controls) is tolerated and counted: the verdict must not depend on
         // what cleaning removes, or the cleaned ASCII output would be read as
         // HZ on the next run.
-        let score = frequency_of(&s).score();
+        // The U+FFFD of damaged pairs do not count against the reading:
+        // cleaning removes the damage (a NUL, a DEL), and the verdict on the
+        // cleaned text must be the same.
+        let mut freq = frequency_of(&s);
+        freq.odd = freq
+            .odd
+            .saturating_sub(u32::try_from(errors).unwrap_or(u32::MAX));
+        let score = freq.score();
         if ideographs >= HZ_MIN_IDEOGRAPHS
             && score >= CJK_ACCEPT_SCORE
             && errors <= u64::from(ideographs)
