@@ -113,6 +113,19 @@ impl Entry {
             ));
         }
         for summary in changes {
+            for edit in &summary.edits {
+                // Text was lost before it reached us, or could not be
+                // repaired: worth a look, like decoding damage.
+                let what = match edit.kind {
+                    "lost_bytes" => "lost span(s) left as U+FFFD",
+                    "misaligned_run" => {
+                        "misaligned double-byte run(s) realigned, lost characters left as U+FFFD"
+                    }
+                    "private_use" => "private-use character(s) left in place",
+                    _ => continue,
+                };
+                self.warnings.push(format!("{} {what}", edit.count));
+            }
             let stage = self.changes.entry(summary.stage.name().into()).or_default();
             for edit in &summary.edits {
                 *stage.entry(edit.kind.into()).or_default() += edit.count;
@@ -148,6 +161,27 @@ pub fn to_jsonl(entries: &[Entry]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lost_text_is_a_warning() {
+        use crate::stages::{EditSummary, Stage, StageSummary};
+        let decode = crate::stages::decode::decode(b"plain\n");
+        let crate::stages::decode::Decoded::Text { report, .. } = decode else {
+            panic!("text")
+        };
+        let repair = StageSummary {
+            stage: Stage::Repair,
+            edits: vec![EditSummary {
+                kind: "lost_bytes",
+                count: 2,
+                samples: vec![],
+            }],
+        };
+        let mut e = Entry::new("a.txt".into(), None, 6);
+        e.record_cleaning(&report, &[repair]);
+        assert_eq!(e.warnings, vec!["2 lost span(s) left as U+FFFD"]);
+        assert_eq!(e.changes["repair"]["lost_bytes"], 2);
+    }
 
     #[test]
     fn entry_serializes_with_required_fields() {
