@@ -419,7 +419,9 @@ impl Work {
                     dedup_fields(&cleaned.text, &config.options);
                 // Named by the key, so a resumed run finds it.
                 let staged = self.dir.join(&key);
-                write_atomically(&staged, cleaned.text.as_bytes())?;
+                // Not synced: a staged text lost in a crash fails its hash
+                // check on --resume and is cleaned again.
+                write_file(&staged, cleaned.text.as_bytes(), false)?;
                 processed.staged = Some(staged);
             }
         }
@@ -781,6 +783,11 @@ fn is_output_side_fatal(e: &std::io::Error) -> bool {
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so `path` is either the old file or the complete new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_file(path, bytes, true)
+}
+
+/// [`write_atomically`], syncing the data to disk first only when `durable`.
+fn write_file(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut builder = tempfile::Builder::new();
     builder.prefix(".canon-tmp-");
@@ -793,7 +800,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_data())
+        .and_then(|()| {
+            if durable {
+                tmp.as_file().sync_data()
+            } else {
+                Ok(())
+            }
+        })
         .map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())

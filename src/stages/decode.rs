@@ -851,46 +851,44 @@ fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
 /// The frequency test (step 5 of the module doc).
 fn decode_by_frequency(bytes: &[u8]) -> Option<Decoded<'_>> {
     let sample = sample_prefix(bytes, FREQUENCY_SAMPLE_BYTES);
-    let mut candidates = vec![Candidate::Gbk, Candidate::Big5, Candidate::EucTw];
-    if bytes.len() % 2 == 0 {
-        candidates.extend([Candidate::Utf16Le, Candidate::Utf16Be]);
-    }
     let whole = sample.len() == bytes.len();
-    let mut scored: Vec<Scored> = candidates
-        .into_iter()
-        .map(|candidate| {
-            let sample = match candidate {
-                // Keep UTF-16 samples whole code units.
-                Candidate::Utf16Le | Candidate::Utf16Be => &sample[..sample.len() & !1],
-                _ => sample,
-            };
-            let (text, errors) = candidate.decode(sample);
-            let freq = frequency_of(&text);
-            Scored {
-                candidate,
-                score: freq.score(),
-                freq,
-                errors,
-                text: whole.then_some(text),
-            }
-        })
-        .collect();
+    let score = |candidate: Candidate| {
+        let sample = match candidate {
+            // Keep UTF-16 samples whole code units.
+            Candidate::Utf16Le | Candidate::Utf16Be => &sample[..sample.len() & !1],
+            _ => sample,
+        };
+        let (text, errors) = candidate.decode(sample);
+        let freq = frequency_of(&text);
+        Scored {
+            candidate,
+            score: freq.score(),
+            freq,
+            errors,
+            text: whole.then_some(text),
+        }
+    };
+    // GBK and Big5 first: when one of them wins clearly, the rarer readings
+    // (EUC-TW, UTF-16) cannot beat it and are not worth decoding.
+    let mut scored = vec![score(Candidate::Gbk), score(Candidate::Big5)];
     // Stable sort: on a tie the earlier (commoner) encoding wins.
     scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    if !decisive(&scored) {
+        scored.push(score(Candidate::EucTw));
+        if bytes.len() % 2 == 0 {
+            scored.extend([score(Candidate::Utf16Le), score(Candidate::Utf16Be)]);
+        }
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        if !decisive(&scored) {
+            return None;
+        }
+    }
     let runner_up = RunnerUp {
         encoding: scored[1].candidate.name(bytes),
         score: round3(scored[1].score),
     };
     let best = scored.swap_remove(0);
     let margin = best.score - runner_up.score;
-    let error_rate = ratio(best.errors as usize, best.freq.ideographs.max(1) as usize);
-    if best.freq.ideographs < CJK_MIN_IDEOGRAPHS
-        || best.score < CJK_ACCEPT_SCORE
-        || margin < CJK_MIN_MARGIN
-        || error_rate > CJK_MAX_ERROR_RATE
-    {
-        return None;
-    }
     let (s, total_errors) = match best.text {
         Some(text) => (text, best.errors),
         None => best.candidate.decode(bytes),
@@ -905,6 +903,18 @@ fn decode_by_frequency(bytes: &[u8]) -> Option<Decoded<'_>> {
     r.score = Some(round3(best.score));
     r.runner_up = Some(runner_up);
     Some(text(Cow::Owned(s), r))
+}
+
+/// Whether the first of `scored` (sorted, best first) wins the frequency
+/// test: enough ideographs, a high score, a margin over the second, few
+/// decoding errors.
+fn decisive(scored: &[Scored]) -> bool {
+    let (best, second) = (&scored[0], &scored[1]);
+    let error_rate = ratio(best.errors as usize, best.freq.ideographs.max(1) as usize);
+    best.freq.ideographs >= CJK_MIN_IDEOGRAPHS
+        && best.score >= CJK_ACCEPT_SCORE
+        && best.score - second.score >= CJK_MIN_MARGIN
+        && error_rate <= CJK_MAX_ERROR_RATE
 }
 
 /// Confidence of a frequency verdict: the margin over the runner-up, scaled
