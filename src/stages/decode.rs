@@ -1045,7 +1045,16 @@ fn decode_hz(bytes: &[u8]) -> (String, u64, u32) {
             }
             // `~` before a newline is a line continuation.
             (false, b'~', Some(b'\n')) => i += 2,
-            (true, 0x21..=0x7E, Some(n @ 0x21..=0x7E)) => {
+            (true, 0x21..=0x7E, _) if hz_partner(bytes, i + 1).is_some() => {
+                // Junk between the two halves of a pair (spaces, controls)
+                // is skipped, not paired: cleaning removes or collapses it,
+                // and the pairs must come out the same after it does.
+                let (j, n) = hz_partner(bytes, i + 1).expect("checked");
+                let junk = (j - i - 1) as u64;
+                if junk > 0 {
+                    errors += junk;
+                    out.push('\u{FFFD}');
+                }
                 let before = out.len();
                 errors += decode_seven_bit_pair(GBK, b, n, &mut out);
                 ideographs += u32::from(
@@ -1053,7 +1062,7 @@ fn decode_hz(bytes: &[u8]) -> (String, u64, u32) {
                         .chars()
                         .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
                 );
-                i += 2;
+                i = j + 1;
             }
             (true, b'\n' | b'\r', _) => {
                 // A line end inside a GB run is malformed; recover in ASCII.
@@ -1073,6 +1082,20 @@ fn decode_hz(bytes: &[u8]) -> (String, u64, u32) {
         }
     }
     (out, errors, ideographs)
+}
+
+/// The second half of an HZ pair at or after `from`: the next printable
+/// byte, skipping spaces and control bytes, but not past a line end.
+fn hz_partner(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
+    let mut j = from;
+    while let Some(&b) = bytes.get(j) {
+        match b {
+            0x21..=0x7E => return Some((j, b)),
+            b'\n' | b'\r' => return None,
+            _ => j += 1,
+        }
+    }
+    None
 }
 
 /// ISO-2022-KR (RFC 1557): ASCII, with KS X 1001 between SO and SI after an
