@@ -199,7 +199,12 @@ fn check(args: CheckArgs) -> Result<u8> {
             Decoded::Text { text, report } => (text, report),
         };
         checked += 1;
-        let (cleaned, _) = pipeline::clean_text(&decoded, &options);
+        // The same path `clean` takes, so "canonical" means "clean would not
+        // change it".
+        let cleaned = match pipeline::clean_bytes(&bytes, &options) {
+            Outcome::Text(c) => c.text,
+            Outcome::Binary(_) => continue,
+        };
         if cleaned.as_bytes() == bytes.as_slice() {
             continue;
         }

@@ -61,12 +61,55 @@ pub fn clean_bytes(bytes: &[u8], options: &Options) -> Outcome {
         Decoded::Binary(kind) => Outcome::Binary(kind),
         Decoded::Text { text, report } => {
             let cleaned = clean_text_detailed(&text, options);
+            let mut text = cleaned.text.into_owned();
+            let mut changes = cleaned.changes;
+            // Cleaning can turn text into 7-bit ASCII that reads as HZ or
+            // ISO-2022 (a no-break space becoming a space was enough, in a
+            // fuzzed input). The output is what the next run decodes, so
+            // decode it the way that run would, until it stays put.
+            for _ in 0..MAX_REDECODES {
+                let Decoded::Text {
+                    text: again,
+                    report: second,
+                } = decode::decode(text.as_bytes())
+                else {
+                    break;
+                };
+                if second.method != decode::Method::Escapes {
+                    break;
+                }
+                let recleaned = clean_text_detailed(&again, options).text.into_owned();
+                let mut decode_edits = crate::stages::StageReport::<RedecodeEdit>::default();
+                decode_edits.add(RedecodeEdit::OutputReadAs7Bit, 1);
+                merge_changes(&mut changes, vec![decode_edits.summary(Stage::Decode)]);
+                text = recleaned;
+            }
             Outcome::Text(Cleaned {
-                text: cleaned.text.into_owned(),
+                text,
                 decode: report,
                 script: cleaned.script,
-                changes: cleaned.changes,
+                changes,
             })
+        }
+    }
+}
+
+/// How many times a cleaned output is decoded again (see [`clean_bytes`]):
+/// once is enough in practice; the cap guards against a loop.
+const MAX_REDECODES: usize = 2;
+
+/// Edits the pipeline itself makes at the decode step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedecodeEdit {
+    /// The cleaned output was 7-bit text in an escape encoding (HZ,
+    /// ISO-2022) and was decoded and cleaned again.
+    OutputReadAs7Bit,
+}
+
+impl EditKind for RedecodeEdit {
+    fn name(self) -> &'static str {
+        match self {
+            RedecodeEdit::OutputReadAs7Bit => "output_read_as_7bit",
         }
     }
 }
