@@ -212,19 +212,50 @@ fn is_normalized(text: &str) -> bool {
     !nfc_unsure || is_nfc_quick(text.chars()) == IsNormalized::Yes
 }
 
+/// Whether every character of `text` is [`nfc_safe`], read from its UTF-8
+/// bytes: ASCII and the three-byte sequences led by E4–E9 (U+4000–U+9FFF)
+/// are skipped without decoding, which is most Chinese text.
+fn all_nfc_safe(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            0x00..=0x7F => 1,
+            0xE4..=0xE9 => 3,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        if len > 1 && !(0xE4..=0xE9).contains(&bytes[i]) {
+            match text[i..].chars().next() {
+                Some(c) if nfc_safe(c) => {}
+                _ => return false,
+            }
+        }
+        i += len;
+    }
+    true
+}
+
 /// Characters that are NFC whatever surrounds them (no decomposition, no
 /// combining class): the bulk of Chinese text, checked without a table.
 fn nfc_safe(c: char) -> bool {
     matches!(c,
         '\u{00}'..='\u{2FF}'
+        // U+2000 and U+2001 decompose to U+2002 and U+2003: not included.
+        | '\u{2002}'..='\u{200F}'
         | '\u{2010}'..='\u{2027}'
         | '\u{2030}'..='\u{205E}'
-        | '\u{3001}'..='\u{3029}'
+        | '\u{2460}'..='\u{24FF}'
+        | '\u{2E80}'..='\u{2FDF}'
+        | '\u{3000}'..='\u{3029}'
         | '\u{3030}'..='\u{3096}'
         | '\u{309B}'..='\u{30FF}'
         | '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
-        | '\u{FF01}'..='\u{FFEF}')
+        | '\u{E000}'..='\u{F8FF}'
+        | '\u{FF01}'..='\u{FFEF}'
+        | '\u{FFFD}')
 }
 
 // ---------------------------------------------------------------------------
@@ -348,17 +379,17 @@ fn fix_characters<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) ->
 // Step 2: NFC
 
 fn compose<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
+    // Built only from the first line that changes: most texts have none.
+    let mut out: Option<String> = None;
     let mut start = 0;
     for line in text.split_inclusive('\n') {
-        if is_nfc_quick(line.chars()) == IsNormalized::Yes {
-            out.push_str(line);
+        let composed = if all_nfc_safe(line) || is_nfc_quick(line.chars()) == IsNormalized::Yes {
+            None
         } else {
-            let composed: String = line.nfc().collect();
-            if composed != line {
+            Some(line.nfc().collect::<String>()).filter(|c| c != line)
+        };
+        match composed {
+            Some(composed) => {
                 record(report, NormalizeEdit::Nfc, || {
                     sample_at(
                         text,
@@ -367,12 +398,22 @@ fn compose<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a
                         composed.trim_end(),
                     )
                 });
+                out.get_or_insert_with(|| {
+                    let mut s = String::with_capacity(text.len());
+                    s.push_str(&text[..start]);
+                    s
+                })
+                .push_str(&composed);
             }
-            out.push_str(&composed);
+            None => {
+                if let Some(out) = out.as_mut() {
+                    out.push_str(line);
+                }
+            }
         }
         start += line.len();
     }
-    Cow::Owned(out)
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 // ---------------------------------------------------------------------------
@@ -482,11 +523,12 @@ fn is_chinese(c: char) -> bool {
 }
 
 fn fix_punctuation<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    // Japanese and Korean share Han characters and CJK punctuation with
-    // Chinese but keep their own conventions (`조선(朝鮮)이나`, `!(^^)!`).
-    if !text.contains([',', ':', ';', '?', '!', '(']) || is_japanese_or_korean(text) {
+    if !text.contains([',', ':', ';', '?', '!', '(']) {
         return Cow::Borrowed(text);
     }
+    // Restored if the text turns out Japanese or Korean, checked only once
+    // an edit is found: the check is a pass over the whole text.
+    let report_before = report.clone();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut changed = false;
     let mut in_fence = false;
@@ -501,6 +543,12 @@ fn fix_punctuation<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -
             changed |= punctuate_line(text, offset, line, &mut out, report);
         }
         offset += line.len();
+    }
+    // Japanese and Korean share Han characters and CJK punctuation with
+    // Chinese but keep their own conventions (`조선(朝鮮)이나`, `!(^^)!`).
+    if changed && is_japanese_or_korean(text) {
+        *report = report_before;
+        changed = false;
     }
     if changed {
         Cow::Owned(out)

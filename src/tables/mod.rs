@@ -8,5 +8,7 @@ pub mod codepages;
 pub mod common_hanzi;
 /// Bitmap of GB2312 level-1 and Big5 level-1 hanzi, the commonest of each script.
 pub mod frequent_hanzi;
+/// Common kanji only Japanese uses (shinjitai, kokuji), to recognise Japanese written without kana.
+pub mod japanese_kanji;
 /// Traditional/variant → Simplified characters and Taiwan → mainland vocabulary, from OpenCC, for dedup's comparison key.
 pub mod regional_fold;
