@@ -161,8 +161,37 @@ impl ConvertConfig {
         }
     }
 
+    /// OpenCC 1.4.2's changes to the dictionaries this config reads (see
+    /// [`crate::tables::opencc_overlay`]), in the order OpenCC reads them.
+    fn opencc_overlay(self) -> Vec<&'static [(&'static str, &'static str)]> {
+        use crate::tables::opencc_overlay as o;
+        let ts = [o::TS_PHRASES, o::TS_CHARACTERS];
+        let st = [o::ST_PHRASES, o::ST_CHARACTERS];
+        match self {
+            ConvertConfig::T2s => ts.to_vec(),
+            ConvertConfig::Tw2s => [&[o::TW_VARIANTS_REV_PHRASES][..], &ts].concat(),
+            ConvertConfig::Tw2sp => {
+                [&[o::TW_PHRASES_REV, o::TW_VARIANTS_REV_PHRASES][..], &ts].concat()
+            }
+            ConvertConfig::Hk2s => [&[o::HK_VARIANTS_REV_PHRASES][..], &ts].concat(),
+            ConvertConfig::S2t => st.to_vec(),
+            ConvertConfig::S2tw => [&st[..], &[o::TW_VARIANTS_PHRASES, o::TW_VARIANTS]].concat(),
+            ConvertConfig::S2twp => [
+                &st[..],
+                &[o::TW_PHRASES, o::TW_VARIANTS_PHRASES, o::TW_VARIANTS],
+            ]
+            .concat(),
+            ConvertConfig::S2hk => [&st[..], &[o::HK_VARIANTS_PHRASES, o::HK_VARIANTS]].concat(),
+        }
+    }
+
     fn overrides(self) -> Vec<(&'static str, &'static str)> {
-        let mut overrides = Vec::new();
+        let mut overrides: Vec<(&str, &str)> = self
+            .opencc_overlay()
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
         if self.to_simplified() {
             overrides.extend_from_slice(T2S_OVERRIDES);
         }

@@ -10,5 +10,7 @@ pub mod common_hanzi;
 pub mod frequent_hanzi;
 /// Common kanji only Japanese uses (shinjitai, kokuji), to recognise Japanese written without kana.
 pub mod japanese_kanji;
+/// OpenCC 1.4.2's dictionary changes over the data the `zhhz` engine vendors, for the convert stage.
+pub mod opencc_overlay;
 /// Traditional/variant → Simplified characters and Taiwan → mainland vocabulary, from OpenCC, for dedup's comparison key.
 pub mod regional_fold;
