@@ -868,6 +868,27 @@ mod tests {
     }
 
     #[test]
+    fn opencc_1_4_2_dictionary_changes_apply() {
+        // Entries OpenCC 1.4.2 changed after the engine's data snapshot,
+        // including longer keys an overlaid character starts (`托辞`).
+        let t2s = t2s();
+        assert_eq!(
+            convert("步步高陞，製坏\n", &t2s).output.text,
+            "步步高升，制坯\n"
+        );
+        let s2t = Converter::new(ConvertConfig::S2t);
+        assert_eq!(
+            convert("委托书，托辞\n", &s2t).output.text,
+            "委託書，託辭\n"
+        );
+        let hk2s = Converter::new(ConvertConfig::Hk2s);
+        assert_eq!(
+            convert("郭台銘與龍應台\n", &hk2s).output.text,
+            "郭台铭与龙应台\n"
+        );
+    }
+
+    #[test]
     fn regional_configs_use_regional_vocabulary() {
         let c = Converter::new(ConvertConfig::Tw2sp);
         assert_eq!(convert("軟體與網路\n", &c).output.text, "软件与网络\n");
