@@ -8,10 +8,15 @@
 
 use canon::pipeline::{Options, Outcome, clean_bytes};
 use proptest::prelude::*;
+use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
+/// Built once: the conversion engine's dictionaries take longer to load
+/// than a case takes to clean.
+static OPTIONS: LazyLock<Options> = LazyLock::new(Options::default);
+
 fn cleaned(bytes: &[u8]) -> Option<String> {
-    match clean_bytes(bytes, &Options::default()) {
+    match clean_bytes(bytes, &OPTIONS) {
         Outcome::Text(c) => Some(c.text),
         Outcome::Binary(_) => None,
     }
