@@ -627,8 +627,8 @@ fn punctuate_line(
     changed
 }
 
-/// How far back [`latin_context`] looks: a few words of Latin script or a
-/// short Chinese clause.
+/// How far back [`latin_context`] looks, in letters and Han characters: a
+/// few words of Latin script or a short Chinese clause.
 const CONTEXT_WINDOW_CHARS: usize = 12;
 
 /// Whether the text just before a mark (the end of `before`) is written
@@ -636,7 +636,10 @@ const CONTEXT_WINDOW_CHARS: usize = 12;
 /// after a Chinese word still belongs to a Latin sentence.
 fn latin_context(before: &str) -> bool {
     let (mut han, mut letters) = (0, 0);
-    for c in before.chars().rev().take(CONTEXT_WINDOW_CHARS) {
+    // Only letters and Han count toward the window: digits, spaces and
+    // brackets (`(ISO 9001)和`) say nothing about the language.
+    let letters_or_han = before.chars().rev().filter(|&c| c.is_alphabetic());
+    for c in letters_or_han.take(CONTEXT_WINDOW_CHARS) {
         if is_han(c) {
             han += 1;
         } else if c.is_alphabetic() && !('\u{3040}'..='\u{30FF}').contains(&c) {
@@ -954,6 +957,13 @@ mod tests {
             "标准（ISO 8601标准），见附录\n"
         );
         assert_eq!(norm("国际标准化组织(ISO)\n"), "国际标准化组织(ISO)\n");
+        // Digits and brackets before a parenthesis do not make its context
+        // Latin: only letters count.
+        assert_eq!(
+            norm("见附件(ISO 9001)和(第一版)。\n"),
+            "见附件(ISO 9001)和（第一版）。\n"
+        );
+        assert_eq!(norm("the model (模型)\n"), "the model (模型)\n");
         assert_eq!(norm("進(jìn)入\n"), "進(jìn)入\n");
         assert_eq!(norm("print(\"你好\")\n"), "print(\"你好\")\n");
     }
