@@ -76,6 +76,9 @@ pub enum LayoutEdit {
     PageNumberRemoved,
     /// Running header or footer lines removed (count: lines).
     RunningHeaderRemoved,
+    /// A section number or page reference glued to the end of a heading
+    /// removed (count: headings).
+    HeadingReferenceRemoved,
     /// Missing final newline added.
     FinalNewline,
 }
@@ -93,6 +96,7 @@ impl EditKind for LayoutEdit {
             LayoutEdit::FormFeedRemoved => "form_feed_removed",
             LayoutEdit::PageNumberRemoved => "page_number_removed",
             LayoutEdit::RunningHeaderRemoved => "running_header_removed",
+            LayoutEdit::HeadingReferenceRemoved => "heading_reference_removed",
             LayoutEdit::FinalNewline => "final_newline",
         }
     }
@@ -178,6 +182,15 @@ const MIN_LINES_PER_PAGE: usize = 4;
 /// Candidates compared backwards when chaining bare page numbers (bounds the
 /// work on number-heavy documents).
 const PAGE_NUMBER_LOOKBACK: usize = 64;
+/// Section numbers and page references glued to a heading have at most
+/// three digits (a year glued to a title has four).
+const MAX_REFERENCE_DIGITS: usize = 3;
+/// Headings with glued numbers are recognised as a set: at least this many,
+/// each number different (two lines ending in digits can be chance).
+const MIN_REFERENCED_HEADINGS: usize = 3;
+/// A heading left without its number still says something: at least this
+/// many characters (`附件1`, `图2` are labels whose number is the content).
+const MIN_REFERENCED_HEADING_CHARS: usize = 6;
 
 // ---------------------------------------------------------------------------
 // Character classes
@@ -312,6 +325,9 @@ struct Line<'a> {
     /// Has whitespace inside (to collapse or remove).
     spaced: bool,
     marker: bool,
+    /// A heading whose glued section number or page reference (this many
+    /// bytes at the end of `body`) goes: the heading stands alone.
+    reference: usize,
 }
 
 fn leading_units(raw: &str) -> u32 {
@@ -710,6 +726,10 @@ struct Ctx<'a> {
     blank_informative: bool,
     indent_informative: bool,
     base_lead: u32,
+    /// Lines start at the document's margin but for a few (fewer than would
+    /// make indentation informative): one set off from the margin is placed
+    /// apart (a centred heading), not indented as a paragraph start.
+    offset_rare: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -858,12 +878,87 @@ impl Ctx<'_> {
             || par.lines == 1 && b.lead >= a.lead && b.lead >= self.base_lead + INDENT_MIN_UNITS
     }
 
+    /// A line set off from the margin in a document that does not indent,
+    /// with no punctuation at all, after a sentence's end: a heading placed
+    /// apart (centred), not a paragraph's first line.
+    fn offset_heading(&self, line: usize) -> bool {
+        let l = &self.lines[line];
+        if !self.offset_rare || l.lead <= self.base_lead || l.clause || l.terminal {
+            return false;
+        }
+        let pos = self.text_pos[line];
+        pos == 0 || self.lines[self.text[pos - 1]].terminal
+    }
+
+    /// Headings printed with a section number or a page reference glued to
+    /// their end (`没有网络安全就没有国家安全3`, from a newspaper page that
+    /// lists its sections): lines that are not wrapped prose, end in a small
+    /// number right after a Chinese character, and hold no sentence's end.
+    /// They are taken for headings only as a set: at least
+    /// `MIN_REFERENCED_HEADINGS` with different numbers and different texts,
+    /// two of them in a row (a list of headings). The number goes and the
+    /// heading stands on its own line.
+    fn mark_heading_references(&mut self, report: &mut StageReport<LayoutEdit>) {
+        let mut found: Vec<(usize, usize, u32)> = Vec::new();
+        for pos in 0..self.text.len() {
+            let i = self.text[pos];
+            let l = &self.lines[i];
+            if l.terminal || l.sentence_inside || l.marker {
+                continue;
+            }
+            let stem = l.body.trim_end_matches(|c: char| c.is_ascii_digit());
+            let digits = l.body.len() - stem.len();
+            if !(1..=MAX_REFERENCE_DIGITS).contains(&digits)
+                || l.body[stem.len()..].starts_with('0')
+                || !stem.chars().next_back().is_some_and(is_hanzi)
+                || !(MIN_REFERENCED_HEADING_CHARS..=MAX_HEADER_CHARS)
+                    .contains(&stem.chars().count())
+                || self.fills_column(i, l.width)
+            {
+                continue;
+            }
+            let number = l.body[stem.len()..].parse().unwrap_or(0);
+            found.push((pos, digits, number));
+        }
+        if found.len() < MIN_REFERENCED_HEADINGS || !found.windows(2).any(|w| w[1].0 == w[0].0 + 1)
+        {
+            return;
+        }
+        let mut numbers: Vec<u32> = found.iter().map(|f| f.2).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let mut stems: Vec<&str> = found
+            .iter()
+            .map(|&(pos, digits, _)| {
+                let body = self.lines[self.text[pos]].body;
+                &body[..body.len() - digits]
+            })
+            .collect();
+        stems.sort_unstable();
+        stems.dedup();
+        if numbers.len() < found.len() || stems.len() < found.len() {
+            return;
+        }
+        for (pos, digits, _) in found {
+            let l = &mut self.lines[self.text[pos]];
+            let body = l.body;
+            l.body = &body[..body.len() - digits];
+            l.reference = digits;
+            note(report, LayoutEdit::HeadingReferenceRemoved, l.no, || {
+                (body.to_string(), l.body.to_string())
+            });
+        }
+    }
+
     /// Whether line `b` continues the paragraph of line `a`.
     /// `par` describes the paragraph `a` ends, so that a decision does not
     /// change when the paragraph is already on one line (idempotence).
     fn continues(&self, a: usize, b: usize, par: Par, blank: bool, page: bool) -> bool {
         let (la, lb) = (&self.lines[a], &self.lines[b]);
         if la.kind != Kind::Text || lb.kind != Kind::Text || lb.marker {
+            return false;
+        }
+        if la.reference > 0 || lb.reference > 0 {
             return false;
         }
         let first_b = lb.body.chars().next().unwrap_or(' ');
@@ -873,6 +968,9 @@ impl Ctx<'_> {
         let last_a = la.body.chars().last().unwrap_or(' ');
         if last_a == '-' && first_b.is_ascii_lowercase() && hyphenated(la.body) {
             return true;
+        }
+        if self.offset_heading(a) || self.offset_heading(b) {
+            return false;
         }
         let separated = (blank && self.blank_informative && !page) || self.indented(la, lb, par);
         if !la.terminal {
@@ -1006,6 +1104,7 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
                 sentence_inside,
                 spaced,
                 marker: starts_with_marker(body),
+                reference: 0,
             });
         }
     }
@@ -1028,6 +1127,7 @@ impl<'a> Line<'a> {
             sentence_inside: false,
             spaced: false,
             marker: false,
+            reference: 0,
         }
     }
 }
@@ -1219,6 +1319,11 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
     let indent_informative = indented >= 2
         && indented * 100 >= INDENT_INFORMATIVE_MIN_PERCENT * text.len()
         && indented * 100 <= INDENT_INFORMATIVE_MAX_PERCENT * text.len();
+    let offset = text.iter().filter(|&&i| lines[i].lead > base_lead).count();
+    // One such line is rare in any document; more must be a small share.
+    let offset_rare = !indent_informative
+        && (offset == 1
+            || offset > 0 && offset * 100 < INDENT_INFORMATIVE_MIN_PERCENT * text.len());
     let metrics = text
         .iter()
         .map(|&i| {
@@ -1238,6 +1343,7 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
         blank_informative,
         indent_informative,
         base_lead,
+        offset_rare,
     }
 }
 
@@ -1400,7 +1506,8 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
     let mut report = StageReport::default();
     let mut lines = split_lines(text, &mut report);
     mark_page_debris(&mut lines);
-    let ctx = analyse(lines);
+    let mut ctx = analyse(lines);
+    ctx.mark_heading_references(&mut report);
     let lines = &ctx.lines;
 
     let mut out = String::with_capacity(text.len());
@@ -1683,6 +1790,47 @@ mod tests {
     }
 
     #[test]
+    fn numbers_glued_to_a_list_of_headings_go() {
+        let text = "一篇报道的正文写到这里就结束了。\n\n开放合作的大门越开越大2\n创新驱动的引擎越来越强3\n绿色发展的底色越来越亮1\n";
+        let out = layout(text);
+        assert_eq!(
+            out.text,
+            "一篇报道的正文写到这里就结束了。\n开放合作的大门越开越大\n创新驱动的引擎越来越强\n绿色发展的底色越来越亮\n"
+        );
+        assert_eq!(out.report.count(LayoutEdit::HeadingReferenceRemoved), 3);
+        assert_eq!(lay(&out.text), out.text);
+    }
+
+    #[test]
+    fn numbers_at_line_ends_without_heading_evidence_stay() {
+        // Labels whose number is the content.
+        let labels = "附件1\n附件2\n附件3\n";
+        assert_eq!(lay(labels), labels);
+        // The same number twice: not a set of section numbers.
+        let same = "开放合作的大门越开越大2\n创新驱动的引擎越来越强2\n绿色发展的底色越来越亮1\n";
+        assert_eq!(lay(same), same);
+        // Only two candidates.
+        let two = "开放合作的大门越开越大2\n创新驱动的引擎越来越强3\n";
+        assert_eq!(lay(two), two);
+    }
+
+    #[test]
+    fn a_line_set_off_from_the_margin_after_a_sentence_is_a_heading() {
+        let text = "这是上一段的最后一句话。\n 记者走访多地农村数字化建设现场\n“以前卖菜要起早赶集，现在手机\n一拍就有人下单。”\n";
+        assert_eq!(
+            lay(text),
+            "这是上一段的最后一句话。\n记者走访多地农村数字化建设现场\n“以前卖菜要起早赶集，现在手机一拍就有人下单。”\n"
+        );
+        // With clause punctuation the set-off line is prose, and runs on.
+        let prose =
+            "这是上一段的最后一句话。\n 记者走访了多地，农村数字化建设\n现场热火朝天，一片繁忙。\n";
+        assert_eq!(
+            lay(prose),
+            "这是上一段的最后一句话。\n记者走访了多地，农村数字化建设现场热火朝天，一片繁忙。\n"
+        );
+    }
+
+    #[test]
     fn verse_ending_every_line_stays() {
         let text = "白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n";
         assert_eq!(lay(text), text);
@@ -1762,6 +1910,11 @@ mod tests {
             if name.starts_with("004") {
                 assert!(out.contains("中国发布《网络空间国际合作战略》，用四项原则"));
                 assert!(out.contains("在践行新发展理念上先行一步。\n"));
+                // A centred heading and a list of section headings whose
+                // numbers were glued to them.
+                assert!(out.contains("\n习近平总书记“4·19”重要讲话发表一周年\n“我国经济"));
+                assert!(out.contains("\n没有网络安全就没有国家安全\n"));
+                assert!(out.contains("为新常态注入新动力\n互联网是社会发展的新引擎"));
             }
             seen += 1;
         }
