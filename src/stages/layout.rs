@@ -1015,20 +1015,25 @@ impl Ctx<'_> {
         if la.width + TERMINAL_SLACK_UNITS < par.before_last_width {
             return false;
         }
-        regions.iter().any(|r| {
-            if !r.exactly_full(la.width) {
-                return false;
-            }
-            if self.indent_informative {
-                return true;
-            }
-            // The next line is shorter by about an indentation and goes on: a
-            // paragraph's first line whose indentation was dropped.
-            let short_by = r.reference.saturating_sub(lb.width);
-            let first_line_like = !lb.terminal
-                && (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by);
-            !first_line_like
-        })
+        // Every side that looks like a wrapped column must find the line
+        // full: a side whose widest lines are indented first lines (short
+        // paragraphs) measures the column a little narrow.
+        regions.iter().any(|r| r.wrapped)
+            && regions.iter().filter(|r| r.wrapped).all(|r| {
+                if !r.exactly_full(la.width) {
+                    return false;
+                }
+                if self.indent_informative {
+                    return true;
+                }
+                // The next line is shorter by about an indentation and goes on: a
+                // paragraph's first line whose indentation was dropped.
+                let short_by = r.reference.saturating_sub(lb.width);
+                let first_line_like = !lb.terminal
+                    && (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS)
+                        .contains(&short_by);
+                !first_line_like
+            })
     }
 }
 
