@@ -145,6 +145,13 @@ const MAX_TERMINAL_PERCENT: usize = 50;
 const MIN_PROSE_PERCENT: usize = 40;
 /// Spaces that make a Latin line read as prose (five words or more).
 const LATIN_PROSE_SPACES: usize = 4;
+/// A Latin line was wrapped when the next line's first word would not have
+/// fitted after it; ragged right margins put the column limit a little above
+/// the reference width.
+const LATIN_FIT_SLACK_UNITS: u32 = 2;
+/// Lines made of one symbol repeated at least this many times are rules or
+/// box edges (`*****`, `-----`), not text.
+const MIN_RULE_CHARS: usize = 3;
 /// When at least this share (percent) of line transitions have blank lines,
 /// the text is double-spaced and blank lines say nothing about paragraphs.
 const DOUBLE_SPACED_PERCENT: usize = 85;
@@ -439,6 +446,16 @@ fn starts_with_marker(body: &str) -> bool {
             return true;
         }
     }
+    // (a) (iv)
+    if let Some(inner) = body.strip_prefix('(') {
+        let (letters, rest) = take_while_str(inner, |c| c.is_ascii_alphabetic());
+        if rest.starts_with(") ")
+            && (letters.len() == 1
+                || (2..=4).contains(&letters.len()) && letters.chars().all(|c| "ivx".contains(c)))
+        {
+            return true;
+        }
+    }
     // a) A. IV.
     let (letters, rest) = take_while_str(body, |c| c.is_ascii_alphabetic());
     if letters.len() == 1 && (rest.starts_with(") ") || rest.starts_with(". ")) {
@@ -589,6 +606,10 @@ const CODE_STARTS: &[&str] = &[
 
 /// Code, shell commands and markup tables: kept exactly, never joined.
 fn is_code(raw: &str, body: &str, prev_pre: bool) -> bool {
+    if is_rule(body) {
+        // `=====` under a heading is a rule, not an operator.
+        return false;
+    }
     if body.starts_with(|c: char| is_cjk(c) || c == '“') {
         // Code never starts with Chinese.
         return false;
@@ -816,6 +837,32 @@ impl Ctx<'_> {
         [self.region(before), self.region(after)]
     }
 
+    /// A Latin line followed by a Latin word that would not have fitted
+    /// after it within the column: the line was wrapped there. Latin lines
+    /// fall short of the margin by up to a word, more than the slack allows.
+    fn next_word_overflows(&self, line: usize, a: &Line, b: &Line) -> bool {
+        if !a.body.ends_with(|c: char| c.is_ascii_graphic())
+            || !b
+                .body
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '(' || c == '"')
+        {
+            return false;
+        }
+        let word = b
+            .body
+            .split(|c: char| c.is_whitespace() || !c.is_ascii())
+            .next()
+            .unwrap_or("");
+        let needed = a.width + 1 + word.chars().count() as u32 + LATIN_FIT_SLACK_UNITS;
+        let pos = self.text_pos[line];
+        [
+            self.region(pos..(pos + WINDOW_LINES + 1).min(self.text.len())),
+            self.region(pos.saturating_sub(WINDOW_LINES)..pos + 1),
+        ]
+        .iter()
+        .any(|r| r.wrapped && needed > r.reference && a.width <= r.reference + r.slack)
+    }
+
     /// Whether a line nearly fills the column seen from either side (the
     /// side after it first: it holds the rest of the paragraph).
     fn fills_column(&self, line: usize, width: u32) -> bool {
@@ -871,7 +918,8 @@ impl Ctx<'_> {
     /// When `a` is a paragraph's only line so far, it may be an indented
     /// first line too: then `b` is measured against the document's margin.
     fn indented(&self, a: &Line, b: &Line, par: Par) -> bool {
-        if !self.indent_informative {
+        if !self.indent_informative || par.marker && par.lines == 1 && b.lead > a.lead {
+            // A list item's text continues under a hanging indent.
             return false;
         }
         b.lead >= a.lead + INDENT_MIN_UNITS
@@ -958,7 +1006,7 @@ impl Ctx<'_> {
         if la.kind != Kind::Text || lb.kind != Kind::Text || lb.marker {
             return false;
         }
-        if la.reference > 0 || lb.reference > 0 {
+        if la.reference > 0 || lb.reference > 0 || is_rule(la.body) || is_rule(lb.body) {
             return false;
         }
         let first_b = lb.body.chars().next().unwrap_or(' ');
@@ -985,9 +1033,18 @@ impl Ctx<'_> {
                 // output again, without them, would join it anyway).
                 return true;
             }
-            if self.fills_column(a, la.width) {
+            if self.fills_column(a, la.width) || self.next_word_overflows(a, la, lb) {
                 // Fills the column: a wrap, unless the next line is set apart.
-                return !separated;
+                // Three lines at the same indentation are a block (an
+                // indented quote), not indented paragraph starts.
+                let pos = self.text_pos[b];
+                let block = lb.lead == la.lead
+                    && self
+                        .text
+                        .get(pos + 1)
+                        .is_some_and(|&c| self.lines[c].lead == lb.lead);
+                let par = if block { Par { lines: 2, ..par } } else { par };
+                return !(blank && self.blank_informative && !page || self.indented(la, lb, par));
             }
             if par.clause && self.text.len() < TINY_DOCUMENT_LINES {
                 // Too few lines to measure a width: prose runs on.
@@ -1035,6 +1092,19 @@ impl Ctx<'_> {
                 !first_line_like
             })
     }
+}
+
+/// A line of one symbol repeated (`*****`, `-----`, `=====`): a rule or the
+/// edge of a box, which stands alone.
+fn is_rule(body: &str) -> bool {
+    let mut chars = body.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    !first.is_alphanumeric()
+        && !is_hanzi(first)
+        && chars.clone().all(|c| c == first)
+        && chars.count() + 1 >= MIN_RULE_CHARS
 }
 
 /// `word-` at the end of a line where `word` is lowercase Latin.
@@ -1334,7 +1404,9 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
         .map(|&i| {
             let l = &lines[i];
             Metric {
-                width: l.width,
+                // A rule under a heading is as wide as the heading, not a
+                // line of the column.
+                width: if is_rule(l.body) { 0 } else { l.width },
                 terminal: l.terminal,
                 prose: l.clause || l.body.matches(' ').count() >= LATIN_PROSE_SPACES,
             }
@@ -1876,6 +1948,23 @@ mod tests {
             let once = lay(text);
             assert_eq!(lay(&once), once, "{text:?}");
         }
+    }
+
+    /// Indented blocks, hanging indents under `(a)` items, wrapped lines
+    /// whose next word would not have fitted, and boxes of asterisks: the
+    /// first pass must join what a second pass would join.
+    #[test]
+    fn english_blocks_and_boxes_are_idempotent() {
+        let text = include_str!("../../fixtures/layout/english-blocks-and-boxes/input.txt");
+        let once = lay(text);
+        assert_eq!(lay(&once), once);
+        assert!(once.contains("READING THIS NOTE DOES NOT MAKE YOU A CLIENT OF ANYONE."));
+        assert!(once.contains("whether made by hand or by machine; or\n"));
+        assert!(once.contains("its headings Intact.\n"));
+        assert!(once.contains("\n================\nTHE AUTHORS"));
+        assert!(once.contains("make.\nNotice B - Where to Write\n---"));
+        let rule = "*".repeat(72);
+        assert!(once.contains(&format!("\n{rule}\n* *\n")));
     }
 
     #[test]
