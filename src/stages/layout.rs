@@ -332,9 +332,11 @@ struct Line<'a> {
     /// Has whitespace inside (to collapse or remove).
     spaced: bool,
     marker: bool,
-    /// A heading whose glued section number or page reference (this many
-    /// bytes at the end of `body`) goes: the heading stands alone.
-    reference: usize,
+    /// One symbol repeated: a rule or a box edge.
+    rule: bool,
+    /// A heading whose glued section number or page reference was cut from
+    /// `body`: it stands alone.
+    reference: bool,
 }
 
 fn leading_units(raw: &str) -> u32 {
@@ -606,10 +608,6 @@ const CODE_STARTS: &[&str] = &[
 
 /// Code, shell commands and markup tables: kept exactly, never joined.
 fn is_code(raw: &str, body: &str, prev_pre: bool) -> bool {
-    if is_rule(body) {
-        // `=====` under a heading is a rule, not an operator.
-        return false;
-    }
     if body.starts_with(|c: char| is_cjk(c) || c == '“') {
         // Code never starts with Chinese.
         return false;
@@ -744,6 +742,9 @@ struct Ctx<'a> {
     /// Width, sentence end and prose look of each kept text line, by
     /// position in `text` (compact, for the window scans).
     metrics: Vec<Metric>,
+    /// The region of each window of `WINDOW_LINES + 1` text lines (fewer at
+    /// the end), by its first line: computed once, looked up from each side.
+    windows: Vec<Region>,
     blank_informative: bool,
     indent_informative: bool,
     base_lead: u32,
@@ -832,9 +833,20 @@ impl Ctx<'_> {
     /// changed.
     fn regions(&self, line: usize) -> [Region; 2] {
         let pos = self.text_pos[line];
-        let before = pos.saturating_sub(WINDOW_LINES)..pos + 1;
-        let after = pos..(pos + WINDOW_LINES + 1).min(self.text.len());
-        [self.region(before), self.region(after)]
+        [self.before(pos), self.after(pos)]
+    }
+
+    /// The region of the line at `pos` (in `text`) and the lines before it.
+    fn before(&self, pos: usize) -> Region {
+        match pos.checked_sub(WINDOW_LINES) {
+            Some(start) => self.windows[start],
+            None => region(&self.metrics[..pos + 1]),
+        }
+    }
+
+    /// The region of the line at `pos` and the lines after it.
+    fn after(&self, pos: usize) -> Region {
+        self.windows[pos]
     }
 
     /// A Latin line followed by a Latin word that would not have fitted
@@ -855,62 +867,16 @@ impl Ctx<'_> {
             .unwrap_or("");
         let needed = a.width + 1 + word.chars().count() as u32 + LATIN_FIT_SLACK_UNITS;
         let pos = self.text_pos[line];
-        [
-            self.region(pos..(pos + WINDOW_LINES + 1).min(self.text.len())),
-            self.region(pos.saturating_sub(WINDOW_LINES)..pos + 1),
-        ]
-        .iter()
-        .any(|r| r.wrapped && needed > r.reference && a.width <= r.reference + r.slack)
+        [self.after(pos), self.before(pos)]
+            .iter()
+            .any(|r| r.wrapped && needed > r.reference && a.width <= r.reference + r.slack)
     }
 
     /// Whether a line nearly fills the column seen from either side (the
     /// side after it first: it holds the rest of the paragraph).
     fn fills_column(&self, line: usize, width: u32) -> bool {
         let pos = self.text_pos[line];
-        self.region(pos..(pos + WINDOW_LINES + 1).min(self.text.len()))
-            .nearly_full(width)
-            || self
-                .region(pos.saturating_sub(WINDOW_LINES)..pos + 1)
-                .nearly_full(width)
-    }
-
-    fn region(&self, range: std::ops::Range<usize>) -> Region {
-        let window = &self.metrics[range];
-        // The (REFERENCE_RANK + 1)-th widest line, without sorting.
-        let mut top = [0u32; REFERENCE_RANK + 1];
-        for m in window {
-            let w = m.width;
-            if w > top[REFERENCE_RANK] {
-                let mut k = REFERENCE_RANK;
-                while k > 0 && top[k - 1] < w {
-                    top[k] = top[k - 1];
-                    k -= 1;
-                }
-                top[k] = w;
-            }
-        }
-        let reference = top[REFERENCE_RANK.min(window.len() - 1)];
-        let slack = FULL_SLACK_MIN_UNITS.max(reference / FULL_SLACK_DIVISOR);
-        let mut full = 0;
-        let mut full_terminal = 0;
-        let mut full_prose = 0;
-        for m in window {
-            if m.width + slack >= reference && m.width <= reference + slack {
-                full += 1;
-                full_terminal += usize::from(m.terminal);
-                full_prose += usize::from(m.prose);
-            }
-        }
-        let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
-            && full >= MIN_WRAPPED_LINES
-            && full * 100 >= MIN_WRAPPED_PERCENT * window.len()
-            && full_terminal * 100 <= MAX_TERMINAL_PERCENT * full
-            && full_prose * 100 >= MIN_PROSE_PERCENT * full;
-        Region {
-            reference,
-            slack,
-            wrapped,
-        }
+        self.after(pos).nearly_full(width) || self.before(pos).nearly_full(width)
     }
 
     /// Line `b` is indented further than line `a` in a document that
@@ -991,7 +957,7 @@ impl Ctx<'_> {
             let l = &mut self.lines[self.text[pos]];
             let body = l.body;
             l.body = &body[..body.len() - digits];
-            l.reference = digits;
+            l.reference = true;
             note(report, LayoutEdit::HeadingReferenceRemoved, l.no, || {
                 (body.to_string(), l.body.to_string())
             });
@@ -1006,7 +972,7 @@ impl Ctx<'_> {
         if la.kind != Kind::Text || lb.kind != Kind::Text || lb.marker {
             return false;
         }
-        if la.reference > 0 || lb.reference > 0 || is_rule(la.body) || is_rule(lb.body) {
+        if la.reference || lb.reference || la.rule || lb.rule {
             return false;
         }
         let first_b = lb.body.chars().next().unwrap_or(' ');
@@ -1101,10 +1067,52 @@ fn is_rule(body: &str) -> bool {
     let Some(first) = chars.next() else {
         return false;
     };
-    !first.is_alphanumeric()
-        && !is_hanzi(first)
+    (first.is_ascii_punctuation()
+        || matches!(
+            first,
+            '\u{2500}'..='\u{257F}' | '—' | '…' | '·' | '－' | '＝' | '＊'
+        ))
         && chars.clone().all(|c| c == first)
         && chars.count() + 1 >= MIN_RULE_CHARS
+}
+
+/// Width statistics of a window of consecutive text lines.
+fn region(window: &[Metric]) -> Region {
+    // The (REFERENCE_RANK + 1)-th widest line, without sorting.
+    let mut top = [0u32; REFERENCE_RANK + 1];
+    for m in window {
+        let w = m.width;
+        if w > top[REFERENCE_RANK] {
+            let mut k = REFERENCE_RANK;
+            while k > 0 && top[k - 1] < w {
+                top[k] = top[k - 1];
+                k -= 1;
+            }
+            top[k] = w;
+        }
+    }
+    let reference = top[REFERENCE_RANK.min(window.len() - 1)];
+    let slack = FULL_SLACK_MIN_UNITS.max(reference / FULL_SLACK_DIVISOR);
+    let mut full = 0;
+    let mut full_terminal = 0;
+    let mut full_prose = 0;
+    for m in window {
+        if m.width + slack >= reference && m.width <= reference + slack {
+            full += 1;
+            full_terminal += usize::from(m.terminal);
+            full_prose += usize::from(m.prose);
+        }
+    }
+    let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
+        && full >= MIN_WRAPPED_LINES
+        && full * 100 >= MIN_WRAPPED_PERCENT * window.len()
+        && full_terminal * 100 <= MAX_TERMINAL_PERCENT * full
+        && full_prose * 100 >= MIN_PROSE_PERCENT * full;
+    Region {
+        reference,
+        slack,
+        wrapped,
+    }
 }
 
 /// `word-` at the end of a line where `word` is lowercase Latin.
@@ -1154,7 +1162,9 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
             }
             let (width, clause, sentence_inside, spaced) = scan(body);
             let fence = body.starts_with("```") || body.starts_with("~~~");
-            let pre = in_fence || fence || is_code(raw, body, prev_pre);
+            // `=====` under a heading is a rule, not an operator.
+            let rule = !fence && is_rule(body);
+            let pre = in_fence || fence || !rule && is_code(raw, body, prev_pre);
             if fence {
                 in_fence = !in_fence;
             }
@@ -1179,7 +1189,8 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
                 sentence_inside,
                 spaced,
                 marker: starts_with_marker(body),
-                reference: 0,
+                rule,
+                reference: false,
             });
         }
     }
@@ -1202,7 +1213,8 @@ impl<'a> Line<'a> {
             sentence_inside: false,
             spaced: false,
             marker: false,
-            reference: 0,
+            rule: false,
+            reference: false,
         }
     }
 }
@@ -1399,24 +1411,28 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
     let offset_rare = !indent_informative
         && (offset == 1
             || offset > 0 && offset * 100 < INDENT_INFORMATIVE_MIN_PERCENT * text.len());
-    let metrics = text
+    let metrics: Vec<Metric> = text
         .iter()
         .map(|&i| {
             let l = &lines[i];
             Metric {
                 // A rule under a heading is as wide as the heading, not a
                 // line of the column.
-                width: if is_rule(l.body) { 0 } else { l.width },
+                width: if l.rule { 0 } else { l.width },
                 terminal: l.terminal,
                 prose: l.clause || l.body.matches(' ').count() >= LATIN_PROSE_SPACES,
             }
         })
+        .collect();
+    let windows = (0..metrics.len())
+        .map(|s| region(&metrics[s..(s + WINDOW_LINES + 1).min(metrics.len())]))
         .collect();
     Ctx {
         lines,
         text,
         text_pos,
         metrics,
+        windows,
         blank_informative,
         indent_informative,
         base_lead,
