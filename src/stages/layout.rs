@@ -768,6 +768,9 @@ struct Par {
     marker: bool,
     /// …with a heading number.
     heading: bool,
+    /// …with a numbered one (`一、`, `（一）`, `第三章`), not a dash or a
+    /// bracket, which also open paragraphs of running text.
+    numbered: bool,
     /// How many lines it has so far.
     lines: u32,
     /// Width of its last line and of the line before it (0: none).
@@ -784,6 +787,9 @@ impl Par {
         Par {
             marker: line.marker,
             heading: line.marker && starts_with_heading_marker(line.body),
+            numbered: line.marker
+                && starts_with_heading_marker(line.body)
+                && !line.body.starts_with(['—', '【', '#']),
             clause: line.clause,
             sentence_inside: line.sentence_inside,
             lines: 1,
@@ -817,6 +823,19 @@ impl Region {
         self.wrapped
             && width + TERMINAL_SLACK_UNITS >= self.reference
             && width <= self.reference + self.slack
+    }
+
+    /// The line is shorter than the column by about an indentation (a
+    /// paragraph's first line whose indentation the extractor dropped). A
+    /// mark hanging in the margin at its end does not count.
+    fn first_line_like(&self, line: &Line) -> bool {
+        let hanging = if line.body.ends_with(['，', '、', '。']) {
+            2
+        } else {
+            0
+        };
+        let short_by = self.reference.saturating_sub(line.width - hanging);
+        (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by)
     }
 
     /// The line fills the column but for a dropped paragraph indentation.
@@ -990,8 +1009,14 @@ impl Ctx<'_> {
         if !la.terminal {
             if par.heading {
                 // A numbered heading, unless it holds a sentence's end or
-                // fills the column.
-                return !separated && (par.sentence_inside || self.fills_column(a, la.width));
+                // fills the column and the next line is not a paragraph's
+                // first line (a heading as long as an indented first line).
+                return !separated
+                    && (par.sentence_inside
+                        || self.fills_column(a, la.width)
+                            && !(par.numbered
+                                && par.lines == 1
+                                && self.next_starts_paragraph(a, b)));
             }
             if is_clause(last_a) || last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase() {
                 // Ends mid-clause (`，`), or mid-sentence in Latin text: no
@@ -1052,11 +1077,28 @@ impl Ctx<'_> {
                 // The next line is shorter by about an indentation and goes on: a
                 // paragraph's first line whose indentation was dropped.
                 let short_by = r.reference.saturating_sub(lb.width);
-                let first_line_like = !lb.terminal
+                !(!lb.terminal
                     && (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS)
-                        .contains(&short_by);
-                !first_line_like
+                        .contains(&short_by))
             })
+    }
+
+    /// Lines `a` and `b` are both shorter than the column by about an
+    /// indentation, and `b` does not end a sentence and goes on into the next
+    /// line (no blank line that separates paragraphs): `b` is a paragraph's
+    /// first line whose indentation the extractor dropped, and `a` ended its
+    /// own paragraph, since a first line's next line fills the column.
+    fn next_starts_paragraph(&self, a: usize, b: usize) -> bool {
+        let (la, lb) = (&self.lines[a], &self.lines[b]);
+        let goes_on = self.lines.get(b + 1).is_some_and(|next| {
+            next.kind == Kind::Text || next.kind == Kind::Blank && !self.blank_informative
+        });
+        !lb.terminal
+            && goes_on
+            && self
+                .regions(a)
+                .iter()
+                .any(|r| r.wrapped && r.first_line_like(la) && r.first_line_like(lb))
     }
 }
 
@@ -1921,6 +1963,33 @@ mod tests {
             lay(prose),
             "这是上一段的最后一句话。\n记者走访了多地，农村数字化建设现场热火朝天，一片繁忙。\n"
         );
+    }
+
+    #[test]
+    fn a_numbered_heading_as_wide_as_a_first_line_stands_alone() {
+        // A column of 30 characters whose paragraphs start 2 characters in
+        // (the extractor dropped the indentation): the heading fills a first
+        // line, and so does the paragraph's first line after it.
+        let text = "\
+这是上一段的内容，网信事业从夯基垒台到积厚成势，从发展起\n\
+步到不断壮大，取得了历史性成就，发生了历史性变革，网信工作体\n\
+系不断完善。\n\
+二、锚定蓝图、砥砺奋进，新时代网络强国建设取得历史性成就\n\
+党的十八大以来，党中央高度重视互联网、大力发展互联网、积\n\
+极运用互联网、有效治理互联网，统筹协调涉及政治、经济、文化等\n\
+领域网络安全和信息化重大问题，作出一系列重大决策、提出一系列\n\
+重大举措，走出一条中国特色治网之道，网络强国从宏伟蓝图逐步转\n\
+化为生动实践。\n";
+        let out = lay(text);
+        assert!(
+            out.contains(
+                "\n二、锚定蓝图、砥砺奋进，新时代网络强国建设取得历史性成就\n党的十八大以来"
+            ),
+            "{out}"
+        );
+        assert!(out.ends_with("逐步转化为生动实践。\n"));
+        assert_eq!(lay(&out), out);
+        assert_eq!(out.lines().count(), 3);
     }
 
     #[test]
