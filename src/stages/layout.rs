@@ -45,6 +45,7 @@
 //! a time.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::{
@@ -743,8 +744,9 @@ struct Ctx<'a> {
     /// position in `text` (compact, for the window scans).
     metrics: Vec<Metric>,
     /// The region of each window of `WINDOW_LINES + 1` text lines (fewer at
-    /// the end), by its first line: computed once, looked up from each side.
-    windows: Vec<Region>,
+    /// the end), by its first line: computed when first needed (most lines
+    /// end mid-clause and need none), then looked up from either side.
+    windows: Vec<Cell<Option<Region>>>,
     blank_informative: bool,
     indent_informative: bool,
     base_lead: u32,
@@ -858,14 +860,24 @@ impl Ctx<'_> {
     /// The region of the line at `pos` (in `text`) and the lines before it.
     fn before(&self, pos: usize) -> Region {
         match pos.checked_sub(WINDOW_LINES) {
-            Some(start) => self.windows[start],
+            Some(start) => self.window(start),
             None => region(&self.metrics[..pos + 1]),
         }
     }
 
     /// The region of the line at `pos` and the lines after it.
     fn after(&self, pos: usize) -> Region {
-        self.windows[pos]
+        self.window(pos)
+    }
+
+    fn window(&self, start: usize) -> Region {
+        let cell = &self.windows[start];
+        cell.get().unwrap_or_else(|| {
+            let end = (start + WINDOW_LINES + 1).min(self.metrics.len());
+            let r = region(&self.metrics[start..end]);
+            cell.set(Some(r));
+            r
+        })
     }
 
     /// A Latin line followed by a Latin word that would not have fitted
@@ -1466,9 +1478,7 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
             }
         })
         .collect();
-    let windows = (0..metrics.len())
-        .map(|s| region(&metrics[s..(s + WINDOW_LINES + 1).min(metrics.len())]))
-        .collect();
+    let windows = vec![Cell::new(None); metrics.len()];
     Ctx {
         lines,
         text,
