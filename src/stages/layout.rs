@@ -20,7 +20,9 @@
 //! - form feeds, page-number lines (`12`, `- 12 -`, `第 12 页`, `12 / 223`,
 //!   `Page 12 of 223`) and running headers or footers (the same short line at
 //!   the edges of several pages) removed, and a paragraph cut by a page break
-//!   joined back.
+//!   joined back;
+//! - section numbers or page references glued to a list of headings
+//!   (`没有网络安全就没有国家安全3`) removed, each heading on its own line.
 //!
 //! Example: `　　这是一个新家园，是学习、工作、生活的新\n\n- 3 -\n\f空间。\n`
 //! → `这是一个新家园，是学习、工作、生活的新空间。\n`
@@ -31,14 +33,19 @@
 //! indented line in a document that indents paragraph starts; a blank line in
 //! a document where blank lines separate paragraphs (not in one where every
 //! line is followed by one); a short line with no clause punctuation
-//! (`，、；`), which reads as a heading. Typical width is measured locally
-//! (a window of neighbouring lines), so one file may mix column widths.
+//! (`，、；`), which reads as a heading; a line set off from the margin in a
+//! document that does not indent, with no punctuation, after a sentence's
+//! end (a centred heading); a rule (`*****`, `-----`). A Latin line is a wrap
+//! when the next line's first word would not have fitted after it. Typical
+//! width is measured locally (a window of neighbouring lines, on each side),
+//! so one file may mix column widths.
 //!
 //! Limits: a paragraph whose last line ends a sentence exactly at the right
 //! margin, in a document with neither indentation nor blank lines, is joined
 //! to the next one unless the next line is shorter by about an indentation;
 //! a heading with clause punctuation and no final punctuation is joined to
-//! the following paragraph; bare-number page numbers are removed only next to
+//! the following paragraph; glued heading numbers are seen only as a set of
+//! three or more different ones; bare-number page numbers are removed only next to
 //! a form feed or as a run of increasing numbers at page-like intervals;
 //! repeated lines that are not at page edges (a doubled title) are left for
 //! dedup; multi-column layouts must come out of the extractor one column at
@@ -831,10 +838,9 @@ impl Region {
     /// paragraph's first line whose indentation the extractor dropped). A
     /// mark hanging in the margin at its end does not count.
     fn first_line_like(&self, line: &Line) -> bool {
-        let hanging = if line.body.ends_with(['，', '、', '。']) {
-            2
-        } else {
-            0
+        let hanging = match line.body.chars().next_back() {
+            Some(c @ ('，' | '、' | '。')) => char_units(c),
+            _ => 0,
         };
         let short_by = self.reference.saturating_sub(line.width - hanging);
         (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by)
@@ -1089,9 +1095,9 @@ impl Ctx<'_> {
                 // The next line is shorter by about an indentation and goes on: a
                 // paragraph's first line whose indentation was dropped.
                 let short_by = r.reference.saturating_sub(lb.width);
-                !(!lb.terminal
-                    && (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS)
-                        .contains(&short_by))
+                lb.terminal
+                    || !(FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS)
+                        .contains(&short_by)
             })
     }
 
