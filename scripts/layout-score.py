@@ -24,8 +24,9 @@ converts it with `soffice --headless --convert-to pdf`, extracts it with
 Needs `soffice` and `pdftotext` on PATH (Debian: libreoffice-writer-nogui,
 poppler-utils, fonts-noto-cjk, fonts-wqy-microhei).
 
-canon is run as `target/release/canon clean --skip repair,convert -` (or
-$CANON), so that only normalize and layout touch the text.
+canon is run as `target/release/canon clean --keep-repeats --skip repair,convert -`
+(or $CANON), so that only normalize and layout touch the text; the true
+paragraphs are passed through normalize alone before comparing.
 """
 
 import itertools
@@ -50,9 +51,9 @@ def canon_bin():
     return str(Path(target) / "release" / "canon")
 
 
-def clean(text: str) -> str:
+def clean(text: str, skip: str = "repair,convert") -> str:
     out = subprocess.run(
-        [canon_bin(), "clean", "--quiet", "--skip", "repair,convert", "-"],
+        [canon_bin(), "clean", "--quiet", "--keep-repeats", "--skip", skip, "-"],
         input=text.encode("utf-8"),
         capture_output=True,
         check=True,
@@ -66,11 +67,21 @@ def paragraphs(prefix: str):
     return [l.strip().strip("\u3000\u2003") for l in text.splitlines() if l.strip()]
 
 
+def truth(paras):
+    """The true paragraphs as the stages before layout leave them (normalize
+    makes punctuation full-width between Chinese characters), so that only
+    layout decides the score."""
+    normalized = clean("\n".join(paras) + "\n", skip="repair,convert,layout").splitlines()
+    assert len(normalized) == len(paras), "normalize changed the paragraph count"
+    return normalized
+
+
 def squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
 def score(true_paras, cleaned: str):
+    true_paras = TRUTH.get(tuple(true_paras)) or TRUTH.setdefault(tuple(true_paras), truth(true_paras))
     lines = Counter(squash(l) for l in cleaned.splitlines())
     ok = 0
     for p in true_paras:
@@ -79,6 +90,9 @@ def score(true_paras, cleaned: str):
             lines[key] -= 1
             ok += 1
     return ok
+
+
+TRUTH = {}
 
 
 def units(c: str) -> int:

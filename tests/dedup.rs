@@ -191,15 +191,13 @@ fn exact_only_and_skip_dedup_narrow_it() {
         .map(|e| e["path"].as_str().unwrap())
         .collect();
     // b03 is b01 rendered for Taiwan: once convert has made it Simplified,
-    // the regional fold of the comparison key makes it an exact match.
+    // the regional fold of the comparison key makes it an exact match. b02
+    // is b01 with every line break removed: layout takes the section numbers
+    // glued to b01's closing headings for debris, which b02's single line
+    // cannot show, so b02 is only a near duplicate.
     assert_eq!(
         dups,
-        [
-            "a02-gb18030-crlf.txt",
-            "a03-wrapped.txt",
-            "b02-unwrapped.txt",
-            "b03-taiwan.txt"
-        ]
+        ["a02-gb18030-crlf.txt", "a03-wrapped.txt", "b03-taiwan.txt"]
     );
 
     let (t, entries, _) = clean(&corpus(), &["--skip", "dedup"]);

@@ -20,7 +20,9 @@
 //! - form feeds, page-number lines (`12`, `- 12 -`, `第 12 页`, `12 / 223`,
 //!   `Page 12 of 223`) and running headers or footers (the same short line at
 //!   the edges of several pages) removed, and a paragraph cut by a page break
-//!   joined back.
+//!   joined back;
+//! - section numbers or page references glued to a list of headings
+//!   (`没有网络安全就没有国家安全3`) removed, each heading on its own line.
 //!
 //! Example: `　　这是一个新家园，是学习、工作、生活的新\n\n- 3 -\n\f空间。\n`
 //! → `这是一个新家园，是学习、工作、生活的新空间。\n`
@@ -31,20 +33,26 @@
 //! indented line in a document that indents paragraph starts; a blank line in
 //! a document where blank lines separate paragraphs (not in one where every
 //! line is followed by one); a short line with no clause punctuation
-//! (`，、；`), which reads as a heading. Typical width is measured locally
-//! (a window of neighbouring lines), so one file may mix column widths.
+//! (`，、；`), which reads as a heading; a line set off from the margin in a
+//! document that does not indent, with no punctuation, after a sentence's
+//! end (a centred heading); a rule (`*****`, `-----`). A Latin line is a wrap
+//! when the next line's first word would not have fitted after it. Typical
+//! width is measured locally (a window of neighbouring lines, on each side),
+//! so one file may mix column widths.
 //!
 //! Limits: a paragraph whose last line ends a sentence exactly at the right
 //! margin, in a document with neither indentation nor blank lines, is joined
 //! to the next one unless the next line is shorter by about an indentation;
 //! a heading with clause punctuation and no final punctuation is joined to
-//! the following paragraph; bare-number page numbers are removed only next to
+//! the following paragraph; glued heading numbers are seen only as a set of
+//! three or more different ones; bare-number page numbers are removed only next to
 //! a form feed or as a run of increasing numbers at page-like intervals;
 //! repeated lines that are not at page edges (a doubled title) are left for
 //! dedup; multi-column layouts must come out of the extractor one column at
 //! a time.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::{
@@ -76,6 +84,9 @@ pub enum LayoutEdit {
     PageNumberRemoved,
     /// Running header or footer lines removed (count: lines).
     RunningHeaderRemoved,
+    /// A section number or page reference glued to the end of a heading
+    /// removed (count: headings).
+    HeadingReferenceRemoved,
     /// Missing final newline added.
     FinalNewline,
 }
@@ -93,6 +104,7 @@ impl EditKind for LayoutEdit {
             LayoutEdit::FormFeedRemoved => "form_feed_removed",
             LayoutEdit::PageNumberRemoved => "page_number_removed",
             LayoutEdit::RunningHeaderRemoved => "running_header_removed",
+            LayoutEdit::HeadingReferenceRemoved => "heading_reference_removed",
             LayoutEdit::FinalNewline => "final_newline",
         }
     }
@@ -141,6 +153,13 @@ const MAX_TERMINAL_PERCENT: usize = 50;
 const MIN_PROSE_PERCENT: usize = 40;
 /// Spaces that make a Latin line read as prose (five words or more).
 const LATIN_PROSE_SPACES: usize = 4;
+/// A Latin line was wrapped when the next line's first word would not have
+/// fitted after it; ragged right margins put the column limit a little above
+/// the reference width.
+const LATIN_FIT_SLACK_UNITS: u32 = 2;
+/// Lines made of one symbol repeated at least this many times are rules or
+/// box edges (`*****`, `-----`), not text.
+const MIN_RULE_CHARS: usize = 3;
 /// When at least this share (percent) of line transitions have blank lines,
 /// the text is double-spaced and blank lines say nothing about paragraphs.
 const DOUBLE_SPACED_PERCENT: usize = 85;
@@ -178,6 +197,15 @@ const MIN_LINES_PER_PAGE: usize = 4;
 /// Candidates compared backwards when chaining bare page numbers (bounds the
 /// work on number-heavy documents).
 const PAGE_NUMBER_LOOKBACK: usize = 64;
+/// Section numbers and page references glued to a heading have at most
+/// three digits (a year glued to a title has four).
+const MAX_REFERENCE_DIGITS: usize = 3;
+/// Headings with glued numbers are recognised as a set: at least this many,
+/// each number different (two lines ending in digits can be chance).
+const MIN_REFERENCED_HEADINGS: usize = 3;
+/// A heading left without its number still says something: at least this
+/// many characters (`附件1`, `图2` are labels whose number is the content).
+const MIN_REFERENCED_HEADING_CHARS: usize = 6;
 
 // ---------------------------------------------------------------------------
 // Character classes
@@ -312,6 +340,11 @@ struct Line<'a> {
     /// Has whitespace inside (to collapse or remove).
     spaced: bool,
     marker: bool,
+    /// One symbol repeated: a rule or a box edge.
+    rule: bool,
+    /// A heading whose glued section number or page reference was cut from
+    /// `body`: it stands alone.
+    reference: bool,
 }
 
 fn leading_units(raw: &str) -> u32 {
@@ -419,6 +452,16 @@ fn starts_with_marker(body: &str) -> bool {
             && rest.starts_with([
                 '章', '节', '条', '篇', '部', '编', '卷', '回', '讲', '课', '款',
             ])
+        {
+            return true;
+        }
+    }
+    // (a) (iv)
+    if let Some(inner) = body.strip_prefix('(') {
+        let (letters, rest) = take_while_str(inner, |c| c.is_ascii_alphabetic());
+        if rest.starts_with(") ")
+            && (letters.len() == 1
+                || (2..=4).contains(&letters.len()) && letters.chars().all(|c| "ivx".contains(c)))
         {
             return true;
         }
@@ -707,9 +750,17 @@ struct Ctx<'a> {
     /// Width, sentence end and prose look of each kept text line, by
     /// position in `text` (compact, for the window scans).
     metrics: Vec<Metric>,
+    /// The region of each window of `WINDOW_LINES + 1` text lines (fewer at
+    /// the end), by its first line: computed when first needed (most lines
+    /// end mid-clause and need none), then looked up from either side.
+    windows: Vec<Cell<Option<Region>>>,
     blank_informative: bool,
     indent_informative: bool,
     base_lead: u32,
+    /// Lines start at the document's margin but for a few (fewer than would
+    /// make indentation informative): one set off from the margin is placed
+    /// apart (a centred heading), not indented as a paragraph start.
+    offset_rare: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -726,6 +777,9 @@ struct Par {
     marker: bool,
     /// …with a heading number.
     heading: bool,
+    /// …with a numbered one (`一、`, `（一）`, `第三章`), not a dash or a
+    /// bracket, which also open paragraphs of running text.
+    numbered: bool,
     /// How many lines it has so far.
     lines: u32,
     /// Width of its last line and of the line before it (0: none).
@@ -742,6 +796,9 @@ impl Par {
         Par {
             marker: line.marker,
             heading: line.marker && starts_with_heading_marker(line.body),
+            numbered: line.marker
+                && starts_with_heading_marker(line.body)
+                && !line.body.starts_with(['—', '【', '#']),
             clause: line.clause,
             sentence_inside: line.sentence_inside,
             lines: 1,
@@ -777,6 +834,18 @@ impl Region {
             && width <= self.reference + self.slack
     }
 
+    /// The line is shorter than the column by about an indentation (a
+    /// paragraph's first line whose indentation the extractor dropped). A
+    /// mark hanging in the margin at its end does not count.
+    fn first_line_like(&self, line: &Line) -> bool {
+        let hanging = match line.body.chars().next_back() {
+            Some(c @ ('，' | '、' | '。')) => char_units(c),
+            _ => 0,
+        };
+        let short_by = self.reference.saturating_sub(line.width - hanging);
+        (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by)
+    }
+
     /// The line fills the column but for a dropped paragraph indentation.
     fn nearly_full(&self, width: u32) -> bool {
         self.wrapped
@@ -791,59 +860,60 @@ impl Ctx<'_> {
     /// changed.
     fn regions(&self, line: usize) -> [Region; 2] {
         let pos = self.text_pos[line];
-        let before = pos.saturating_sub(WINDOW_LINES)..pos + 1;
-        let after = pos..(pos + WINDOW_LINES + 1).min(self.text.len());
-        [self.region(before), self.region(after)]
+        [self.before(pos), self.after(pos)]
+    }
+
+    /// The region of the line at `pos` (in `text`) and the lines before it.
+    fn before(&self, pos: usize) -> Region {
+        match pos.checked_sub(WINDOW_LINES) {
+            Some(start) => self.window(start),
+            None => region(&self.metrics[..pos + 1]),
+        }
+    }
+
+    /// The region of the line at `pos` and the lines after it.
+    fn after(&self, pos: usize) -> Region {
+        self.window(pos)
+    }
+
+    fn window(&self, start: usize) -> Region {
+        let cell = &self.windows[start];
+        cell.get().unwrap_or_else(|| {
+            let end = (start + WINDOW_LINES + 1).min(self.metrics.len());
+            let r = region(&self.metrics[start..end]);
+            cell.set(Some(r));
+            r
+        })
+    }
+
+    /// A Latin line followed by a Latin word that would not have fitted
+    /// after it within the column: the line was wrapped there. Latin lines
+    /// fall short of the margin by up to a word, more than the slack allows.
+    fn next_word_overflows(&self, line: usize, a: &Line, b: &Line) -> bool {
+        if !a.body.ends_with(|c: char| c.is_ascii_graphic())
+            || !b
+                .body
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '(' || c == '"')
+        {
+            return false;
+        }
+        let word = b
+            .body
+            .split(|c: char| c.is_whitespace() || !c.is_ascii())
+            .next()
+            .unwrap_or("");
+        let needed = a.width + 1 + word.chars().count() as u32 + LATIN_FIT_SLACK_UNITS;
+        let pos = self.text_pos[line];
+        [self.after(pos), self.before(pos)]
+            .iter()
+            .any(|r| r.wrapped && needed > r.reference && a.width <= r.reference + r.slack)
     }
 
     /// Whether a line nearly fills the column seen from either side (the
     /// side after it first: it holds the rest of the paragraph).
     fn fills_column(&self, line: usize, width: u32) -> bool {
         let pos = self.text_pos[line];
-        self.region(pos..(pos + WINDOW_LINES + 1).min(self.text.len()))
-            .nearly_full(width)
-            || self
-                .region(pos.saturating_sub(WINDOW_LINES)..pos + 1)
-                .nearly_full(width)
-    }
-
-    fn region(&self, range: std::ops::Range<usize>) -> Region {
-        let window = &self.metrics[range];
-        // The (REFERENCE_RANK + 1)-th widest line, without sorting.
-        let mut top = [0u32; REFERENCE_RANK + 1];
-        for m in window {
-            let w = m.width;
-            if w > top[REFERENCE_RANK] {
-                let mut k = REFERENCE_RANK;
-                while k > 0 && top[k - 1] < w {
-                    top[k] = top[k - 1];
-                    k -= 1;
-                }
-                top[k] = w;
-            }
-        }
-        let reference = top[REFERENCE_RANK.min(window.len() - 1)];
-        let slack = FULL_SLACK_MIN_UNITS.max(reference / FULL_SLACK_DIVISOR);
-        let mut full = 0;
-        let mut full_terminal = 0;
-        let mut full_prose = 0;
-        for m in window {
-            if m.width + slack >= reference && m.width <= reference + slack {
-                full += 1;
-                full_terminal += usize::from(m.terminal);
-                full_prose += usize::from(m.prose);
-            }
-        }
-        let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
-            && full >= MIN_WRAPPED_LINES
-            && full * 100 >= MIN_WRAPPED_PERCENT * window.len()
-            && full_terminal * 100 <= MAX_TERMINAL_PERCENT * full
-            && full_prose * 100 >= MIN_PROSE_PERCENT * full;
-        Region {
-            reference,
-            slack,
-            wrapped,
-        }
+        self.after(pos).nearly_full(width) || self.before(pos).nearly_full(width)
     }
 
     /// Line `b` is indented further than line `a` in a document that
@@ -851,11 +921,84 @@ impl Ctx<'_> {
     /// When `a` is a paragraph's only line so far, it may be an indented
     /// first line too: then `b` is measured against the document's margin.
     fn indented(&self, a: &Line, b: &Line, par: Par) -> bool {
-        if !self.indent_informative {
+        if !self.indent_informative || par.marker && par.lines == 1 && b.lead > a.lead {
+            // A list item's text continues under a hanging indent.
             return false;
         }
         b.lead >= a.lead + INDENT_MIN_UNITS
             || par.lines == 1 && b.lead >= a.lead && b.lead >= self.base_lead + INDENT_MIN_UNITS
+    }
+
+    /// A line set off from the margin in a document that does not indent,
+    /// with no punctuation at all, after a sentence's end: a heading placed
+    /// apart (centred), not a paragraph's first line.
+    fn offset_heading(&self, line: usize) -> bool {
+        let l = &self.lines[line];
+        if !self.offset_rare || l.lead <= self.base_lead || l.clause || l.terminal {
+            return false;
+        }
+        let pos = self.text_pos[line];
+        pos == 0 || self.lines[self.text[pos - 1]].terminal
+    }
+
+    /// Headings printed with a section number or a page reference glued to
+    /// their end (`没有网络安全就没有国家安全3`, from a newspaper page that
+    /// lists its sections): lines that are not wrapped prose, end in a small
+    /// number right after a Chinese character, and hold no sentence's end.
+    /// They are taken for headings only as a set: at least
+    /// `MIN_REFERENCED_HEADINGS` with different numbers and different texts,
+    /// two of them in a row (a list of headings). The number goes and the
+    /// heading stands on its own line.
+    fn mark_heading_references(&mut self, report: &mut StageReport<LayoutEdit>) {
+        let mut found: Vec<(usize, usize, u32)> = Vec::new();
+        for pos in 0..self.text.len() {
+            let i = self.text[pos];
+            let l = &self.lines[i];
+            if l.terminal || l.sentence_inside || l.marker {
+                continue;
+            }
+            let stem = l.body.trim_end_matches(|c: char| c.is_ascii_digit());
+            let digits = l.body.len() - stem.len();
+            if !(1..=MAX_REFERENCE_DIGITS).contains(&digits)
+                || l.body[stem.len()..].starts_with('0')
+                || !stem.chars().next_back().is_some_and(is_hanzi)
+                || !(MIN_REFERENCED_HEADING_CHARS..=MAX_HEADER_CHARS)
+                    .contains(&stem.chars().count())
+                || self.fills_column(i, l.width)
+            {
+                continue;
+            }
+            let number = l.body[stem.len()..].parse().unwrap_or(0);
+            found.push((pos, digits, number));
+        }
+        if found.len() < MIN_REFERENCED_HEADINGS || !found.windows(2).any(|w| w[1].0 == w[0].0 + 1)
+        {
+            return;
+        }
+        let mut numbers: Vec<u32> = found.iter().map(|f| f.2).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let mut stems: Vec<&str> = found
+            .iter()
+            .map(|&(pos, digits, _)| {
+                let body = self.lines[self.text[pos]].body;
+                &body[..body.len() - digits]
+            })
+            .collect();
+        stems.sort_unstable();
+        stems.dedup();
+        if numbers.len() < found.len() || stems.len() < found.len() {
+            return;
+        }
+        for (pos, digits, _) in found {
+            let l = &mut self.lines[self.text[pos]];
+            let body = l.body;
+            l.body = &body[..body.len() - digits];
+            l.reference = true;
+            note(report, LayoutEdit::HeadingReferenceRemoved, l.no, || {
+                (body.to_string(), l.body.to_string())
+            });
+        }
     }
 
     /// Whether line `b` continues the paragraph of line `a`.
@@ -866,6 +1009,9 @@ impl Ctx<'_> {
         if la.kind != Kind::Text || lb.kind != Kind::Text || lb.marker {
             return false;
         }
+        if la.reference || lb.reference || la.rule || lb.rule {
+            return false;
+        }
         let first_b = lb.body.chars().next().unwrap_or(' ');
         if is_line_start_forbidden(first_b) {
             return true;
@@ -874,12 +1020,21 @@ impl Ctx<'_> {
         if last_a == '-' && first_b.is_ascii_lowercase() && hyphenated(la.body) {
             return true;
         }
+        if self.offset_heading(a) || self.offset_heading(b) {
+            return false;
+        }
         let separated = (blank && self.blank_informative && !page) || self.indented(la, lb, par);
         if !la.terminal {
             if par.heading {
                 // A numbered heading, unless it holds a sentence's end or
-                // fills the column.
-                return !separated && (par.sentence_inside || self.fills_column(a, la.width));
+                // fills the column and the next line is not a paragraph's
+                // first line (a heading as long as an indented first line).
+                return !separated
+                    && (par.sentence_inside
+                        || self.fills_column(a, la.width)
+                            && !(par.numbered
+                                && par.lines == 1
+                                && self.next_starts_paragraph(a, b)));
             }
             if is_clause(last_a) || last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase() {
                 // Ends mid-clause (`，`), or mid-sentence in Latin text: no
@@ -887,9 +1042,18 @@ impl Ctx<'_> {
                 // output again, without them, would join it anyway).
                 return true;
             }
-            if self.fills_column(a, la.width) {
+            if self.fills_column(a, la.width) || self.next_word_overflows(a, la, lb) {
                 // Fills the column: a wrap, unless the next line is set apart.
-                return !separated;
+                // Three lines at the same indentation are a block (an
+                // indented quote), not indented paragraph starts.
+                let pos = self.text_pos[b];
+                let block = lb.lead == la.lead
+                    && self
+                        .text
+                        .get(pos + 1)
+                        .is_some_and(|&c| self.lines[c].lead == lb.lead);
+                let par = if block { Par { lines: 2, ..par } } else { par };
+                return !(blank && self.blank_informative && !page || self.indented(la, lb, par));
             }
             if par.clause && self.text.len() < TINY_DOCUMENT_LINES {
                 // Too few lines to measure a width: prose runs on.
@@ -917,20 +1081,97 @@ impl Ctx<'_> {
         if la.width + TERMINAL_SLACK_UNITS < par.before_last_width {
             return false;
         }
-        regions.iter().any(|r| {
-            if !r.exactly_full(la.width) {
-                return false;
+        // Every side that looks like a wrapped column must find the line
+        // full: a side whose widest lines are indented first lines (short
+        // paragraphs) measures the column a little narrow.
+        regions.iter().any(|r| r.wrapped)
+            && regions.iter().filter(|r| r.wrapped).all(|r| {
+                if !r.exactly_full(la.width) {
+                    return false;
+                }
+                if self.indent_informative {
+                    return true;
+                }
+                // The next line is shorter by about an indentation and goes on: a
+                // paragraph's first line whose indentation was dropped.
+                let short_by = r.reference.saturating_sub(lb.width);
+                lb.terminal
+                    || !(FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS)
+                        .contains(&short_by)
+            })
+    }
+
+    /// Lines `a` and `b` are both shorter than the column by about an
+    /// indentation, and `b` does not end a sentence and goes on into the next
+    /// line (no blank line that separates paragraphs): `b` is a paragraph's
+    /// first line whose indentation the extractor dropped, and `a` ended its
+    /// own paragraph, since a first line's next line fills the column.
+    fn next_starts_paragraph(&self, a: usize, b: usize) -> bool {
+        let (la, lb) = (&self.lines[a], &self.lines[b]);
+        let goes_on = self.lines.get(b + 1).is_some_and(|next| {
+            next.kind == Kind::Text || next.kind == Kind::Blank && !self.blank_informative
+        });
+        !lb.terminal
+            && goes_on
+            && self
+                .regions(a)
+                .iter()
+                .any(|r| r.wrapped && r.first_line_like(la) && r.first_line_like(lb))
+    }
+}
+
+/// A line of one symbol repeated (`*****`, `-----`, `=====`): a rule or the
+/// edge of a box, which stands alone.
+fn is_rule(body: &str) -> bool {
+    let mut chars = body.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    (first.is_ascii_punctuation()
+        || matches!(
+            first,
+            '\u{2500}'..='\u{257F}' | '—' | '…' | '·' | '－' | '＝' | '＊'
+        ))
+        && chars.clone().all(|c| c == first)
+        && chars.count() + 1 >= MIN_RULE_CHARS
+}
+
+/// Width statistics of a window of consecutive text lines.
+fn region(window: &[Metric]) -> Region {
+    // The (REFERENCE_RANK + 1)-th widest line, without sorting.
+    let mut top = [0u32; REFERENCE_RANK + 1];
+    for m in window {
+        let w = m.width;
+        if w > top[REFERENCE_RANK] {
+            let mut k = REFERENCE_RANK;
+            while k > 0 && top[k - 1] < w {
+                top[k] = top[k - 1];
+                k -= 1;
             }
-            if self.indent_informative {
-                return true;
-            }
-            // The next line is shorter by about an indentation and goes on: a
-            // paragraph's first line whose indentation was dropped.
-            let short_by = r.reference.saturating_sub(lb.width);
-            let first_line_like = !lb.terminal
-                && (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by);
-            !first_line_like
-        })
+            top[k] = w;
+        }
+    }
+    let reference = top[REFERENCE_RANK.min(window.len() - 1)];
+    let slack = FULL_SLACK_MIN_UNITS.max(reference / FULL_SLACK_DIVISOR);
+    let mut full = 0;
+    let mut full_terminal = 0;
+    let mut full_prose = 0;
+    for m in window {
+        if m.width + slack >= reference && m.width <= reference + slack {
+            full += 1;
+            full_terminal += usize::from(m.terminal);
+            full_prose += usize::from(m.prose);
+        }
+    }
+    let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
+        && full >= MIN_WRAPPED_LINES
+        && full * 100 >= MIN_WRAPPED_PERCENT * window.len()
+        && full_terminal * 100 <= MAX_TERMINAL_PERCENT * full
+        && full_prose * 100 >= MIN_PROSE_PERCENT * full;
+    Region {
+        reference,
+        slack,
+        wrapped,
     }
 }
 
@@ -981,7 +1222,9 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
             }
             let (width, clause, sentence_inside, spaced) = scan(body);
             let fence = body.starts_with("```") || body.starts_with("~~~");
-            let pre = in_fence || fence || is_code(raw, body, prev_pre);
+            // `=====` under a heading is a rule, not an operator.
+            let rule = !fence && is_rule(body);
+            let pre = in_fence || fence || !rule && is_code(raw, body, prev_pre);
             if fence {
                 in_fence = !in_fence;
             }
@@ -1006,6 +1249,8 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
                 sentence_inside,
                 spaced,
                 marker: starts_with_marker(body),
+                rule,
+                reference: false,
             });
         }
     }
@@ -1028,6 +1273,8 @@ impl<'a> Line<'a> {
             sentence_inside: false,
             spaced: false,
             marker: false,
+            rule: false,
+            reference: false,
         }
     }
 }
@@ -1219,25 +1466,35 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
     let indent_informative = indented >= 2
         && indented * 100 >= INDENT_INFORMATIVE_MIN_PERCENT * text.len()
         && indented * 100 <= INDENT_INFORMATIVE_MAX_PERCENT * text.len();
-    let metrics = text
+    let offset = text.iter().filter(|&&i| lines[i].lead > base_lead).count();
+    // One such line is rare in any document; more must be a small share.
+    let offset_rare = !indent_informative
+        && (offset == 1
+            || offset > 0 && offset * 100 < INDENT_INFORMATIVE_MIN_PERCENT * text.len());
+    let metrics: Vec<Metric> = text
         .iter()
         .map(|&i| {
             let l = &lines[i];
             Metric {
-                width: l.width,
+                // A rule under a heading is as wide as the heading, not a
+                // line of the column.
+                width: if l.rule { 0 } else { l.width },
                 terminal: l.terminal,
                 prose: l.clause || l.body.matches(' ').count() >= LATIN_PROSE_SPACES,
             }
         })
         .collect();
+    let windows = vec![Cell::new(None); metrics.len()];
     Ctx {
         lines,
         text,
         text_pos,
         metrics,
+        windows,
         blank_informative,
         indent_informative,
         base_lead,
+        offset_rare,
     }
 }
 
@@ -1400,7 +1657,8 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
     let mut report = StageReport::default();
     let mut lines = split_lines(text, &mut report);
     mark_page_debris(&mut lines);
-    let ctx = analyse(lines);
+    let mut ctx = analyse(lines);
+    ctx.mark_heading_references(&mut report);
     let lines = &ctx.lines;
 
     let mut out = String::with_capacity(text.len());
@@ -1683,6 +1941,74 @@ mod tests {
     }
 
     #[test]
+    fn numbers_glued_to_a_list_of_headings_go() {
+        let text = "一篇报道的正文写到这里就结束了。\n\n开放合作的大门越开越大2\n创新驱动的引擎越来越强3\n绿色发展的底色越来越亮1\n";
+        let out = layout(text);
+        assert_eq!(
+            out.text,
+            "一篇报道的正文写到这里就结束了。\n开放合作的大门越开越大\n创新驱动的引擎越来越强\n绿色发展的底色越来越亮\n"
+        );
+        assert_eq!(out.report.count(LayoutEdit::HeadingReferenceRemoved), 3);
+        assert_eq!(lay(&out.text), out.text);
+    }
+
+    #[test]
+    fn numbers_at_line_ends_without_heading_evidence_stay() {
+        // Labels whose number is the content.
+        let labels = "附件1\n附件2\n附件3\n";
+        assert_eq!(lay(labels), labels);
+        // The same number twice: not a set of section numbers.
+        let same = "开放合作的大门越开越大2\n创新驱动的引擎越来越强2\n绿色发展的底色越来越亮1\n";
+        assert_eq!(lay(same), same);
+        // Only two candidates.
+        let two = "开放合作的大门越开越大2\n创新驱动的引擎越来越强3\n";
+        assert_eq!(lay(two), two);
+    }
+
+    #[test]
+    fn a_line_set_off_from_the_margin_after_a_sentence_is_a_heading() {
+        let text = "这是上一段的最后一句话。\n 记者走访多地农村数字化建设现场\n“以前卖菜要起早赶集，现在手机\n一拍就有人下单。”\n";
+        assert_eq!(
+            lay(text),
+            "这是上一段的最后一句话。\n记者走访多地农村数字化建设现场\n“以前卖菜要起早赶集，现在手机一拍就有人下单。”\n"
+        );
+        // With clause punctuation the set-off line is prose, and runs on.
+        let prose =
+            "这是上一段的最后一句话。\n 记者走访了多地，农村数字化建设\n现场热火朝天，一片繁忙。\n";
+        assert_eq!(
+            lay(prose),
+            "这是上一段的最后一句话。\n记者走访了多地，农村数字化建设现场热火朝天，一片繁忙。\n"
+        );
+    }
+
+    #[test]
+    fn a_numbered_heading_as_wide_as_a_first_line_stands_alone() {
+        // A column of 30 characters whose paragraphs start 2 characters in
+        // (the extractor dropped the indentation): the heading fills a first
+        // line, and so does the paragraph's first line after it.
+        let text = "\
+这是上一段的内容，网信事业从夯基垒台到积厚成势，从发展起\n\
+步到不断壮大，取得了历史性成就，发生了历史性变革，网信工作体\n\
+系不断完善。\n\
+二、锚定蓝图、砥砺奋进，新时代网络强国建设取得历史性成就\n\
+党的十八大以来，党中央高度重视互联网、大力发展互联网、积\n\
+极运用互联网、有效治理互联网，统筹协调涉及政治、经济、文化等\n\
+领域网络安全和信息化重大问题，作出一系列重大决策、提出一系列\n\
+重大举措，走出一条中国特色治网之道，网络强国从宏伟蓝图逐步转\n\
+化为生动实践。\n";
+        let out = lay(text);
+        assert!(
+            out.contains(
+                "\n二、锚定蓝图、砥砺奋进，新时代网络强国建设取得历史性成就\n党的十八大以来"
+            ),
+            "{out}"
+        );
+        assert!(out.ends_with("逐步转化为生动实践。\n"));
+        assert_eq!(lay(&out), out);
+        assert_eq!(out.lines().count(), 3);
+    }
+
+    #[test]
     fn verse_ending_every_line_stays() {
         let text = "白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n";
         assert_eq!(lay(text), text);
@@ -1725,6 +2051,23 @@ mod tests {
         }
     }
 
+    /// Indented blocks, hanging indents under `(a)` items, wrapped lines
+    /// whose next word would not have fitted, and boxes of asterisks: the
+    /// first pass must join what a second pass would join.
+    #[test]
+    fn english_blocks_and_boxes_are_idempotent() {
+        let text = include_str!("../../fixtures/layout/english-blocks-and-boxes/input.txt");
+        let once = lay(text);
+        assert_eq!(lay(&once), once);
+        assert!(once.contains("READING THIS NOTE DOES NOT MAKE YOU A CLIENT OF ANYONE."));
+        assert!(once.contains("whether made by hand or by machine; or\n"));
+        assert!(once.contains("its headings Intact.\n"));
+        assert!(once.contains("\n================\nTHE AUTHORS"));
+        assert!(once.contains("make.\nNotice B - Where to Write\n---"));
+        let rule = "*".repeat(72);
+        assert!(once.contains(&format!("\n{rule}\n* *\n")));
+    }
+
     #[test]
     fn hanging_indents_in_latin_lists_are_continuations() {
         let text = "are met:\n1. Redistributions of source code must retain the above copyright\n   notice, this list of conditions and the following disclaimer.\n2. Redistributions in binary form must reproduce the above copyright\n   notice, this list of conditions.\n";
@@ -1762,6 +2105,11 @@ mod tests {
             if name.starts_with("004") {
                 assert!(out.contains("中国发布《网络空间国际合作战略》，用四项原则"));
                 assert!(out.contains("在践行新发展理念上先行一步。\n"));
+                // A centred heading and a list of section headings whose
+                // numbers were glued to them.
+                assert!(out.contains("\n习近平总书记“4·19”重要讲话发表一周年\n“我国经济"));
+                assert!(out.contains("\n没有网络安全就没有国家安全\n"));
+                assert!(out.contains("为新常态注入新动力\n互联网是社会发展的新引擎"));
             }
             seen += 1;
         }
