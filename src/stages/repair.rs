@@ -207,34 +207,200 @@ fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// Per-document memo of GBK/Big5 encodings of single characters: the windows
-/// and chains re-encode the same characters many times, and encoding_rs's
-/// CJK encoders search their tables for every character.
-#[derive(Default)]
-struct ByteCache {
-    gbk: std::collections::HashMap<char, Option<Vec<u8>>>,
-    big5: std::collections::HashMap<char, Option<Vec<u8>>>,
+/// GBK byte pair of every BMP character the GBK decoder produces from a
+/// pair (0: none), built once from the decoder: encoding_rs's encoders
+/// search their tables for every character, and the chains re-encode every
+/// character of a run. A unit test checks it against the GB18030 encoder.
+static GBK_PAIRS: std::sync::LazyLock<Box<[u16]>> = std::sync::LazyLock::new(|| {
+    let mut table = vec![0u16; 0x10000].into_boxed_slice();
+    for lead in 0x81..=0xFEu8 {
+        for trail in (0x40..=0x7Eu8).chain(0x80..=0xFE) {
+            if let Some(c) = single_char(GBK, [lead, trail])
+                && (c as u32) < 0x10000
+                && table[c as usize] == 0
+            {
+                table[c as usize] = u16::from_be_bytes([lead, trail]);
+            }
+        }
+    }
+    table
+});
+
+/// Big5 byte pair of every BMP character the Big5 decoder produces, the one
+/// the WHATWG encoder picks (pairs led by 0xA1 and up first; the last pair
+/// of the six characters the standard says so of), then the HKSCS pairs the
+/// encoder refuses. A unit test checks it against [`encode`].
+static BIG5_PAIRS: std::sync::LazyLock<Box<[u16]>> = std::sync::LazyLock::new(|| {
+    let mut table = vec![0u16; 0x10000].into_boxed_slice();
+    let last_wins = [
+        '\u{2550}', '\u{255E}', '\u{2561}', '\u{256A}', '\u{5341}', '\u{5345}',
+    ];
+    for leads in [0xA1..=0xFEu8, 0x81..=0xA0u8] {
+        for lead in leads {
+            for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                if let Some(c) = single_char(BIG5, [lead, trail])
+                    && (c as u32) < 0x10000
+                    && (table[c as usize] == 0 || (lead >= 0xA1 && last_wins.contains(&c)))
+                {
+                    table[c as usize] = u16::from_be_bytes([lead, trail]);
+                }
+            }
+        }
+    }
+    table
+});
+
+/// Columns of a pair table: trail bytes 0x40-0xFE.
+const TRAILS: usize = 0xFF - 0x40;
+
+/// What each GBK pair (lead 0x81-0xFE, trail 0x40-0xFE) decodes to, '\0'
+/// when it is no pair or decodes to anything but one character.
+static GBK_CHARS: std::sync::LazyLock<Box<[char]>> = std::sync::LazyLock::new(|| pair_chars(GBK));
+
+/// The same for Big5.
+static BIG5_CHARS: std::sync::LazyLock<Box<[char]>> = std::sync::LazyLock::new(|| pair_chars(BIG5));
+
+fn pair_chars(enc: &'static Encoding) -> Box<[char]> {
+    let mut table = vec!['\0'; 0x7E * TRAILS].into_boxed_slice();
+    for lead in 0x81..=0xFEu8 {
+        for trail in 0x40..=0xFEu8 {
+            if let Some(c) = single_char(enc, [lead, trail]) {
+                table[usize::from(lead - 0x81) * TRAILS + usize::from(trail - 0x40)] = c;
+            }
+        }
+    }
+    table
 }
 
-impl ByteCache {
-    fn encode(&mut self, cs: Charset, s: &str) -> Option<Vec<u8>> {
-        let map = match cs {
-            Charset::Gbk => &mut self.gbk,
-            Charset::Big5 => &mut self.big5,
-            _ => return encode(cs, s),
-        };
-        let mut out = Vec::with_capacity(s.len());
-        for c in s.chars() {
-            if c.is_ascii() {
-                out.push(c as u8);
-                continue;
-            }
-            let bytes = map
-                .entry(c)
-                .or_insert_with(|| encode(cs, c.encode_utf8(&mut [0; 4])));
-            out.extend_from_slice(bytes.as_deref()?);
+/// Strict decoding of GBK or Big5 from the pair tables: the same text as
+/// [`decode_strict`], which it falls back to for what the tables do not hold
+/// (GB18030's four-byte sequences, Big5 pairs that decode to two characters).
+fn decode_double_byte(cs: Charset, bytes: &[u8]) -> Option<String> {
+    let table = match cs {
+        Charset::Gbk => &GBK_CHARS,
+        _ => &BIG5_CHARS,
+    };
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b as char);
+            i += 1;
+            continue;
         }
-        Some(out)
+        // GBK's single byte 0x80 is the euro sign.
+        if b == 0x80 && cs == Charset::Gbk {
+            out.push('\u{20AC}');
+            i += 1;
+            continue;
+        }
+        let &t = bytes.get(i + 1)?;
+        if b == 0x80 || b == 0xFF || !(0x40..=0xFE).contains(&t) {
+            return if cs == Charset::Gbk && t.is_ascii_digit() {
+                decode_strict(cs, bytes)
+            } else {
+                None
+            };
+        }
+        match table[usize::from(b - 0x81) * TRAILS + usize::from(t - 0x40)] {
+            '\0' if cs == Charset::Big5 => return decode_strict(cs, bytes),
+            '\0' => return None,
+            c => out.push(c),
+        }
+        i += 2;
+    }
+    Some(out)
+}
+
+/// The one character a byte pair decodes to, if it decodes to one.
+fn single_char(enc: &'static Encoding, pair: [u8; 2]) -> Option<char> {
+    let s = enc.decode_without_bom_handling_and_without_replacement(&pair)?;
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) if !c.is_ascii() => Some(c),
+        _ => None,
+    }
+}
+
+/// Appends the bytes of `c` in a double-byte code page (`Gbk` or `Big5`);
+/// false when it has none. Same bytes as [`encode`], from the tables.
+fn push_double_byte(cs: Charset, c: char, out: &mut Vec<u8>) -> bool {
+    if c.is_ascii() {
+        out.push(c as u8);
+        return true;
+    }
+    if cs == Charset::Gbk {
+        match c {
+            // GBK (cp936, WHATWG) writes the euro sign as one byte; GB18030's
+            // pair for it is Big5's rare `Ｕ`, so the single byte is the
+            // better guess when undoing a misreading.
+            '\u{20AC}' => {
+                out.push(0x80);
+                return true;
+            }
+            // A GBK decoder writes U+FFFD for one byte it could not pair
+            // (a lead before an ASCII byte or the end): that byte is lost.
+            '\u{FFFD}' => {
+                out.push(LOST_BYTE);
+                return true;
+            }
+            _ => {}
+        }
+    }
+    let table = match cs {
+        Charset::Gbk => &GBK_PAIRS,
+        _ => &BIG5_PAIRS,
+    };
+    if let Some(&pair) = table.get(c as usize)
+        && pair != 0
+    {
+        out.extend_from_slice(&pair.to_be_bytes());
+        return true;
+    }
+    // The tables hold every BMP character Big5 can encode; GB18030 has
+    // four-byte sequences for the rest, and HKSCS has astral characters.
+    if cs == Charset::Big5 && (c as u32) < 0x10000 {
+        return false;
+    }
+    match encode(cs, c.encode_utf8(&mut [0; 4])) {
+        Some(b) => {
+            out.extend_from_slice(&b);
+            true
+        }
+        None => false,
+    }
+}
+
+/// A run of characters encoded once in a double-byte code page, so every
+/// window and chain slices it instead of encoding again.
+struct EncodedRun {
+    bytes: Vec<u8>,
+    /// Byte offset of each character, and the total length at the end.
+    offsets: Vec<usize>,
+    /// Characters without bytes in this code page before each position.
+    missing: Vec<u32>,
+}
+
+impl EncodedRun {
+    fn new(cs: Charset, chars: impl Iterator<Item = char>) -> EncodedRun {
+        let mut run = EncodedRun {
+            bytes: Vec::new(),
+            offsets: vec![0],
+            missing: vec![0],
+        };
+        for c in chars {
+            let ok = push_double_byte(cs, c, &mut run.bytes);
+            run.offsets.push(run.bytes.len());
+            run.missing
+                .push(run.missing.last().unwrap() + u32::from(!ok));
+        }
+        run
+    }
+
+    /// The bytes of characters `a..b`, if they all have some.
+    fn slice(&self, a: usize, b: usize) -> Option<&[u8]> {
+        (self.missing[b] == self.missing[a]).then(|| &self.bytes[self.offsets[a]..self.offsets[b]])
     }
 }
 
@@ -258,6 +424,9 @@ static BIG5_EXTRA: std::sync::LazyLock<std::collections::HashMap<char, [u8; 2]>>
     });
 
 fn decode_strict(cs: Charset, bytes: &[u8]) -> Option<String> {
+    if cs == Charset::Utf8 {
+        return std::str::from_utf8(bytes).ok().map(str::to_string);
+    }
     let enc: &'static Encoding = match cs {
         Charset::Utf8 => UTF_8,
         Charset::Gbk => GBK,
@@ -348,7 +517,6 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
-    let mut cache = ByteCache::default();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -361,7 +529,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
             line: i + 1,
             report: &mut report,
         };
-        let fixed = repair_line(line, doc, &mut cache, &mut log);
+        let fixed = repair_line(line, doc, &mut log);
         changed |= fixed != line;
         out.push_str(&fixed);
     }
@@ -389,7 +557,8 @@ impl Log<'_> {
     }
 }
 
-fn repair_line(line: &str, doc: Doc, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
+    let mut memo = Memo::default();
     let mut s = strip_ansi(line, log);
     if !doc.html {
         s = decode_entities(&s, log);
@@ -398,7 +567,7 @@ fn repair_line(line: &str, doc: Doc, cache: &mut ByteCache, log: &mut Log<'_>) -
     let mut layered = false;
     for _ in 0..MAX_LAYERS {
         let before = s.clone();
-        s = fix_cjk(&s, cache, log);
+        s = fix_cjk(&s, &mut memo, log);
         s = fix_latin(&s, layered, log);
         if s == before {
             break;
@@ -1066,15 +1235,16 @@ fn is_odd_cjk(c: char) -> bool {
 }
 
 /// A candidate reading of a span.
+#[derive(Clone)]
 struct Candidate {
     text: String,
     kind: RepairEdit,
     score: i32,
 }
 
-fn fix_cjk(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+fn fix_cjk(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
     let mut s = fix_cjk_latin(line, log);
-    s = fix_cjk_runs(&s, cache, log);
+    s = fix_cjk_runs(&s, memo, log);
     s
 }
 
@@ -1191,10 +1361,12 @@ fn is_cjk_suspect(c: char) -> bool {
 /// characters re-read through each chain; when the whole run does not
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
-fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
-    let in_run = |c: char| !c.is_ascii() && !('\u{80}'..='\u{24F}').contains(&c);
+    let in_run = |c: char| {
+        !c.is_ascii() && (!('\u{80}'..='\u{24F}').contains(&c) || is_gbk_pinyin_letter(c))
+    };
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     let mut k = 0;
@@ -1213,12 +1385,18 @@ fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String 
             k = e;
             continue;
         }
+        let run = Run {
+            line,
+            chars: &chars[k..e],
+            end: pos(e),
+            gbk: EncodedRun::new(Charset::Gbk, chars[k..e].iter().map(|p| p.1)),
+            big5: EncodedRun::new(Charset::Big5, chars[k..e].iter().map(|p| p.1)),
+        };
+        let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) =
-            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1), cache)
-        {
+        if let Some((cand, consumed, _)) = memo.reading(&run, 0, e - k, next(e)) {
             chosen.push((k, e, cand, consumed));
         } else {
             let mut c = 0;
@@ -1238,13 +1416,11 @@ fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String 
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
-                        if let Some((cand, consumed, gain)) = best_cjk_reading(
-                            &line[pos(a)..pos(b)],
-                            chars.get(b).map(|p| p.1),
-                            cache,
-                        ) && best
-                            .as_ref()
-                            .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                        if let Some((cand, consumed, gain)) =
+                            memo.reading(&run, a - k, b - k, next(b))
+                            && best
+                                .as_ref()
+                                .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
                         {
                             best = Some((a, b, cand, consumed, gain));
                         }
@@ -1273,22 +1449,81 @@ fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String 
     out
 }
 
-/// The best re-reading of `run` (followed by `next`), if it beats the run by
-/// [`CJK_MIN_GAIN`]; also how many bytes after the run it consumed.
-fn best_cjk_reading(
-    run: &str,
-    next: Option<char>,
-    cache: &mut ByteCache,
-) -> Option<(Candidate, usize, i32)> {
-    let before = cjk_score(run);
-    let mut best: Option<(Candidate, usize, i32)> = None;
-    let consider =
-        |best: &mut Option<(Candidate, usize, i32)>, cand: Candidate, consumed: usize| {
-            let gain = cand.score - before;
-            if gain >= CJK_MIN_GAIN && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
-                *best = Some((cand, consumed, gain));
-            }
-        };
+/// GBK's row of pinyin letters (A8A1-A8BA): mojibake made of GBK pairs
+/// contains them (`瑙勬ā` is UTF-8 `规模` read as GBK), so they do not end
+/// a run; Latin text keeps them next to ASCII letters, which do.
+fn is_gbk_pinyin_letter(c: char) -> bool {
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê".contains(c)
+}
+
+/// A run of non-ASCII characters of a line with its GBK and Big5 bytes.
+struct Run<'a> {
+    line: &'a str,
+    chars: &'a [(usize, char)],
+    /// Byte offset in `line` where the run ends.
+    end: usize,
+    gbk: EncodedRun,
+    big5: EncodedRun,
+}
+
+impl Run<'_> {
+    /// The text of characters `a..b`.
+    fn text(&self, a: usize, b: usize) -> &str {
+        let pos = |k: usize| self.chars.get(k).map_or(self.end, |p| p.0);
+        &self.line[pos(a)..pos(b)]
+    }
+
+    fn bytes(&self, cs: Charset) -> &EncodedRun {
+        match cs {
+            Charset::Gbk => &self.gbk,
+            _ => &self.big5,
+        }
+    }
+}
+
+/// A re-reading of a window: the candidate, the bytes after the window it
+/// consumed, and its gain over the window.
+type Reading = (Candidate, usize, i32);
+
+/// Readings already judged on this line, by window text and the character
+/// after it: a repaired line is looked at again for a further layer, and
+/// its untouched runs would be judged again.
+#[derive(Default)]
+struct Memo {
+    readings: std::collections::HashMap<(String, Option<char>), Option<Reading>>,
+}
+
+impl Memo {
+    fn reading(
+        &mut self,
+        run: &Run<'_>,
+        a: usize,
+        b: usize,
+        next: Option<char>,
+    ) -> Option<Reading> {
+        let key = (run.text(a, b).to_string(), next);
+        if let Some(hit) = self.readings.get(&key) {
+            return hit.clone();
+        }
+        let found = best_cjk_reading(run, a, b, next);
+        self.readings.insert(key, found.clone());
+        found
+    }
+}
+
+/// The best re-reading of characters `a..b` of `run` (followed by `next`),
+/// if it beats them by [`CJK_MIN_GAIN`]; also how many bytes after the run
+/// it consumed.
+fn best_cjk_reading(run: &Run<'_>, a: usize, b: usize, next: Option<char>) -> Option<Reading> {
+    let text = run.text(a, b);
+    let before = cjk_score(text);
+    let mut best: Option<Reading> = None;
+    let consider = |best: &mut Option<Reading>, cand: Candidate, consumed: usize| {
+        let gain = cand.score - before;
+        if gain >= CJK_MIN_GAIN && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
+            *best = Some((cand, consumed, gain));
+        }
+    };
     let chains = [
         (Charset::Utf8, Charset::Gbk),
         (Charset::Utf8, Charset::Big5),
@@ -1296,13 +1531,18 @@ fn best_cjk_reading(
         (Charset::Gbk, Charset::Big5),
     ];
     for chain in chains.map(|(written, read)| Chain { written, read }) {
-        let Some(bytes) = cache.encode(chain.read, run) else {
+        let Some(bytes) = run.bytes(chain.read).slice(a, b) else {
             continue;
         };
-        let text = match decode_strict(chain.written, &bytes) {
+        let decoded = match chain.written {
+            Charset::Utf8 if bytes.contains(&LOST_BYTE) => utf8_with_lost_bytes(bytes),
+            Charset::Utf8 => decode_strict(chain.written, bytes),
+            cs => decode_double_byte(cs, bytes),
+        };
+        let text = match decoded {
             Some(t) => t,
             // UTF-8 whose last character lost a byte.
-            None if chain.written == Charset::Utf8 => match utf8_with_lost_tail(&bytes) {
+            None if chain.written == Charset::Utf8 => match utf8_with_lost_tail(bytes) {
                 Some(t) => t,
                 None => continue,
             },
@@ -1324,12 +1564,14 @@ fn best_cjk_reading(
             0,
         );
     }
-    // A chain that explains the run with no odd character left leaves
-    // nothing for a realignment to improve on (the costly search).
-    if best
-        .as_ref()
-        .is_some_and(|b| !b.0.text.chars().any(is_odd_cjk))
-    {
+    // A chain that explains the run with no odd character left but the
+    // lost bytes the run already showed leaves nothing for a realignment to
+    // improve on (the costly search).
+    let lost_before = text.matches('\u{FFFD}').count();
+    if best.as_ref().is_some_and(|b| {
+        !b.0.text.chars().any(|c| is_odd_cjk(c) && c != '\u{FFFD}')
+            && b.0.text.matches('\u{FFFD}').count() <= lost_before
+    }) {
         return best;
     }
     // Misaligned: a lost byte shifted the pairs; the shift ends where the
@@ -1337,71 +1579,56 @@ fn best_cjk_reading(
     let trail = next.filter(|c| ('\u{40}'..='\u{7E}').contains(c));
     // Or the shift ran to a byte that was no trail and the last lead
     // became U+FFFD: that character is lost too.
-    let (run, lost_tail) = match run.strip_suffix('\u{FFFD}') {
-        Some(core) if trail.is_none() => (core, true),
-        _ => (run, false),
+    let (stop, lost_tail) = match text.strip_suffix('\u{FFFD}') {
+        Some(_) if trail.is_none() => (b - 1, true),
+        _ => (b, false),
     };
-    let chars: Vec<(usize, char)> = run.char_indices().collect();
-    if chars.len() <= MISALIGN_MAX_RUN {
-        for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
-            // Encode once, remembering where each character's bytes start.
-            let mut all = Vec::with_capacity(run.len());
-            let mut offsets = Vec::with_capacity(chars.len());
-            let mut ok = true;
-            for &(i, c) in &chars {
-                offsets.push(all.len());
-                match cache.encode(written, &run[i..i + c.len_utf8()]) {
-                    Some(b) => all.extend_from_slice(&b),
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
+    if stop - a > MISALIGN_MAX_RUN {
+        return best;
+    }
+    for written in [Charset::Gbk, Charset::Big5] {
+        let encoded = run.bytes(written);
+        if encoded.slice(a, stop).is_none() {
+            continue;
+        }
+        // The lost byte sits just before the first damaged character, so
+        // only starts at suspect characters are tried, the first few.
+        let starts = (a..stop)
+            .filter(|&i| i == a || is_cjk_suspect(run.chars[i].1))
+            .take(MISALIGN_MAX_STARTS);
+        let mut bytes = Vec::new();
+        for i in starts {
+            bytes.clear();
+            bytes.extend_from_slice(encoded.slice(i, stop).unwrap_or_default());
+            if let Some(t) = trail {
+                bytes.push(t as u8);
             }
-            if !ok {
+            if bytes.len() < 3 {
                 continue;
             }
-            if let Some(t) = trail {
-                all.push(t as u8);
+            let body = if lost_tail {
+                &bytes[1..bytes.len() - 1]
+            } else {
+                &bytes[1..]
+            };
+            let Some(decoded) = decode_double_byte(written, body) else {
+                continue;
+            };
+            if decoded.chars().any(is_odd_cjk) || trail.is_some_and(|t| decoded.ends_with(t)) {
+                continue;
             }
-            // The lost byte sits just before the first damaged character, so
-            // only starts at suspect characters are tried, the first few.
-            let starts = chars
-                .iter()
-                .zip(&offsets)
-                .enumerate()
-                .filter(|(n, (p, _))| *n == 0 || is_cjk_suspect(p.1))
-                .take(MISALIGN_MAX_STARTS);
-            for (_, (&(i, _), &off)) in starts {
-                let bytes = &all[off..];
-                if bytes.len() < 3 {
-                    continue;
-                }
-                let body = if lost_tail {
-                    &bytes[1..bytes.len() - 1]
-                } else {
-                    &bytes[1..]
-                };
-                let Some(text) = enc.decode_without_bom_handling_and_without_replacement(body)
-                else {
-                    continue;
-                };
-                if text.chars().any(is_odd_cjk) || trail.is_some_and(|t| text.ends_with(t)) {
-                    continue;
-                }
-                let tail = if lost_tail { "\u{FFFD}" } else { "" };
-                let text = format!("{}\u{FFFD}{}{}", &run[..i], text, tail);
-                let score = cjk_score(&text);
-                consider(
-                    &mut best,
-                    Candidate {
-                        text,
-                        kind: RepairEdit::MisalignedRun,
-                        score,
-                    },
-                    trail.map_or(0, |t| t.len_utf8()),
-                );
-            }
+            let tail = if lost_tail { "\u{FFFD}" } else { "" };
+            let text = format!("{}\u{FFFD}{}{}", run.text(a, i), decoded, tail);
+            let score = cjk_score(&text);
+            consider(
+                &mut best,
+                Candidate {
+                    text,
+                    kind: RepairEdit::MisalignedRun,
+                    score,
+                },
+                trail.map_or(0, |t| t.len_utf8()),
+            );
         }
     }
     best
@@ -1473,6 +1700,55 @@ fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
     out
 }
 
+/// Stands for a byte lost to a GBK decoder's U+FFFD: 0xFF is in neither
+/// UTF-8 nor GBK/Big5, so strict decoding fails on it and only
+/// [`utf8_with_lost_bytes`] reads it.
+const LOST_BYTE: u8 = 0xFF;
+
+/// UTF-8 with some bytes lost ([`LOST_BYTE`]): a sequence missing one
+/// becomes one U+FFFD; nothing else may be wrong.
+fn utf8_with_lost_bytes(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    let continuation = |b: u8| (0x80..=0xBF).contains(&b) || b == LOST_BYTE;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let need = match b {
+            0..=0x7F => {
+                out.push(b as char);
+                i += 1;
+                continue;
+            }
+            // A lost lead byte: its continuation bytes go with it.
+            LOST_BYTE => {
+                let n = bytes[i + 1..]
+                    .iter()
+                    .take(3)
+                    .take_while(|&&t| (0x80..=0xBF).contains(&t))
+                    .count();
+                out.push('\u{FFFD}');
+                i += 1 + n;
+                continue;
+            }
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            0xF0..=0xF4 => 3,
+            _ => return None,
+        };
+        let seq = bytes.get(i..=i + need)?;
+        if !seq[1..].iter().all(|&t| continuation(t)) {
+            return None;
+        }
+        if seq.contains(&LOST_BYTE) {
+            out.push('\u{FFFD}');
+        } else {
+            out.push_str(std::str::from_utf8(seq).ok()?);
+        }
+        i += need + 1;
+    }
+    Some(out)
+}
+
 /// UTF-8 bytes whose final sequence is cut short: the complete part plus
 /// one U+FFFD for the lost character.
 fn utf8_with_lost_tail(bytes: &[u8]) -> Option<String> {
@@ -1505,6 +1781,24 @@ struct Codepage {
     /// Accepts C1 controls for their own byte value (Latin-1 readings, and
     /// WHATWG's treatment of undefined bytes).
     c1: bool,
+    /// `table` inverted below [`REVERSE_LIMIT`].
+    reverse: &'static [u8],
+}
+
+/// A code page's high half, and whether it accepts C1 controls.
+fn codepage_table(cs: Charset) -> Option<(&'static [char; 128], bool)> {
+    Some(match cs {
+        Charset::Windows1252 => (&codepages::WINDOWS_1252, true),
+        Charset::Windows1250 => (&codepages::WINDOWS_1250, true),
+        Charset::Windows1251 => (&codepages::WINDOWS_1251, true),
+        Charset::Windows1253 => (&codepages::WINDOWS_1253, true),
+        Charset::Windows1254 => (&codepages::WINDOWS_1254, true),
+        Charset::Windows1257 => (&codepages::WINDOWS_1257, true),
+        Charset::MacRoman => (&codepages::MAC_ROMAN, false),
+        Charset::Cp437 => (&codepages::CP437, false),
+        Charset::Iso88592 => (&codepages::ISO_8859_2, true),
+        _ => return None,
+    })
 }
 
 /// Code pages in order of preference when two explain a span equally well.
@@ -1522,22 +1816,13 @@ const LATIN_CODEPAGES: [Charset; 9] = [
 
 impl Codepage {
     fn of(cs: Charset) -> Option<Codepage> {
-        let (table, c1) = match cs {
-            Charset::Windows1252 => (&codepages::WINDOWS_1252, true),
-            Charset::Windows1250 => (&codepages::WINDOWS_1250, true),
-            Charset::Windows1251 => (&codepages::WINDOWS_1251, true),
-            Charset::Windows1253 => (&codepages::WINDOWS_1253, true),
-            Charset::Windows1254 => (&codepages::WINDOWS_1254, true),
-            Charset::Windows1257 => (&codepages::WINDOWS_1257, true),
-            Charset::MacRoman => (&codepages::MAC_ROMAN, false),
-            Charset::Cp437 => (&codepages::CP437, false),
-            Charset::Iso88592 => (&codepages::ISO_8859_2, true),
-            _ => return None,
-        };
+        let (table, c1) = codepage_table(cs)?;
+        let index = LATIN_CODEPAGES.iter().position(|&l| l == cs)?;
         Some(Codepage {
             charset: cs,
             table,
             c1,
+            reverse: &REVERSE_CODEPAGES[index],
         })
     }
 
@@ -1557,12 +1842,39 @@ impl Codepage {
         if u >= 0x2600 && !matches!(u, 0xF8FF | 0xFB01 | 0xFB02) {
             return None;
         }
+        if u < REVERSE_LIMIT {
+            let b = self.reverse[u as usize];
+            return (b != 0).then_some(b);
+        }
         self.table
             .iter()
             .position(|&t| t == c)
             .map(|i| 0x80 + i as u8)
     }
 }
+
+/// Characters below this have their code-page byte in [`REVERSE_CODEPAGES`];
+/// the few above (MacRoman's ligatures) are searched for.
+const REVERSE_LIMIT: u32 = 0x2600;
+
+/// Byte of each character below [`REVERSE_LIMIT`] in each of
+/// [`LATIN_CODEPAGES`] (0: none; the first byte when two map to it). Every
+/// character of a Latin-looking line is looked up in every code page.
+static REVERSE_CODEPAGES: std::sync::LazyLock<Vec<Box<[u8]>>> = std::sync::LazyLock::new(|| {
+    LATIN_CODEPAGES
+        .iter()
+        .map(|&cs| {
+            let (table, _) = codepage_table(cs).unwrap();
+            let mut reverse = vec![0u8; REVERSE_LIMIT as usize].into_boxed_slice();
+            for (i, &c) in table.iter().enumerate().rev() {
+                if (c as u32) < REVERSE_LIMIT {
+                    reverse[c as usize] = 0x80 + i as u8;
+                }
+            }
+            reverse
+        })
+        .collect()
+});
 
 /// One UTF-8 sequence found in code-page text.
 #[derive(Debug, Clone)]
@@ -1653,7 +1965,10 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
                         need == 1 && lead != 0xC2 && chars.get(j + 1).is_none_or(|p| p.1 != ' ');
                     0xA0
                 }
-                _ if t == '\u{FFFD}' => {
+                // A lead that is itself a Latin letter or sign (`Ã`, `â`):
+                // after CJK punctuation (`—`, MacRoman's 0xD1) U+FFFD is a
+                // character a double-byte decoder lost, not a byte.
+                _ if t == '\u{FFFD}' && ('\u{80}'..='\u{24F}').contains(&c) => {
                     lost = true;
                     0x80
                 }
@@ -2058,6 +2373,72 @@ mod tests {
         assert!(out.text.contains("\u{FFFD}部署的體現"));
         assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
         assert_eq!(repair(&out.text).text, out.text);
+    }
+
+    #[test]
+    fn pair_tables_agree_with_the_encoders() {
+        for u in 0x80..0x10000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let s = c.to_string();
+            for cs in [Charset::Gbk, Charset::Big5] {
+                let mut table = Vec::new();
+                let found = push_double_byte(cs, c, &mut table);
+                let expected = match (cs, c) {
+                    (Charset::Gbk, '\u{20AC}') => Some(vec![0x80]),
+                    (Charset::Gbk, '\u{FFFD}') => Some(vec![LOST_BYTE]),
+                    _ => encode(cs, &s),
+                };
+                assert_eq!(found.then_some(table), expected, "{cs:?} {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pair_decoding_agrees_with_encoding_rs() {
+        // Every pair, and pairs after digits (GB18030's four-byte form).
+        for lead in 0x80..=0xFFu8 {
+            for trail in 0x00..=0xFFu8 {
+                for bytes in [vec![lead, trail], vec![b'1', lead, trail, b'x', 0x81, 0x30]] {
+                    for cs in [Charset::Gbk, Charset::Big5] {
+                        assert_eq!(
+                            decode_double_byte(cs, &bytes),
+                            decode_strict(cs, &bytes),
+                            "{cs:?} {bytes:02x?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_with_lost_bytes_marks_each_damaged_character() {
+        let mut bytes = "年2月".as_bytes().to_vec();
+        bytes[2] = LOST_BYTE;
+        assert_eq!(utf8_with_lost_bytes(&bytes).as_deref(), Some("\u{FFFD}2月"));
+        bytes = "中文".as_bytes().to_vec();
+        bytes[3] = LOST_BYTE;
+        assert_eq!(utf8_with_lost_bytes(&bytes).as_deref(), Some("中\u{FFFD}"));
+        assert_eq!(utf8_with_lost_bytes(&[0xE4, 0x41]), None);
+        assert_eq!(utf8_with_lost_bytes(&[0x80, LOST_BYTE]), None);
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_with_lost_bytes() {
+        // A GBK decoder drops a lead byte before ASCII (U+FFFD) and reads
+        // 0x80 as the euro sign; the rest of the line comes back.
+        let line = "我们从“3G突破”到“4G同步”，规模达50.2万亿元。";
+        let moji = GBK.decode(line.as_bytes()).0.into_owned();
+        assert!(moji.contains('\u{FFFD}') && moji.contains('€'), "{moji}");
+        let out = fixed(&moji);
+        assert!(
+            out.contains("突破") && out.contains("规模") && out.contains("万亿元"),
+            "{out}"
+        );
+        assert_eq!(out.chars().count(), line.chars().count(), "{out}");
+        for (got, want) in out.chars().zip(line.chars()) {
+            assert!(got == want || got == '\u{FFFD}', "{out}");
+        }
     }
 
     #[test]
