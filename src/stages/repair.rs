@@ -276,6 +276,17 @@ fn pair_chars(enc: &'static Encoding) -> Box<[char]> {
 /// [`decode_strict`], which it falls back to for what the tables do not hold
 /// (GB18030's four-byte sequences, Big5 pairs that decode to two characters).
 fn decode_double_byte(cs: Charset, bytes: &[u8]) -> Option<String> {
+    decode_double_byte_unless(cs, bytes, |_| false)
+}
+
+/// [`decode_double_byte`] that gives up at the first character `stop`
+/// accepts: a wrong alignment meets a rare character within a few pairs,
+/// and the misalignment search tries several.
+fn decode_double_byte_unless(
+    cs: Charset,
+    bytes: &[u8],
+    stop: impl Fn(char) -> bool,
+) -> Option<String> {
     let table = match cs {
         Charset::Gbk => &GBK_CHARS,
         _ => &BIG5_CHARS,
@@ -298,14 +309,17 @@ fn decode_double_byte(cs: Charset, bytes: &[u8]) -> Option<String> {
         let &t = bytes.get(i + 1)?;
         if b == 0x80 || b == 0xFF || !(0x40..=0xFE).contains(&t) {
             return if cs == Charset::Gbk && t.is_ascii_digit() {
-                decode_strict(cs, bytes)
+                decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop))
             } else {
                 None
             };
         }
         match table[usize::from(b - 0x81) * TRAILS + usize::from(t - 0x40)] {
-            '\0' if cs == Charset::Big5 => return decode_strict(cs, bytes),
+            '\0' if cs == Charset::Big5 => {
+                return decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop));
+            }
             '\0' => return None,
+            c if stop(c) => return None,
             c => out.push(c),
         }
         i += 2;
@@ -383,13 +397,15 @@ struct EncodedRun {
 }
 
 impl EncodedRun {
-    fn new(cs: Charset, chars: impl Iterator<Item = char>) -> EncodedRun {
+    fn new(cs: Charset, chars: &[(usize, char)]) -> EncodedRun {
         let mut run = EncodedRun {
-            bytes: Vec::new(),
-            offsets: vec![0],
-            missing: vec![0],
+            bytes: Vec::with_capacity(chars.len() * 2),
+            offsets: Vec::with_capacity(chars.len() + 1),
+            missing: Vec::with_capacity(chars.len() + 1),
         };
-        for c in chars {
+        run.offsets.push(0);
+        run.missing.push(0);
+        for &(_, c) in chars {
             let ok = push_double_byte(cs, c, &mut run.bytes);
             run.offsets.push(run.bytes.len());
             run.missing
@@ -569,7 +585,9 @@ fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
         let before = s.clone();
         s = fix_cjk(&s, &mut memo, log);
         s = fix_latin(&s, layered, log);
-        if s == before {
+        // A layer that left nothing the fast scan would look at is the last
+        // (the scan is what a later cleaning of this text would see first).
+        if s == before || !line_needs_work(&s) {
             break;
         }
         layered = true;
@@ -1290,16 +1308,29 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         spans.push((start, end, bytes));
         k = e.max(k + 1);
     }
+    // Spans that are plausible UTF-8 are left to the Latin repair; a line of
+    // UTF-8 read as windows-1252 has nothing else, so it stops here.
+    let double_byte: Vec<bool> = spans
+        .iter()
+        .map(|(_, _, bytes)| {
+            !std::str::from_utf8(bytes)
+                .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)))
+        })
+        .collect();
+    if !double_byte.contains(&true) {
+        return line.to_string();
+    }
     let mut best: Option<(Charset, Vec<Option<String>>, usize)> = None;
-    for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
+    for written in [Charset::Gbk, Charset::Big5] {
         let decoded: Vec<Option<String>> = spans
             .iter()
-            .map(|(_, _, bytes)| {
-                let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
-                let plausible_utf8 = std::str::from_utf8(bytes)
-                    .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)));
-                (!plausible_utf8 && !text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi))
-                    .then(|| text.into_owned())
+            .zip(&double_byte)
+            .map(|((_, _, bytes), &double_byte)| {
+                if !double_byte {
+                    return None;
+                }
+                let text = decode_double_byte(written, bytes)?;
+                (!text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi)).then_some(text)
             })
             .collect();
         // Pairs whose trail byte was an ASCII letter are weak evidence
@@ -1362,6 +1393,17 @@ fn is_cjk_suspect(c: char) -> bool {
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
 fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
+    // No run of the line can have more odd characters than the line.
+    if line
+        .chars()
+        .filter(|&c| is_odd_cjk(c))
+        .take(CJK_MIN_ODD)
+        .count()
+        < CJK_MIN_ODD
+        && !line.chars().any(is_private_use)
+    {
+        return line.to_string();
+    }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
     let in_run = |c: char| {
@@ -1379,7 +1421,6 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
         while e < chars.len() && in_run(chars[e].1) {
             e += 1;
         }
-        let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
         let odd = (k..e).filter(|&i| is_odd_cjk(chars[i].1)).count();
         if odd < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1)) {
             k = e;
@@ -1389,8 +1430,8 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
             line,
             chars: &chars[k..e],
             end: pos(e),
-            gbk: EncodedRun::new(Charset::Gbk, chars[k..e].iter().map(|p| p.1)),
-            big5: EncodedRun::new(Charset::Big5, chars[k..e].iter().map(|p| p.1)),
+            gbk: EncodedRun::new(Charset::Gbk, &chars[k..e]),
+            big5: EncodedRun::new(Charset::Big5, &chars[k..e]),
         };
         let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
@@ -1399,6 +1440,7 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
         if let Some((cand, consumed, _)) = memo.reading(&run, 0, e - k, next(e)) {
             chosen.push((k, e, cand, consumed));
         } else {
+            let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
             let mut c = 0;
             while c < suspects.len() {
                 let mut d = c;
@@ -1490,7 +1532,38 @@ type Reading = (Candidate, usize, i32);
 /// its untouched runs would be judged again.
 #[derive(Default)]
 struct Memo {
-    readings: std::collections::HashMap<(String, Option<char>), Option<Reading>>,
+    readings: std::collections::HashMap<
+        (String, Option<char>),
+        Option<Reading>,
+        std::hash::BuildHasherDefault<WordHasher>,
+    >,
+}
+
+/// A multiply-rotate hasher over 8-byte words for the memo's keys (text we
+/// produced ourselves, so no protection against crafted collisions is
+/// needed; SipHash cost as much as a re-reading).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.write_u64(u64::from_le_bytes(chunk.try_into().unwrap()));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        // The multiplier is 2^64 divided by the golden ratio, odd.
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Memo {
@@ -1611,10 +1684,10 @@ fn best_cjk_reading(run: &Run<'_>, a: usize, b: usize, next: Option<char>) -> Op
             } else {
                 &bytes[1..]
             };
-            let Some(decoded) = decode_double_byte(written, body) else {
+            let Some(decoded) = decode_double_byte_unless(written, body, is_odd_cjk) else {
                 continue;
             };
-            if decoded.chars().any(is_odd_cjk) || trail.is_some_and(|t| decoded.ends_with(t)) {
+            if trail.is_some_and(|t| decoded.ends_with(t)) {
                 continue;
             }
             let tail = if lost_tail { "\u{FFFD}" } else { "" };
@@ -1893,11 +1966,33 @@ struct Seq {
     lost: bool,
 }
 
-fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Seq> {
+/// Whether `c` can be a UTF-8 lead byte in some code page: a non-ASCII
+/// character they all have below [`REVERSE_LIMIT`], or MacRoman's three.
+fn may_be_lead(c: char) -> bool {
+    !c.is_ascii()
+        && ((c as u32) < REVERSE_LIMIT || matches!(c, '\u{F8FF}' | '\u{FB01}' | '\u{FB02}'))
+}
+
+/// UTF-8 sequences in `chars` read as `cp`; `leads` are the indices of the
+/// characters that may start one ([`may_be_lead`]), so hanzi are skipped.
+fn parse_seqs(
+    chars: &[(usize, char)],
+    leads: &[usize],
+    line_len: usize,
+    cp: &Codepage,
+) -> Vec<Seq> {
     let end_of = |k: usize| chars.get(k).map_or(line_len, |p| p.0);
     let mut seqs: Vec<Seq> = Vec::new();
+    let mut next_lead = 0;
     let mut k = 0;
-    while k < chars.len() {
+    loop {
+        while next_lead < leads.len() && leads[next_lead] < k {
+            next_lead += 1;
+        }
+        let Some(&at) = leads.get(next_lead) else {
+            break;
+        };
+        k = at;
         let c = chars[k].1;
         let Some(lead) = cp.byte(c).filter(|b| (0xC2..=0xF4).contains(b)) else {
             k += 1;
@@ -1938,13 +2033,15 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
             k += taken;
             continue;
         }
-        let mut buf = vec![lead];
+        // At most four bytes: kept on the stack, this runs for every lead.
+        let mut buf = [lead, 0, 0, 0];
+        let mut len = 1;
         let mut known = 0;
         let mut sloppy = false;
         let mut lost = false;
         let mut lost_q = false;
         let mut j = k + 1;
-        while buf.len() <= need {
+        while len <= need {
             let Some(&(_, t)) = chars.get(j) else { break };
             let b = match cp.byte(t) {
                 Some(b @ 0x80..=0xBF) => {
@@ -1979,21 +2076,22 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
                 }
                 _ => break,
             };
-            buf.push(b);
+            buf[len] = b;
+            len += 1;
             j += 1;
         }
-        if buf.len() != need + 1 {
+        if len != need + 1 {
             k += 1;
             continue;
         }
         let decoded = if lost {
             Some('\u{FFFD}')
         } else {
-            match std::str::from_utf8(&buf) {
+            match std::str::from_utf8(&buf[..len]) {
                 Ok(s) => s.chars().next(),
                 // CESU-8: a surrogate pair as two three-byte sequences.
                 Err(_) if lead == 0xED && (0xA0..=0xAF).contains(&buf[1]) => {
-                    cesu_pair(chars, j, cp, &buf).map(|(c, next)| {
+                    cesu_pair(chars, j, cp, &buf[..len]).map(|(c, next)| {
                         j = next;
                         c
                     })
@@ -2007,7 +2105,7 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
                     start: chars[k].0,
                     end: end_of(j),
                     decoded: d,
-                    bytes: buf.len(),
+                    bytes: len,
                     known,
                     sloppy,
                     lost_q,
@@ -2123,20 +2221,34 @@ fn rare_latin(c: char) -> bool {
 /// A letter of a script other than Latin and Greek (Greek letters are
 /// common in Latin-script technical text: `γ`, `μ`).
 fn other_script_letter(c: char) -> bool {
-    c.is_alphabetic()
-        && !matches!(c as u32, 0..=0x24F | 0x370..=0x3FF | 0x1E00..=0x1EFF | 0xFB00..=0xFB06)
+    // Unified ideographs first (all assigned, all letters): the alphabetic
+    // lookup is slow for them.
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+        || (!matches!(c as u32, 0..=0x24F | 0x370..=0x3FF | 0x1E00..=0x1EFF | 0xFB00..=0xFB06)
+            && c.is_alphabetic())
 }
 
 fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
-    if line.is_ascii() {
+    if !line.chars().any(may_be_lead) {
         return line.to_string();
     }
+    // No code page can cover more than the non-ASCII characters and the
+    // spaces and `?` that may stand for lost bytes: once one does, the
+    // later ones (which need to cover more to win) are not tried.
+    let coverable = line.len()
+        - line
+            .bytes()
+            .filter(|&b| b.is_ascii() && b != b' ' && b != b'?')
+            .count();
     let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let leads: Vec<usize> = (0..chars.len())
+        .filter(|&k| may_be_lead(chars[k].1))
+        .collect();
     let has_hanzi = chars.iter().any(|p| is_hanzi(p.1));
     let mut best: Option<(usize, Charset, Vec<Vec<Seq>>)> = None;
     for cs in LATIN_CODEPAGES {
         let cp = Codepage::of(cs).unwrap();
-        let seqs = parse_seqs(&chars, line.len(), &cp);
+        let seqs = parse_seqs(&chars, &leads, line.len(), &cp);
         if seqs.is_empty() {
             continue;
         }
@@ -2157,6 +2269,9 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
         let covered: usize = accepted.iter().flatten().map(|s| s.end - s.start).sum();
         if covered > 0 && best.as_ref().is_none_or(|b| covered > b.0) {
             best = Some((covered, cs, accepted));
+            if covered >= coverable {
+                break;
+            }
         }
     }
     let Some((_, cs, accepted)) = best else {
