@@ -640,7 +640,7 @@ fn line_needs_work(line: &str) -> bool {
             let (w, b) = ((off / 64) as usize, off % 64);
             if FREQUENT_HANZI_BITS[w] >> b & 1 == 0 && COMMON_HANZI_BITS[w] >> b & 1 == 0 {
                 odd += 1;
-                if odd >= CJK_MIN_ODD {
+                if odd >= CJK_MIN_ODD || big5_of_utf8_lead(u) {
                     return true;
                 }
             }
@@ -694,8 +694,11 @@ fn line_needs_work(line: &str) -> bool {
                 true
             }
             0x4E00..=0x9FFF => {
-                odd += usize::from(!is_frequent_hanzi(c));
-                odd >= CJK_MIN_ODD || matches!(c, '锟' | '烫' | '屯' | '嚙')
+                let rare = !is_frequent_hanzi(c);
+                odd += usize::from(rare);
+                odd >= CJK_MIN_ODD
+                    || matches!(c, '锟' | '烫' | '屯' | '嚙')
+                    || (rare && big5_of_utf8_lead(u))
             }
             0xE000..=0xF8FF | 0xFFFD => true,
             // Stray kana count as odd characters (see `is_stray_kana`).
@@ -1279,6 +1282,14 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         return line.to_string();
     }
     let cp = Codepage::of(Charset::Windows1252).unwrap();
+    // Latin letters windows-1252 does not have (Hungarian `ő`, Polish `ł`)
+    // say the line was not read as windows-1252: its `áé` are words.
+    if line
+        .chars()
+        .any(|c| ('\u{100}'..='\u{24F}').contains(&c) && cp.byte(c).is_none())
+    {
+        return line.to_string();
+    }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     // (start, end, bytes) of each span.
     let mut spans: Vec<(usize, usize, Vec<u8>)> = Vec::new();
@@ -1387,6 +1398,15 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
     out
 }
 
+/// Whether the rare hanzi `u` is, in Big5, a pair led by a UTF-8 lead byte
+/// of a hanzi (E4-E9): UTF-8 read as Big5 starts each damaged character
+/// with one, so a single such character is worth a look (through UTF-8
+/// chains only); clean text has few of them.
+fn big5_of_utf8_lead(u: u32) -> bool {
+    let pair = BIG5_PAIRS.get(u as usize).copied().unwrap_or(0);
+    (0xE4..=0xE9).contains(&(pair >> 8))
+}
+
 /// Kana and CJK compatibility signs (`㎝`): a Big5/GBK confusion of a short
 /// span leaves them among hanzi (GBK's rows A4/A5 are kana, Big5's A4 row
 /// its commonest hanzi), with one odd hanzi or none to give it away.
@@ -1398,6 +1418,11 @@ fn is_stray_kana(c: char) -> bool {
 /// a misreading: Japanese spreads its kana over the line, while mojibake
 /// keeps them in the damaged run of an otherwise Chinese line.
 pub const STRAY_KANA_HANZI_RATIO: usize = 4;
+
+/// Gain a strictly decoded UTF-8 reading of a window with one odd character
+/// needs: any (its bytes' structure is the evidence, see
+/// [`best_cjk_reading`]).
+pub const LONE_UTF8_MIN_GAIN: i32 = 1;
 
 /// How many times [`CJK_MIN_GAIN`] a reading must gain when the only odd
 /// characters it replaces are GB2312 level 2 hanzi.
@@ -1445,6 +1470,9 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
         + line_stray
         < CJK_MIN_ODD
         && !line.chars().any(is_private_use)
+        && !line
+            .chars()
+            .any(|c| is_odd_cjk(c) && big5_of_utf8_lead(c as u32))
     {
         return line.to_string();
     }
@@ -1477,7 +1505,10 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
         } else {
             0
         };
-        if odd + stray < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1)) {
+        // One odd character alone is only looked at through UTF-8 chains
+        // that decode strictly (see `best_cjk_reading`).
+        let lone_only = odd + stray < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1));
+        if lone_only && odd == 0 {
             k = e;
             continue;
         }
@@ -1493,7 +1524,7 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) = memo.reading(&run, 0, e - k, next(e)) {
+        if let Some((cand, consumed, _)) = memo.reading(&run, 0, e - k, next(e), lone_only) {
             chosen.push((k, e, cand, consumed));
         } else {
             let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
@@ -1506,16 +1537,16 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
                 let (s0, e0) = (suspects[c], suspects[d] + 1);
                 let lone = d == c;
                 c = d + 1;
-                // One suspect alone is a rare character, not a damaged span;
-                // a long cluster was the whole run's to explain.
-                if lone || e0 - s0 > CJK_MAX_WINDOW {
+                // A long cluster was the whole run's to explain; one suspect
+                // alone is usually a rare character, not a damaged span.
+                if e0 - s0 > CJK_MAX_WINDOW {
                     continue;
                 }
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
                         if let Some((cand, consumed, gain)) =
-                            memo.reading(&run, a - k, b - k, next(b))
+                            memo.reading(&run, a - k, b - k, next(b), lone || lone_only)
                             && best
                                 .as_ref()
                                 .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
@@ -1592,7 +1623,7 @@ type Reading = (Candidate, usize, i32);
 #[derive(Default)]
 struct Memo {
     readings: std::collections::HashMap<
-        (String, Option<char>),
+        (String, Option<char>, bool),
         Option<Reading>,
         std::hash::BuildHasherDefault<WordHasher>,
     >,
@@ -1632,12 +1663,13 @@ impl Memo {
         a: usize,
         b: usize,
         next: Option<char>,
+        lone: bool,
     ) -> Option<Reading> {
-        let key = (run.text(a, b).to_string(), next);
+        let key = (run.text(a, b).to_string(), next, lone);
         if let Some(hit) = self.readings.get(&key) {
             return hit.clone();
         }
-        let found = best_cjk_reading(run, a, b, next);
+        let found = best_cjk_reading(run, a, b, next, lone);
         self.readings.insert(key, found.clone());
         found
     }
@@ -1646,7 +1678,17 @@ impl Memo {
 /// The best re-reading of characters `a..b` of `run` (followed by `next`),
 /// if it beats them by [`CJK_MIN_GAIN`]; also how many bytes after the run
 /// it consumed.
-fn best_cjk_reading(run: &Run<'_>, a: usize, b: usize, next: Option<char>) -> Option<Reading> {
+/// `lone`: the window holds one odd character only: it
+/// is re-read only as UTF-8 that decodes strictly, whose structure (leads
+/// and continuation bytes in order) is evidence that a rare character
+/// alone is not.
+fn best_cjk_reading(
+    run: &Run<'_>,
+    a: usize,
+    b: usize,
+    next: Option<char>,
+    lone: bool,
+) -> Option<Reading> {
     let text = run.text(a, b);
     // GBK's kana rows read as Big5 are Big5's commonest hanzi, so Japanese
     // always "improves": its kana are never re-read.
@@ -1659,6 +1701,10 @@ fn best_cjk_reading(run: &Run<'_>, a: usize, b: usize, next: Option<char>) -> Op
     let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
     let min_gain = if odd.peek().is_some() && odd.all(is_gb2312_level2) {
         CJK_MIN_GAIN * PLAIN_RARE_GAIN_FACTOR
+    } else if lone {
+        // UTF-8 read as Big5 turns every continuation byte into half of a
+        // common hanzi: the gain is small, the structure is the evidence.
+        LONE_UTF8_MIN_GAIN
     } else {
         CJK_MIN_GAIN
     };
@@ -1676,9 +1722,15 @@ fn best_cjk_reading(run: &Run<'_>, a: usize, b: usize, next: Option<char>) -> Op
         (Charset::Gbk, Charset::Big5),
     ];
     for chain in chains.map(|(written, read)| Chain { written, read }) {
+        if lone && chain.written != Charset::Utf8 {
+            continue;
+        }
         let Some(bytes) = run.bytes(chain.read).slice(a, b) else {
             continue;
         };
+        if lone && std::str::from_utf8(bytes).is_err() {
+            continue;
+        }
         let decoded = match chain.written {
             Charset::Utf8 if bytes.contains(&LOST_BYTE) => utf8_with_lost_bytes(bytes),
             Charset::Utf8 => decode_strict(chain.written, bytes),
@@ -1695,6 +1747,8 @@ fn best_cjk_reading(run: &Run<'_>, a: usize, b: usize, next: Option<char>) -> Op
         };
         if text.chars().filter(|&c| is_odd_cjk(c)).count() * 4 > text.chars().count()
             || text.chars().filter(|&c| is_hanzi(c)).count() < CJK_MIN_HANZI
+            // A lone suspect's reading must be frequent hanzi only.
+            || (lone && !text.chars().all(is_frequent_hanzi))
         {
             continue;
         }
@@ -1712,6 +1766,9 @@ fn best_cjk_reading(run: &Run<'_>, a: usize, b: usize, next: Option<char>) -> Op
     // A chain that explains the run with no odd character left but the
     // lost bytes the run already showed leaves nothing for a realignment to
     // improve on (the costly search).
+    if lone {
+        return best;
+    }
     let lost_before = text.matches('\u{FFFD}').count();
     if best.as_ref().is_some_and(|b| {
         !b.0.text.chars().any(|c| is_odd_cjk(c) && c != '\u{FFFD}')
@@ -2651,6 +2708,23 @@ mod tests {
             .into_owned();
         assert!(moji.starts_with("いァ"), "{moji}");
         assert!(fixed(&moji).starts_with("中央"), "{}", fixed(&moji));
+    }
+
+    #[test]
+    fn utf8_read_as_big5_inside_a_clean_line() {
+        // Two hanzi read as Big5 leave one rare character and two common
+        // ones; the UTF-8 structure of their bytes is the evidence.
+        let moji = BIG5.decode("书记".as_bytes()).0.into_owned();
+        let line = format!("习近平总{moji}主持召开会议");
+        assert_eq!(fixed(&line), "习近平总书记主持召开会议");
+    }
+
+    #[test]
+    fn latin_text_with_letters_beyond_windows_1252_is_not_gbk() {
+        // `áé` and `ég` read as GBK are hanzi, but `ő` and `ű` say the line
+        // was never read as windows-1252.
+        let clean = "További információért keress az elérhetőségeken, Gyűjtemény";
+        assert_eq!(fixed(clean), clean);
     }
 
     #[test]
