@@ -1617,13 +1617,17 @@ impl Run<'_> {
 /// consumed, and its gain over the window.
 type Reading = (Candidate, usize, i32);
 
+/// A window's text, the character after it, and whether it is judged as a
+/// lone suspect.
+type ReadingKey = (String, Option<char>, bool);
+
 /// Readings already judged on this line, by window text and the character
 /// after it: a repaired line is looked at again for a further layer, and
 /// its untouched runs would be judged again.
 #[derive(Default)]
 struct Memo {
     readings: std::collections::HashMap<
-        (String, Option<char>, bool),
+        ReadingKey,
         Option<Reading>,
         std::hash::BuildHasherDefault<WordHasher>,
     >,
