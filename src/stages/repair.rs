@@ -37,14 +37,22 @@
 //! evidence than a line full of them. For CJK the score is the share of
 //! common hanzi (`tables::common_hanzi`, GB2312/Big5 level 1 in
 //! `tables::frequent_hanzi`) against rare hanzi, private-use code points and
-//! U+FFFD, and a repair must win by [`CJK_MIN_GAIN`].
+//! U+FFFD, and a repair must win by [`CJK_MIN_GAIN`] (twice that when the
+//! only rare characters are GB2312 level 2 hanzi, which real words like
+//! `忐忑` are made of). A rare character alone is looked at only when its
+//! Big5 pair starts a UTF-8 hanzi, and then only through UTF-8 chains that
+//! decode strictly (the byte structure is the evidence). Kana count as
+//! evidence only when they all sit in one run of a Chinese line; a line with
+//! three kana in a row is Japanese and its kana are never re-read. A GBK
+//! decoder's U+FFFD is one lost byte: UTF-8 read as GBK is undone around it,
+//! the damaged character becoming U+FFFD.
 //!
 //! Example: `涓枃鐗堟湰` → `中文版本`; `cafÃ©` → `café`; `進(jìn)入` → `進入`.
 //!
 //! Limits: repairs work within a line; a double-byte confusion whose result
-//! has fewer than two hanzi is left alone; text lost to a `?` cannot come back
-//! (it becomes U+FFFD); mojibake of more than [`MAX_LAYERS`] layers is undone
-//! only that far. The heuristics are ftfy's idea (credit: rspeer/python-ftfy),
+//! has fewer than two hanzi is left alone; text lost to a `?` or to a
+//! decoder's U+FFFD cannot come back (it becomes U+FFFD); mojibake of more
+//! than [`MAX_LAYERS`] layers is undone only that far. The heuristics are ftfy's idea (credit: rspeer/python-ftfy),
 //! written anew.
 
 use std::borrow::Cow;
@@ -2302,7 +2310,10 @@ fn unlikely_result(c: char) -> bool {
         | 0x1800..=0x1DFF
         | 0xE000..=0xF8FF
         | 0xFDD0..=0xFDEF
-        | 0xFFF0..=0xFFFC)
+        | 0xFFF0..=0xFFFC
+        // Tags, variation selectors and private use beyond the BMP: what
+        // spaces taken for NBSP bytes after `ó` decode to.
+        | 0xE0000..=0x10FFFF)
 }
 
 /// Latin letters of small languages that two-byte mojibake produces by
@@ -2728,6 +2739,9 @@ mod tests {
         // `áé` and `ég` read as GBK are hanzi, but `ő` and `ű` say the line
         // was never read as windows-1252.
         let clean = "További információért keress az elérhetőségeken, Gyűjtemény";
+        assert_eq!(fixed(clean), clean);
+        // `ó` and three spaces are no four-byte sequence (a tag character).
+        let clean = "Mária-kápolna kilátó   Máté-kút forrás";
         assert_eq!(fixed(clean), clean);
     }
 
