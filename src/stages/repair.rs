@@ -582,7 +582,6 @@ impl Log<'_> {
 }
 
 fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
-    let mut memo = Memo::default();
     let mut s = strip_ansi(line, log);
     if !doc.html {
         s = decode_entities(&s, log);
@@ -591,7 +590,7 @@ fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
     let mut layered = false;
     for _ in 0..MAX_LAYERS {
         let before = s.clone();
-        s = fix_cjk(&s, &mut memo, log);
+        s = fix_cjk(&s, log);
         s = fix_latin(&s, layered, log);
         // A layer that left nothing the fast scan would look at is the last
         // (the scan is what a later cleaning of this text would see first).
@@ -1035,7 +1034,7 @@ const LOSSY_PATTERNS: &[&str] = &["锟斤拷", "嚙踝蕭", "锟斤", "嚙踝"];
 const FILL_CHARS: &[char] = &['烫', '屯'];
 
 fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
-    if !line.contains(['锟', '嚙', '烫', '屯', '\u{FFFD}']) {
+    if !line.contains(LOSSY_STARTS) {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len());
@@ -1063,15 +1062,22 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
         if let Some(start) = span_start.take() {
             close_lost(line, start, i, &mut out, log);
         }
+        // Up to the next character a lossy span can start with.
         let c = rest.chars().next().unwrap();
-        out.push(c);
-        i += c.len_utf8();
+        let next = rest[c.len_utf8()..]
+            .find(LOSSY_STARTS)
+            .map_or(rest.len(), |j| j + c.len_utf8());
+        out.push_str(&rest[..next]);
+        i += next;
     }
     if let Some(start) = span_start {
         close_lost(line, start, b.len(), &mut out, log);
     }
     out
 }
+
+/// The characters [`collapse_lossy`] looks at.
+const LOSSY_STARTS: [char; 5] = ['锟', '嚙', '烫', '屯', '\u{FFFD}'];
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
     out.push('\u{FFFD}');
@@ -1276,9 +1282,9 @@ struct Candidate {
     score: i32,
 }
 
-fn fix_cjk(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
+fn fix_cjk(line: &str, log: &mut Log<'_>) -> String {
     let mut s = fix_cjk_latin(line, log);
-    s = fix_cjk_runs(&s, memo, log);
+    s = fix_cjk_runs(&s, log);
     s
 }
 
@@ -1467,7 +1473,7 @@ fn is_cjk_suspect(c: char) -> bool {
 /// characters re-read through each chain; when the whole run does not
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
-fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
+fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
     // No run of the line can have more odd characters than the line.
     let line_stray = line.chars().filter(|&c| is_stray_kana(c)).count();
     if line
@@ -1532,7 +1538,7 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) = memo.reading(&run, 0, e - k, next(e), lone_only) {
+        if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only) {
             chosen.push((k, e, cand, consumed));
         } else {
             let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
@@ -1554,7 +1560,7 @@ fn fix_cjk_runs(line: &str, memo: &mut Memo, log: &mut Log<'_>) -> String {
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
                         if let Some((cand, consumed, gain)) =
-                            memo.reading(&run, a - k, b - k, next(b), lone || lone_only)
+                            best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only)
                             && best
                                 .as_ref()
                                 .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
@@ -1625,75 +1631,13 @@ impl Run<'_> {
 /// consumed, and its gain over the window.
 type Reading = (Candidate, usize, i32);
 
-/// A window's text, the character after it, and whether it is judged as a
-/// lone suspect.
-type ReadingKey = (String, Option<char>, bool);
-
-/// Readings already judged on this line, by window text and the character
-/// after it: a repaired line is looked at again for a further layer, and
-/// its untouched runs would be judged again.
-#[derive(Default)]
-struct Memo {
-    readings: std::collections::HashMap<
-        ReadingKey,
-        Option<Reading>,
-        std::hash::BuildHasherDefault<WordHasher>,
-    >,
-}
-
-/// A multiply-rotate hasher over 8-byte words for the memo's keys (text we
-/// produced ourselves, so no protection against crafted collisions is
-/// needed; SipHash cost as much as a re-reading).
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.write_u64(u64::from_le_bytes(chunk.try_into().unwrap()));
-        }
-        for &b in chunks.remainder() {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        // The multiplier is 2^64 divided by the golden ratio, odd.
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Memo {
-    fn reading(
-        &mut self,
-        run: &Run<'_>,
-        a: usize,
-        b: usize,
-        next: Option<char>,
-        lone: bool,
-    ) -> Option<Reading> {
-        let key = (run.text(a, b).to_string(), next, lone);
-        if let Some(hit) = self.readings.get(&key) {
-            return hit.clone();
-        }
-        let found = best_cjk_reading(run, a, b, next, lone);
-        self.readings.insert(key, found.clone());
-        found
-    }
-}
-
 /// The best re-reading of characters `a..b` of `run` (followed by `next`),
 /// if it beats them by [`CJK_MIN_GAIN`]; also how many bytes after the run
 /// it consumed.
-/// `lone`: the window holds one odd character only: it
-/// is re-read only as UTF-8 that decodes strictly, whose structure (leads
-/// and continuation bytes in order) is evidence that a rare character
-/// alone is not.
+///
+/// `lone`: the window holds one odd character only: it is re-read only as
+/// UTF-8 that decodes strictly, whose structure (leads and continuation
+/// bytes in order) is evidence that a rare character alone is not.
 fn best_cjk_reading(
     run: &Run<'_>,
     a: usize,
