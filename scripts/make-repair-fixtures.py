@@ -8,8 +8,10 @@ when bytes are really lost, the best recoverable) line the same line of
 `expected.txt`. Negatives are real clean text, expected == input.
 
 Sources: the five seed documents (fixtures/seeds/input; the Traditional one
-after removing its pinyin annotations with the regex below), and for the
-negatives in other languages short excerpts of ../shared/eval/encodings/real
+after removing its pinyin annotations with the regex below); for families
+whose damage few seed sentences survive, also CPython's CJK codec test texts
+(PSF) and the sentences of OpenCC's conversion tests (Apache-2.0, via
+../shared/eval/opencc); and for the negatives in other languages short excerpts of ../shared/eval/encodings/real
 (charset_normalizer samples, MIT; CPython test data, PSF; uchardet test data,
 MPL-1.1) and ftfy's negative cases (Apache-2.0). Deterministic (fixed seed).
 Lines our stage gets wrong are written to fixtures/repair-known-failures/
@@ -59,28 +61,62 @@ def w1252(b):
     return "".join(bytes([x]).decode("cp1252", errors="ignore") or chr(x) for x in b)
 
 
-def hanzi_span(s, n):
+def hanzi_span(s, n, r=rng):
     """A run of n hanzi inside s (start index), or None."""
     starts = [m.start() for m in re.finditer(r"[\u4e00-\u9fff]{%d}" % n, s)]
-    return rng.choice(starts) if starts else None
+    return r.choice(starts) if starts else None
 
 
-def damage(s, fn, whole):
+def damage(s, fn, whole, r=rng):
     """Applies fn to the whole line or to a span of hanzi inside it."""
     if whole:
         return fn(s), s
-    n = rng.choice([2, 4, 6])
-    i = hanzi_span(s, n)
+    n = r.choice([2, 4, 6])
+    i = hanzi_span(s, n, r)
     if i is None or i == 0 and len(s) == n:
         return None, None
     return s[:i] + fn(s[i:i + n]) + s[i + n:], s
 
 
-def family(name, fn, n=48):
+def more_text():
+    """Real text beyond the seeds, (Simplified, Traditional) sentences:
+    CPython's CJK codec test texts (PSF) and the sentences of OpenCC's
+    conversion tests (Apache-2.0), both scripts of each case; its
+    space-separated word lists are left out."""
+    simp, trad = [], []
+    d = os.path.join(SHARED, "eval", "encodings", "real", "cpython")
+    for name, enc, out in (("gbk.txt", "gbk", simp), ("gb18030.txt", "gb18030", simp), ("big5.txt", "big5", trad)):
+        out += sentences(open(os.path.join(d, name), "rb").read().decode(enc))
+    for line in open(os.path.join(SHARED, "eval", "opencc", "cases.jsonl"), encoding="utf-8"):
+        case = json.loads(line)
+        for config, text in case["expected"].items():
+            # `s2t` reads Simplified and writes Traditional; `t2s`, `hk2s`,
+            # `tw2sp` the other way; `t2tw`-like configs stay Traditional.
+            source, target = config.split("2")
+            for t, sc in ((case["input"], source), (text, target)):
+                # Space-separated cases are word lists, not text.
+                if " " not in t:
+                    (simp if sc.startswith("s") else trad).extend(sentences(t))
+    return sorted(set(simp)), sorted(set(trad))
+
+
+MORE_SIMP, MORE_TRAD = more_text()
+
+# Spans tried per sentence in a family's second pass: the damage of some
+# families (UTF-8 read as Big5) decodes strictly for few spans of a sentence.
+SPAN_TRIES = 6
+
+
+def family(name, fn, n=48, least=32):
+    """n cases, a quarter each Simplified/Traditional, whole line/span, from
+    the seeds; when the seeds give fewer than `least` (their sentences rarely
+    survive this damage as strict text), a second pass takes the seed
+    sentences not used yet and more real text, trying several spans each."""
     cases = []
     pool = [(t, "s") for t in SIMP] + [(t, "t") for t in TRAD]
     rng.shuffle(pool)
     want = {("s", True): n // 4, ("s", False): n // 4, ("t", True): n // 4, ("t", False): n // 4}
+    used = set()
     for text, script in pool:
         for whole in (True, False):
             if want[(script, whole)] == 0:
@@ -92,7 +128,36 @@ def family(name, fn, n=48):
             if bad is None or bad == good or "\n" in bad:
                 continue
             cases.append((bad, good))
+            used.add(text)
             want[(script, whole)] -= 1
+            break
+    if len(cases) >= least:
+        return cases
+    # A generator of its own, so the first pass of every family stays as it was.
+    more_rng = random.Random(name)
+    pool = [(t, "s") for t in SIMP + MORE_SIMP if t not in used] + \
+        [(t, "t") for t in TRAD + MORE_TRAD if t not in used]
+    more_rng.shuffle(pool)
+    for text, script in pool:
+        # Whole lines rarely survive strict decoding: when their share stays
+        # short, spans of either script make up the least number of cases.
+        short = len(cases) < least
+        for whole in (True, False):
+            if want[(script, whole)] == 0 and (whole or not short):
+                continue
+            for _ in range(1 if whole else SPAN_TRIES):
+                try:
+                    bad, good = damage(text, fn, whole, more_rng)
+                except (UnicodeError, ValueError):
+                    continue
+                if bad is not None and bad != good and "\n" not in bad:
+                    break
+            else:
+                continue
+            cases.append((bad, good))
+            want[(script, whole)] = max(0, want[(script, whole)] - 1)
+            break
+        if len(cases) >= n:
             break
     return cases
 

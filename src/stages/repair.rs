@@ -37,14 +37,22 @@
 //! evidence than a line full of them. For CJK the score is the share of
 //! common hanzi (`tables::common_hanzi`, GB2312/Big5 level 1 in
 //! `tables::frequent_hanzi`) against rare hanzi, private-use code points and
-//! U+FFFD, and a repair must win by [`CJK_MIN_GAIN`].
+//! U+FFFD, and a repair must win by [`CJK_MIN_GAIN`] (twice that when the
+//! only rare characters are GB2312 level 2 hanzi, which real words like
+//! `忐忑` are made of). A rare character alone is looked at only when its
+//! Big5 pair starts a UTF-8 hanzi, and then only through UTF-8 chains that
+//! decode strictly (the byte structure is the evidence). Kana count as
+//! evidence only when they all sit in one run of a Chinese line; a line with
+//! three kana in a row is Japanese and its kana are never re-read. A GBK
+//! decoder's U+FFFD is one lost byte: UTF-8 read as GBK is undone around it,
+//! the damaged character becoming U+FFFD.
 //!
 //! Example: `涓枃鐗堟湰` → `中文版本`; `cafÃ©` → `café`; `進(jìn)入` → `進入`.
 //!
 //! Limits: repairs work within a line; a double-byte confusion whose result
-//! has fewer than two hanzi is left alone; text lost to a `?` cannot come back
-//! (it becomes U+FFFD); mojibake of more than [`MAX_LAYERS`] layers is undone
-//! only that far. The heuristics are ftfy's idea (credit: rspeer/python-ftfy),
+//! has fewer than two hanzi is left alone; text lost to a `?` or to a
+//! decoder's U+FFFD cannot come back (it becomes U+FFFD); mojibake of more
+//! than [`MAX_LAYERS`] layers is undone only that far. The heuristics are ftfy's idea (credit: rspeer/python-ftfy),
 //! written anew.
 
 use std::borrow::Cow;
@@ -207,34 +215,216 @@ fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// Per-document memo of GBK/Big5 encodings of single characters: the windows
-/// and chains re-encode the same characters many times, and encoding_rs's
-/// CJK encoders search their tables for every character.
-#[derive(Default)]
-struct ByteCache {
-    gbk: std::collections::HashMap<char, Option<Vec<u8>>>,
-    big5: std::collections::HashMap<char, Option<Vec<u8>>>,
+/// GBK byte pair of every BMP character the GBK decoder produces from a
+/// pair (0: none), built once from the decoder: encoding_rs's encoders
+/// search their tables for every character, and the chains re-encode every
+/// character of a run. A unit test checks it against the GB18030 encoder.
+static GBK_PAIRS: std::sync::LazyLock<Box<[u16]>> = std::sync::LazyLock::new(|| {
+    let mut table = vec![0u16; 0x10000].into_boxed_slice();
+    for lead in 0x81..=0xFEu8 {
+        for trail in (0x40..=0x7Eu8).chain(0x80..=0xFE) {
+            if let Some(c) = single_char(GBK, [lead, trail])
+                && (c as u32) < 0x10000
+                && table[c as usize] == 0
+            {
+                table[c as usize] = u16::from_be_bytes([lead, trail]);
+            }
+        }
+    }
+    table
+});
+
+/// Big5 byte pair of every BMP character the Big5 decoder produces, the one
+/// the WHATWG encoder picks (pairs led by 0xA1 and up first; the last pair
+/// of the six characters the standard says so of), then the HKSCS pairs the
+/// encoder refuses. A unit test checks it against [`encode`].
+static BIG5_PAIRS: std::sync::LazyLock<Box<[u16]>> = std::sync::LazyLock::new(|| {
+    let mut table = vec![0u16; 0x10000].into_boxed_slice();
+    let last_wins = [
+        '\u{2550}', '\u{255E}', '\u{2561}', '\u{256A}', '\u{5341}', '\u{5345}',
+    ];
+    for leads in [0xA1..=0xFEu8, 0x81..=0xA0u8] {
+        for lead in leads {
+            for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                if let Some(c) = single_char(BIG5, [lead, trail])
+                    && (c as u32) < 0x10000
+                    && (table[c as usize] == 0 || (lead >= 0xA1 && last_wins.contains(&c)))
+                {
+                    table[c as usize] = u16::from_be_bytes([lead, trail]);
+                }
+            }
+        }
+    }
+    table
+});
+
+/// Columns of a pair table: trail bytes 0x40-0xFE.
+const TRAILS: usize = 0xFF - 0x40;
+
+/// What each GBK pair (lead 0x81-0xFE, trail 0x40-0xFE) decodes to, '\0'
+/// when it is no pair or decodes to anything but one character.
+static GBK_CHARS: std::sync::LazyLock<Box<[char]>> = std::sync::LazyLock::new(|| pair_chars(GBK));
+
+/// The same for Big5.
+static BIG5_CHARS: std::sync::LazyLock<Box<[char]>> = std::sync::LazyLock::new(|| pair_chars(BIG5));
+
+fn pair_chars(enc: &'static Encoding) -> Box<[char]> {
+    let mut table = vec!['\0'; 0x7E * TRAILS].into_boxed_slice();
+    for lead in 0x81..=0xFEu8 {
+        for trail in 0x40..=0xFEu8 {
+            if let Some(c) = single_char(enc, [lead, trail]) {
+                table[usize::from(lead - 0x81) * TRAILS + usize::from(trail - 0x40)] = c;
+            }
+        }
+    }
+    table
 }
 
-impl ByteCache {
-    fn encode(&mut self, cs: Charset, s: &str) -> Option<Vec<u8>> {
-        let map = match cs {
-            Charset::Gbk => &mut self.gbk,
-            Charset::Big5 => &mut self.big5,
-            _ => return encode(cs, s),
-        };
-        let mut out = Vec::with_capacity(s.len());
-        for c in s.chars() {
-            if c.is_ascii() {
-                out.push(c as u8);
-                continue;
-            }
-            let bytes = map
-                .entry(c)
-                .or_insert_with(|| encode(cs, c.encode_utf8(&mut [0; 4])));
-            out.extend_from_slice(bytes.as_deref()?);
+/// Strict decoding of GBK or Big5 from the pair tables: the same text as
+/// [`decode_strict`], which it falls back to for what the tables do not hold
+/// (GB18030's four-byte sequences, Big5 pairs that decode to two characters).
+fn decode_double_byte(cs: Charset, bytes: &[u8]) -> Option<String> {
+    decode_double_byte_unless(cs, bytes, |_| false)
+}
+
+/// [`decode_double_byte`] that gives up at the first character `stop`
+/// accepts: a wrong alignment meets a rare character within a few pairs,
+/// and the misalignment search tries several.
+fn decode_double_byte_unless(
+    cs: Charset,
+    bytes: &[u8],
+    stop: impl Fn(char) -> bool,
+) -> Option<String> {
+    let table = match cs {
+        Charset::Gbk => &GBK_CHARS,
+        _ => &BIG5_CHARS,
+    };
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b as char);
+            i += 1;
+            continue;
         }
-        Some(out)
+        // GBK's single byte 0x80 is the euro sign.
+        if b == 0x80 && cs == Charset::Gbk {
+            out.push('\u{20AC}');
+            i += 1;
+            continue;
+        }
+        let &t = bytes.get(i + 1)?;
+        if b == 0x80 || b == 0xFF || !(0x40..=0xFE).contains(&t) {
+            return if cs == Charset::Gbk && t.is_ascii_digit() {
+                decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop))
+            } else {
+                None
+            };
+        }
+        match table[usize::from(b - 0x81) * TRAILS + usize::from(t - 0x40)] {
+            '\0' if cs == Charset::Big5 => {
+                return decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop));
+            }
+            '\0' => return None,
+            c if stop(c) => return None,
+            c => out.push(c),
+        }
+        i += 2;
+    }
+    Some(out)
+}
+
+/// The one character a byte pair decodes to, if it decodes to one.
+fn single_char(enc: &'static Encoding, pair: [u8; 2]) -> Option<char> {
+    let s = enc.decode_without_bom_handling_and_without_replacement(&pair)?;
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(c), None) if !c.is_ascii() => Some(c),
+        _ => None,
+    }
+}
+
+/// Appends the bytes of `c` in a double-byte code page (`Gbk` or `Big5`);
+/// false when it has none. Same bytes as [`encode`], from the tables.
+fn push_double_byte(cs: Charset, c: char, out: &mut Vec<u8>) -> bool {
+    if c.is_ascii() {
+        out.push(c as u8);
+        return true;
+    }
+    if cs == Charset::Gbk {
+        match c {
+            // GBK (cp936, WHATWG) writes the euro sign as one byte; GB18030's
+            // pair for it is Big5's rare `Ｕ`, so the single byte is the
+            // better guess when undoing a misreading.
+            '\u{20AC}' => {
+                out.push(0x80);
+                return true;
+            }
+            // A GBK decoder writes U+FFFD for one byte it could not pair
+            // (a lead before an ASCII byte or the end): that byte is lost.
+            '\u{FFFD}' => {
+                out.push(LOST_BYTE);
+                return true;
+            }
+            _ => {}
+        }
+    }
+    let table = match cs {
+        Charset::Gbk => &GBK_PAIRS,
+        _ => &BIG5_PAIRS,
+    };
+    if let Some(&pair) = table.get(c as usize)
+        && pair != 0
+    {
+        out.extend_from_slice(&pair.to_be_bytes());
+        return true;
+    }
+    // The tables hold every BMP character Big5 can encode; GB18030 has
+    // four-byte sequences for the rest, and HKSCS has astral characters.
+    if cs == Charset::Big5 && (c as u32) < 0x10000 {
+        return false;
+    }
+    match encode(cs, c.encode_utf8(&mut [0; 4])) {
+        Some(b) => {
+            out.extend_from_slice(&b);
+            true
+        }
+        None => false,
+    }
+}
+
+/// A run of characters encoded once in a double-byte code page, so every
+/// window and chain slices it instead of encoding again.
+struct EncodedRun {
+    bytes: Vec<u8>,
+    /// Byte offset of each character, and the total length at the end.
+    offsets: Vec<usize>,
+    /// Characters without bytes in this code page before each position.
+    missing: Vec<u32>,
+}
+
+impl EncodedRun {
+    fn new(cs: Charset, chars: &[(usize, char)]) -> EncodedRun {
+        let mut run = EncodedRun {
+            bytes: Vec::with_capacity(chars.len() * 2),
+            offsets: Vec::with_capacity(chars.len() + 1),
+            missing: Vec::with_capacity(chars.len() + 1),
+        };
+        run.offsets.push(0);
+        run.missing.push(0);
+        for &(_, c) in chars {
+            let ok = push_double_byte(cs, c, &mut run.bytes);
+            run.offsets.push(run.bytes.len());
+            run.missing
+                .push(run.missing.last().unwrap() + u32::from(!ok));
+        }
+        run
+    }
+
+    /// The bytes of characters `a..b`, if they all have some.
+    fn slice(&self, a: usize, b: usize) -> Option<&[u8]> {
+        (self.missing[b] == self.missing[a]).then(|| &self.bytes[self.offsets[a]..self.offsets[b]])
     }
 }
 
@@ -258,6 +448,9 @@ static BIG5_EXTRA: std::sync::LazyLock<std::collections::HashMap<char, [u8; 2]>>
     });
 
 fn decode_strict(cs: Charset, bytes: &[u8]) -> Option<String> {
+    if cs == Charset::Utf8 {
+        return std::str::from_utf8(bytes).ok().map(str::to_string);
+    }
     let enc: &'static Encoding = match cs {
         Charset::Utf8 => UTF_8,
         Charset::Gbk => GBK,
@@ -348,7 +541,6 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
-    let mut cache = ByteCache::default();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -361,7 +553,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
             line: i + 1,
             report: &mut report,
         };
-        let fixed = repair_line(line, doc, &mut cache, &mut log);
+        let fixed = repair_line(line, doc, &mut log);
         changed |= fixed != line;
         out.push_str(&fixed);
     }
@@ -389,7 +581,7 @@ impl Log<'_> {
     }
 }
 
-fn repair_line(line: &str, doc: Doc, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
     let mut s = strip_ansi(line, log);
     if !doc.html {
         s = decode_entities(&s, log);
@@ -398,9 +590,11 @@ fn repair_line(line: &str, doc: Doc, cache: &mut ByteCache, log: &mut Log<'_>) -
     let mut layered = false;
     for _ in 0..MAX_LAYERS {
         let before = s.clone();
-        s = fix_cjk(&s, cache, log);
+        s = fix_cjk(&s, log);
         s = fix_latin(&s, layered, log);
-        if s == before {
+        // A layer that left nothing the fast scan would look at is the last
+        // (the scan is what a later cleaning of this text would see first).
+        if s == before || !line_needs_work(&s) {
             break;
         }
         layered = true;
@@ -453,7 +647,7 @@ fn line_needs_work(line: &str) -> bool {
             let (w, b) = ((off / 64) as usize, off % 64);
             if FREQUENT_HANZI_BITS[w] >> b & 1 == 0 && COMMON_HANZI_BITS[w] >> b & 1 == 0 {
                 odd += 1;
-                if odd >= CJK_MIN_ODD {
+                if odd >= CJK_MIN_ODD || big5_of_utf8_lead(u) {
                     return true;
                 }
             }
@@ -507,10 +701,18 @@ fn line_needs_work(line: &str) -> bool {
                 true
             }
             0x4E00..=0x9FFF => {
-                odd += usize::from(!is_frequent_hanzi(c));
-                odd >= CJK_MIN_ODD || matches!(c, '锟' | '烫' | '屯' | '嚙')
+                let rare = !is_frequent_hanzi(c);
+                odd += usize::from(rare);
+                odd >= CJK_MIN_ODD
+                    || matches!(c, '锟' | '烫' | '屯' | '嚙')
+                    || (rare && big5_of_utf8_lead(u))
             }
             0xE000..=0xF8FF | 0xFFFD => true,
+            // Stray kana count as odd characters (see `is_stray_kana`).
+            0x3040..=0x30FF | 0x3380..=0x33FF => {
+                odd += 1;
+                odd >= CJK_MIN_ODD
+            }
             // Cyrillic and Greek are what UTF-8 read as windows-1251/1253 looks like.
             0x370..=0x4FF => true,
             _ => false,
@@ -832,7 +1034,7 @@ const LOSSY_PATTERNS: &[&str] = &["锟斤拷", "嚙踝蕭", "锟斤", "嚙踝"];
 const FILL_CHARS: &[char] = &['烫', '屯'];
 
 fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
-    if !line.contains(['锟', '嚙', '烫', '屯', '\u{FFFD}']) {
+    if !line.contains(LOSSY_STARTS) {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len());
@@ -860,15 +1062,22 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
         if let Some(start) = span_start.take() {
             close_lost(line, start, i, &mut out, log);
         }
+        // Up to the next character a lossy span can start with.
         let c = rest.chars().next().unwrap();
-        out.push(c);
-        i += c.len_utf8();
+        let next = rest[c.len_utf8()..]
+            .find(LOSSY_STARTS)
+            .map_or(rest.len(), |j| j + c.len_utf8());
+        out.push_str(&rest[..next]);
+        i += next;
     }
     if let Some(start) = span_start {
         close_lost(line, start, b.len(), &mut out, log);
     }
     out
 }
+
+/// The characters [`collapse_lossy`] looks at.
+const LOSSY_STARTS: [char; 5] = ['锟', '嚙', '烫', '屯', '\u{FFFD}'];
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
     out.push('\u{FFFD}');
@@ -1066,15 +1275,16 @@ fn is_odd_cjk(c: char) -> bool {
 }
 
 /// A candidate reading of a span.
+#[derive(Clone)]
 struct Candidate {
     text: String,
     kind: RepairEdit,
     score: i32,
 }
 
-fn fix_cjk(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+fn fix_cjk(line: &str, log: &mut Log<'_>) -> String {
     let mut s = fix_cjk_latin(line, log);
-    s = fix_cjk_runs(&s, cache, log);
+    s = fix_cjk_runs(&s, log);
     s
 }
 
@@ -1086,6 +1296,14 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         return line.to_string();
     }
     let cp = Codepage::of(Charset::Windows1252).unwrap();
+    // Latin letters windows-1252 does not have (Hungarian `ő`, Polish `ł`)
+    // say the line was not read as windows-1252: its `áé` are words.
+    if line
+        .chars()
+        .any(|c| ('\u{100}'..='\u{24F}').contains(&c) && cp.byte(c).is_none())
+    {
+        return line.to_string();
+    }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     // (start, end, bytes) of each span.
     let mut spans: Vec<(usize, usize, Vec<u8>)> = Vec::new();
@@ -1120,16 +1338,29 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         spans.push((start, end, bytes));
         k = e.max(k + 1);
     }
+    // Spans that are plausible UTF-8 are left to the Latin repair; a line of
+    // UTF-8 read as windows-1252 has nothing else, so it stops here.
+    let double_byte: Vec<bool> = spans
+        .iter()
+        .map(|(_, _, bytes)| {
+            !std::str::from_utf8(bytes)
+                .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)))
+        })
+        .collect();
+    if !double_byte.contains(&true) {
+        return line.to_string();
+    }
     let mut best: Option<(Charset, Vec<Option<String>>, usize)> = None;
-    for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
+    for written in [Charset::Gbk, Charset::Big5] {
         let decoded: Vec<Option<String>> = spans
             .iter()
-            .map(|(_, _, bytes)| {
-                let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
-                let plausible_utf8 = std::str::from_utf8(bytes)
-                    .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)));
-                (!plausible_utf8 && !text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi))
-                    .then(|| text.into_owned())
+            .zip(&double_byte)
+            .map(|((_, _, bytes), &double_byte)| {
+                if !double_byte {
+                    return None;
+                }
+                let text = decode_double_byte(written, bytes)?;
+                (!text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi)).then_some(text)
             })
             .collect();
         // Pairs whose trail byte was an ASCII letter are weak evidence
@@ -1181,20 +1412,93 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
     out
 }
 
+/// Whether the rare hanzi `u` is, in Big5, a pair led by a UTF-8 lead byte
+/// of a hanzi (E4-E9): UTF-8 read as Big5 starts each damaged character
+/// with one, so a single such character is worth a look (through UTF-8
+/// chains only); clean text has few of them.
+fn big5_of_utf8_lead(u: u32) -> bool {
+    let pair = BIG5_PAIRS.get(u as usize).copied().unwrap_or(0);
+    (0xE4..=0xE9).contains(&(pair >> 8))
+}
+
+/// Kana and CJK compatibility signs (`㎝`): a Big5/GBK confusion of a short
+/// span leaves them among hanzi (GBK's rows A4/A5 are kana, Big5's A4 row
+/// its commonest hanzi), with one odd hanzi or none to give it away.
+fn is_stray_kana(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3380..=0x33FF)
+}
+
+/// Hanzi a line needs per stray kana before the kana count as evidence of
+/// a misreading: Japanese spreads its kana over the line, while mojibake
+/// keeps them in the damaged run of an otherwise Chinese line.
+pub const STRAY_KANA_HANZI_RATIO: usize = 4;
+
+/// Gain a strictly decoded UTF-8 reading of a window with one odd character
+/// needs: any (its bytes' structure is the evidence, see
+/// [`best_cjk_reading`]).
+pub const LONE_UTF8_MIN_GAIN: i32 = 1;
+
+/// How many times [`CJK_MIN_GAIN`] a reading must gain when the only odd
+/// characters it replaces are GB2312 level 2 hanzi.
+pub const PLAIN_RARE_GAIN_FACTOR: i32 = 2;
+
+/// A hanzi of GB2312's level 2 (rows D8-F7): rare, but ordinary Chinese.
+fn is_gb2312_level2(c: char) -> bool {
+    let pair = GBK_PAIRS
+        .get(c as usize)
+        .copied()
+        .unwrap_or(0)
+        .to_be_bytes();
+    is_hanzi(c) && (0xD8..=0xF7).contains(&pair[0]) && pair[1] >= 0xA1
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF)
+}
+
+/// Kana in a row that make a line Japanese: Japanese writes its particles,
+/// endings and loanwords as kana words, while a Big5/GBK confusion of
+/// Chinese scatters single kana (two in a row at most in the fixtures'
+/// real text, three or more in 92% of the Japanese lines of the charset
+/// detectors' test data).
+pub const JAPANESE_KANA_WORD: usize = 3;
+
 /// Characters that hint at a double-byte misreading inside CJK text.
 fn is_cjk_suspect(c: char) -> bool {
     is_odd_cjk(c)
-        || matches!(c as u32, 0x0370..=0x04FF | 0x2460..=0x24FF | 0x2500..=0x257F | 0x3040..=0x30FF | 0xFE30..=0xFE4F | 0xA7 | 0xA8)
+        || matches!(c as u32, 0x0370..=0x04FF | 0x2460..=0x24FF | 0x2500..=0x257F | 0x3040..=0x30FF | 0x3380..=0x33FF | 0xFE30..=0xFE4F | 0xA7 | 0xA8)
 }
 
 /// Double-byte confusions among hanzi-looking text: runs of non-ASCII
 /// characters re-read through each chain; when the whole run does not
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
-fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String {
+fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
+    // No run of the line can have more odd characters than the line.
+    let line_stray = line.chars().filter(|&c| is_stray_kana(c)).count();
+    if line
+        .chars()
+        .filter(|&c| is_odd_cjk(c))
+        .take(CJK_MIN_ODD)
+        .count()
+        + line_stray
+        < CJK_MIN_ODD
+        && !line.chars().any(is_private_use)
+        && !line
+            .chars()
+            .any(|c| is_odd_cjk(c) && big5_of_utf8_lead(c as u32))
+    {
+        return line.to_string();
+    }
     let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let line_hanzi = chars.iter().filter(|p| is_hanzi(p.1)).count();
+    let japanese = chars
+        .split(|p| !is_kana(p.1))
+        .any(|word| word.len() >= JAPANESE_KANA_WORD);
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
-    let in_run = |c: char| !c.is_ascii() && !('\u{80}'..='\u{24F}').contains(&c);
+    let in_run = |c: char| {
+        !c.is_ascii() && (!('\u{80}'..='\u{24F}').contains(&c) || is_gbk_pinyin_letter(c))
+    };
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     let mut k = 0;
@@ -1207,20 +1511,37 @@ fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String 
         while e < chars.len() && in_run(chars[e].1) {
             e += 1;
         }
-        let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
         let odd = (k..e).filter(|&i| is_odd_cjk(chars[i].1)).count();
-        if odd < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1)) {
+        // Stray kana count when they are all in this run of a Chinese line.
+        let stray = (k..e).filter(|&i| is_stray_kana(chars[i].1)).count();
+        let stray = if stray == line_stray && line_hanzi >= STRAY_KANA_HANZI_RATIO * stray {
+            stray
+        } else {
+            0
+        };
+        // One odd character alone is only looked at through UTF-8 chains
+        // that decode strictly (see `best_cjk_reading`).
+        let lone_only = odd + stray < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1));
+        if lone_only && odd == 0 {
             k = e;
             continue;
         }
+        let run = Run {
+            line,
+            chars: &chars[k..e],
+            end: pos(e),
+            gbk: EncodedRun::new(Charset::Gbk, &chars[k..e]),
+            big5: EncodedRun::new(Charset::Big5, &chars[k..e]),
+            japanese,
+        };
+        let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) =
-            best_cjk_reading(&line[pos(k)..pos(e)], chars.get(e).map(|p| p.1), cache)
-        {
+        if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only) {
             chosen.push((k, e, cand, consumed));
         } else {
+            let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
             let mut c = 0;
             while c < suspects.len() {
                 let mut d = c;
@@ -1230,21 +1551,19 @@ fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String 
                 let (s0, e0) = (suspects[c], suspects[d] + 1);
                 let lone = d == c;
                 c = d + 1;
-                // One suspect alone is a rare character, not a damaged span;
-                // a long cluster was the whole run's to explain.
-                if lone || e0 - s0 > CJK_MAX_WINDOW {
+                // A long cluster was the whole run's to explain; one suspect
+                // alone is usually a rare character, not a damaged span.
+                if e0 - s0 > CJK_MAX_WINDOW {
                     continue;
                 }
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
-                        if let Some((cand, consumed, gain)) = best_cjk_reading(
-                            &line[pos(a)..pos(b)],
-                            chars.get(b).map(|p| p.1),
-                            cache,
-                        ) && best
-                            .as_ref()
-                            .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                        if let Some((cand, consumed, gain)) =
+                            best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only)
+                            && best
+                                .as_ref()
+                                .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
                         {
                             best = Some((a, b, cand, consumed, gain));
                         }
@@ -1273,22 +1592,85 @@ fn fix_cjk_runs(line: &str, cache: &mut ByteCache, log: &mut Log<'_>) -> String 
     out
 }
 
-/// The best re-reading of `run` (followed by `next`), if it beats the run by
-/// [`CJK_MIN_GAIN`]; also how many bytes after the run it consumed.
+/// GBK's row of pinyin letters (A8A1-A8BA): mojibake made of GBK pairs
+/// contains them (`瑙勬ā` is UTF-8 `规模` read as GBK), so they do not end
+/// a run; Latin text keeps them next to ASCII letters, which do.
+fn is_gbk_pinyin_letter(c: char) -> bool {
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê".contains(c)
+}
+
+/// A run of non-ASCII characters of a line with its GBK and Big5 bytes.
+struct Run<'a> {
+    line: &'a str,
+    chars: &'a [(usize, char)],
+    /// Byte offset in `line` where the run ends.
+    end: usize,
+    gbk: EncodedRun,
+    big5: EncodedRun,
+    /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
+    /// words, not mojibake.
+    japanese: bool,
+}
+
+impl Run<'_> {
+    /// The text of characters `a..b`.
+    fn text(&self, a: usize, b: usize) -> &str {
+        let pos = |k: usize| self.chars.get(k).map_or(self.end, |p| p.0);
+        &self.line[pos(a)..pos(b)]
+    }
+
+    fn bytes(&self, cs: Charset) -> &EncodedRun {
+        match cs {
+            Charset::Gbk => &self.gbk,
+            _ => &self.big5,
+        }
+    }
+}
+
+/// A re-reading of a window: the candidate, the bytes after the window it
+/// consumed, and its gain over the window.
+type Reading = (Candidate, usize, i32);
+
+/// The best re-reading of characters `a..b` of `run` (followed by `next`),
+/// if it beats them by [`CJK_MIN_GAIN`]; also how many bytes after the run
+/// it consumed.
+///
+/// `lone`: the window holds one odd character only: it is re-read only as
+/// UTF-8 that decodes strictly, whose structure (leads and continuation
+/// bytes in order) is evidence that a rare character alone is not.
 fn best_cjk_reading(
-    run: &str,
+    run: &Run<'_>,
+    a: usize,
+    b: usize,
     next: Option<char>,
-    cache: &mut ByteCache,
-) -> Option<(Candidate, usize, i32)> {
-    let before = cjk_score(run);
-    let mut best: Option<(Candidate, usize, i32)> = None;
-    let consider =
-        |best: &mut Option<(Candidate, usize, i32)>, cand: Candidate, consumed: usize| {
-            let gain = cand.score - before;
-            if gain >= CJK_MIN_GAIN && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
-                *best = Some((cand, consumed, gain));
-            }
-        };
+    lone: bool,
+) -> Option<Reading> {
+    let text = run.text(a, b);
+    // GBK's kana rows read as Big5 are Big5's commonest hanzi, so Japanese
+    // always "improves": its kana are never re-read.
+    if run.japanese && text.chars().any(is_kana) {
+        return None;
+    }
+    let before = cjk_score(text);
+    // Rare characters that are all GB2312 level 2 are words of real text as
+    // often as mojibake (`忐忑`, `忡忡`): they need more gain.
+    let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
+    let min_gain = if odd.peek().is_some() && odd.all(is_gb2312_level2) {
+        CJK_MIN_GAIN * PLAIN_RARE_GAIN_FACTOR
+    } else if lone {
+        // UTF-8 read as Big5 turns every continuation byte into half of a
+        // common hanzi: the gain is small, the structure is the evidence.
+        LONE_UTF8_MIN_GAIN
+    } else {
+        CJK_MIN_GAIN
+    };
+    let mut best: Option<Reading> = None;
+    let consider = |best: &mut Option<Reading>, cand: Candidate, consumed: usize| {
+        let gain = cand.score - before;
+        if gain >= min_gain && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
+            *best = Some((cand, consumed, gain));
+        }
+    };
     let chains = [
         (Charset::Utf8, Charset::Gbk),
         (Charset::Utf8, Charset::Big5),
@@ -1296,13 +1678,24 @@ fn best_cjk_reading(
         (Charset::Gbk, Charset::Big5),
     ];
     for chain in chains.map(|(written, read)| Chain { written, read }) {
-        let Some(bytes) = cache.encode(chain.read, run) else {
+        if lone && chain.written != Charset::Utf8 {
+            continue;
+        }
+        let Some(bytes) = run.bytes(chain.read).slice(a, b) else {
             continue;
         };
-        let text = match decode_strict(chain.written, &bytes) {
+        if lone && std::str::from_utf8(bytes).is_err() {
+            continue;
+        }
+        let decoded = match chain.written {
+            Charset::Utf8 if bytes.contains(&LOST_BYTE) => utf8_with_lost_bytes(bytes),
+            Charset::Utf8 => decode_strict(chain.written, bytes),
+            cs => decode_double_byte(cs, bytes),
+        };
+        let text = match decoded {
             Some(t) => t,
             // UTF-8 whose last character lost a byte.
-            None if chain.written == Charset::Utf8 => match utf8_with_lost_tail(&bytes) {
+            None if chain.written == Charset::Utf8 => match utf8_with_lost_tail(bytes) {
                 Some(t) => t,
                 None => continue,
             },
@@ -1310,6 +1703,8 @@ fn best_cjk_reading(
         };
         if text.chars().filter(|&c| is_odd_cjk(c)).count() * 4 > text.chars().count()
             || text.chars().filter(|&c| is_hanzi(c)).count() < CJK_MIN_HANZI
+            // A lone suspect's reading must be frequent hanzi only.
+            || (lone && !text.chars().all(is_frequent_hanzi))
         {
             continue;
         }
@@ -1324,12 +1719,17 @@ fn best_cjk_reading(
             0,
         );
     }
-    // A chain that explains the run with no odd character left leaves
-    // nothing for a realignment to improve on (the costly search).
-    if best
-        .as_ref()
-        .is_some_and(|b| !b.0.text.chars().any(is_odd_cjk))
-    {
+    // A chain that explains the run with no odd character left but the
+    // lost bytes the run already showed leaves nothing for a realignment to
+    // improve on (the costly search).
+    if lone {
+        return best;
+    }
+    let lost_before = text.matches('\u{FFFD}').count();
+    if best.as_ref().is_some_and(|b| {
+        !b.0.text.chars().any(|c| is_odd_cjk(c) && c != '\u{FFFD}')
+            && b.0.text.matches('\u{FFFD}').count() <= lost_before
+    }) {
         return best;
     }
     // Misaligned: a lost byte shifted the pairs; the shift ends where the
@@ -1337,71 +1737,56 @@ fn best_cjk_reading(
     let trail = next.filter(|c| ('\u{40}'..='\u{7E}').contains(c));
     // Or the shift ran to a byte that was no trail and the last lead
     // became U+FFFD: that character is lost too.
-    let (run, lost_tail) = match run.strip_suffix('\u{FFFD}') {
-        Some(core) if trail.is_none() => (core, true),
-        _ => (run, false),
+    let (stop, lost_tail) = match text.strip_suffix('\u{FFFD}') {
+        Some(_) if trail.is_none() => (b - 1, true),
+        _ => (b, false),
     };
-    let chars: Vec<(usize, char)> = run.char_indices().collect();
-    if chars.len() <= MISALIGN_MAX_RUN {
-        for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
-            // Encode once, remembering where each character's bytes start.
-            let mut all = Vec::with_capacity(run.len());
-            let mut offsets = Vec::with_capacity(chars.len());
-            let mut ok = true;
-            for &(i, c) in &chars {
-                offsets.push(all.len());
-                match cache.encode(written, &run[i..i + c.len_utf8()]) {
-                    Some(b) => all.extend_from_slice(&b),
-                    None => {
-                        ok = false;
-                        break;
-                    }
-                }
+    if stop - a > MISALIGN_MAX_RUN {
+        return best;
+    }
+    for written in [Charset::Gbk, Charset::Big5] {
+        let encoded = run.bytes(written);
+        if encoded.slice(a, stop).is_none() {
+            continue;
+        }
+        // The lost byte sits just before the first damaged character, so
+        // only starts at suspect characters are tried, the first few.
+        let starts = (a..stop)
+            .filter(|&i| i == a || is_cjk_suspect(run.chars[i].1))
+            .take(MISALIGN_MAX_STARTS);
+        let mut bytes = Vec::new();
+        for i in starts {
+            bytes.clear();
+            bytes.extend_from_slice(encoded.slice(i, stop).unwrap_or_default());
+            if let Some(t) = trail {
+                bytes.push(t as u8);
             }
-            if !ok {
+            if bytes.len() < 3 {
                 continue;
             }
-            if let Some(t) = trail {
-                all.push(t as u8);
+            let body = if lost_tail {
+                &bytes[1..bytes.len() - 1]
+            } else {
+                &bytes[1..]
+            };
+            let Some(decoded) = decode_double_byte_unless(written, body, is_odd_cjk) else {
+                continue;
+            };
+            if trail.is_some_and(|t| decoded.ends_with(t)) {
+                continue;
             }
-            // The lost byte sits just before the first damaged character, so
-            // only starts at suspect characters are tried, the first few.
-            let starts = chars
-                .iter()
-                .zip(&offsets)
-                .enumerate()
-                .filter(|(n, (p, _))| *n == 0 || is_cjk_suspect(p.1))
-                .take(MISALIGN_MAX_STARTS);
-            for (_, (&(i, _), &off)) in starts {
-                let bytes = &all[off..];
-                if bytes.len() < 3 {
-                    continue;
-                }
-                let body = if lost_tail {
-                    &bytes[1..bytes.len() - 1]
-                } else {
-                    &bytes[1..]
-                };
-                let Some(text) = enc.decode_without_bom_handling_and_without_replacement(body)
-                else {
-                    continue;
-                };
-                if text.chars().any(is_odd_cjk) || trail.is_some_and(|t| text.ends_with(t)) {
-                    continue;
-                }
-                let tail = if lost_tail { "\u{FFFD}" } else { "" };
-                let text = format!("{}\u{FFFD}{}{}", &run[..i], text, tail);
-                let score = cjk_score(&text);
-                consider(
-                    &mut best,
-                    Candidate {
-                        text,
-                        kind: RepairEdit::MisalignedRun,
-                        score,
-                    },
-                    trail.map_or(0, |t| t.len_utf8()),
-                );
-            }
+            let tail = if lost_tail { "\u{FFFD}" } else { "" };
+            let text = format!("{}\u{FFFD}{}{}", run.text(a, i), decoded, tail);
+            let score = cjk_score(&text);
+            consider(
+                &mut best,
+                Candidate {
+                    text,
+                    kind: RepairEdit::MisalignedRun,
+                    score,
+                },
+                trail.map_or(0, |t| t.len_utf8()),
+            );
         }
     }
     best
@@ -1473,6 +1858,55 @@ fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
     out
 }
 
+/// Stands for a byte lost to a GBK decoder's U+FFFD: 0xFF is in neither
+/// UTF-8 nor GBK/Big5, so strict decoding fails on it and only
+/// [`utf8_with_lost_bytes`] reads it.
+const LOST_BYTE: u8 = 0xFF;
+
+/// UTF-8 with some bytes lost ([`LOST_BYTE`]): a sequence missing one
+/// becomes one U+FFFD; nothing else may be wrong.
+fn utf8_with_lost_bytes(bytes: &[u8]) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    let continuation = |b: u8| (0x80..=0xBF).contains(&b) || b == LOST_BYTE;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let need = match b {
+            0..=0x7F => {
+                out.push(b as char);
+                i += 1;
+                continue;
+            }
+            // A lost lead byte: its continuation bytes go with it.
+            LOST_BYTE => {
+                let n = bytes[i + 1..]
+                    .iter()
+                    .take(3)
+                    .take_while(|&&t| (0x80..=0xBF).contains(&t))
+                    .count();
+                out.push('\u{FFFD}');
+                i += 1 + n;
+                continue;
+            }
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            0xF0..=0xF4 => 3,
+            _ => return None,
+        };
+        let seq = bytes.get(i..=i + need)?;
+        if !seq[1..].iter().all(|&t| continuation(t)) {
+            return None;
+        }
+        if seq.contains(&LOST_BYTE) {
+            out.push('\u{FFFD}');
+        } else {
+            out.push_str(std::str::from_utf8(seq).ok()?);
+        }
+        i += need + 1;
+    }
+    Some(out)
+}
+
 /// UTF-8 bytes whose final sequence is cut short: the complete part plus
 /// one U+FFFD for the lost character.
 fn utf8_with_lost_tail(bytes: &[u8]) -> Option<String> {
@@ -1505,6 +1939,24 @@ struct Codepage {
     /// Accepts C1 controls for their own byte value (Latin-1 readings, and
     /// WHATWG's treatment of undefined bytes).
     c1: bool,
+    /// `table` inverted below [`REVERSE_LIMIT`].
+    reverse: &'static [u8],
+}
+
+/// A code page's high half, and whether it accepts C1 controls.
+fn codepage_table(cs: Charset) -> Option<(&'static [char; 128], bool)> {
+    Some(match cs {
+        Charset::Windows1252 => (&codepages::WINDOWS_1252, true),
+        Charset::Windows1250 => (&codepages::WINDOWS_1250, true),
+        Charset::Windows1251 => (&codepages::WINDOWS_1251, true),
+        Charset::Windows1253 => (&codepages::WINDOWS_1253, true),
+        Charset::Windows1254 => (&codepages::WINDOWS_1254, true),
+        Charset::Windows1257 => (&codepages::WINDOWS_1257, true),
+        Charset::MacRoman => (&codepages::MAC_ROMAN, false),
+        Charset::Cp437 => (&codepages::CP437, false),
+        Charset::Iso88592 => (&codepages::ISO_8859_2, true),
+        _ => return None,
+    })
 }
 
 /// Code pages in order of preference when two explain a span equally well.
@@ -1522,22 +1974,13 @@ const LATIN_CODEPAGES: [Charset; 9] = [
 
 impl Codepage {
     fn of(cs: Charset) -> Option<Codepage> {
-        let (table, c1) = match cs {
-            Charset::Windows1252 => (&codepages::WINDOWS_1252, true),
-            Charset::Windows1250 => (&codepages::WINDOWS_1250, true),
-            Charset::Windows1251 => (&codepages::WINDOWS_1251, true),
-            Charset::Windows1253 => (&codepages::WINDOWS_1253, true),
-            Charset::Windows1254 => (&codepages::WINDOWS_1254, true),
-            Charset::Windows1257 => (&codepages::WINDOWS_1257, true),
-            Charset::MacRoman => (&codepages::MAC_ROMAN, false),
-            Charset::Cp437 => (&codepages::CP437, false),
-            Charset::Iso88592 => (&codepages::ISO_8859_2, true),
-            _ => return None,
-        };
+        let (table, c1) = codepage_table(cs)?;
+        let index = LATIN_CODEPAGES.iter().position(|&l| l == cs)?;
         Some(Codepage {
             charset: cs,
             table,
             c1,
+            reverse: &REVERSE_CODEPAGES[index],
         })
     }
 
@@ -1557,12 +2000,39 @@ impl Codepage {
         if u >= 0x2600 && !matches!(u, 0xF8FF | 0xFB01 | 0xFB02) {
             return None;
         }
+        if u < REVERSE_LIMIT {
+            let b = self.reverse[u as usize];
+            return (b != 0).then_some(b);
+        }
         self.table
             .iter()
             .position(|&t| t == c)
             .map(|i| 0x80 + i as u8)
     }
 }
+
+/// Characters below this have their code-page byte in [`REVERSE_CODEPAGES`];
+/// the few above (MacRoman's ligatures) are searched for.
+const REVERSE_LIMIT: u32 = 0x2600;
+
+/// Byte of each character below [`REVERSE_LIMIT`] in each of
+/// [`LATIN_CODEPAGES`] (0: none; the first byte when two map to it). Every
+/// character of a Latin-looking line is looked up in every code page.
+static REVERSE_CODEPAGES: std::sync::LazyLock<Vec<Box<[u8]>>> = std::sync::LazyLock::new(|| {
+    LATIN_CODEPAGES
+        .iter()
+        .map(|&cs| {
+            let (table, _) = codepage_table(cs).unwrap();
+            let mut reverse = vec![0u8; REVERSE_LIMIT as usize].into_boxed_slice();
+            for (i, &c) in table.iter().enumerate().rev() {
+                if (c as u32) < REVERSE_LIMIT {
+                    reverse[c as usize] = 0x80 + i as u8;
+                }
+            }
+            reverse
+        })
+        .collect()
+});
 
 /// One UTF-8 sequence found in code-page text.
 #[derive(Debug, Clone)]
@@ -1581,11 +2051,33 @@ struct Seq {
     lost: bool,
 }
 
-fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Seq> {
+/// Whether `c` can be a UTF-8 lead byte in some code page: a non-ASCII
+/// character they all have below [`REVERSE_LIMIT`], or MacRoman's three.
+fn may_be_lead(c: char) -> bool {
+    !c.is_ascii()
+        && ((c as u32) < REVERSE_LIMIT || matches!(c, '\u{F8FF}' | '\u{FB01}' | '\u{FB02}'))
+}
+
+/// UTF-8 sequences in `chars` read as `cp`; `leads` are the indices of the
+/// characters that may start one ([`may_be_lead`]), so hanzi are skipped.
+fn parse_seqs(
+    chars: &[(usize, char)],
+    leads: &[usize],
+    line_len: usize,
+    cp: &Codepage,
+) -> Vec<Seq> {
     let end_of = |k: usize| chars.get(k).map_or(line_len, |p| p.0);
     let mut seqs: Vec<Seq> = Vec::new();
+    let mut next_lead = 0;
     let mut k = 0;
-    while k < chars.len() {
+    loop {
+        while next_lead < leads.len() && leads[next_lead] < k {
+            next_lead += 1;
+        }
+        let Some(&at) = leads.get(next_lead) else {
+            break;
+        };
+        k = at;
         let c = chars[k].1;
         let Some(lead) = cp.byte(c).filter(|b| (0xC2..=0xF4).contains(b)) else {
             k += 1;
@@ -1626,13 +2118,15 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
             k += taken;
             continue;
         }
-        let mut buf = vec![lead];
+        // At most four bytes: kept on the stack, this runs for every lead.
+        let mut buf = [lead, 0, 0, 0];
+        let mut len = 1;
         let mut known = 0;
         let mut sloppy = false;
         let mut lost = false;
         let mut lost_q = false;
         let mut j = k + 1;
-        while buf.len() <= need {
+        while len <= need {
             let Some(&(_, t)) = chars.get(j) else { break };
             let b = match cp.byte(t) {
                 Some(b @ 0x80..=0xBF) => {
@@ -1653,7 +2147,10 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
                         need == 1 && lead != 0xC2 && chars.get(j + 1).is_none_or(|p| p.1 != ' ');
                     0xA0
                 }
-                _ if t == '\u{FFFD}' => {
+                // A lead that is itself a Latin letter or sign (`Ã`, `â`):
+                // after CJK punctuation (`—`, MacRoman's 0xD1) U+FFFD is a
+                // character a double-byte decoder lost, not a byte.
+                _ if t == '\u{FFFD}' && ('\u{80}'..='\u{24F}').contains(&c) => {
                     lost = true;
                     0x80
                 }
@@ -1664,21 +2161,22 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
                 }
                 _ => break,
             };
-            buf.push(b);
+            buf[len] = b;
+            len += 1;
             j += 1;
         }
-        if buf.len() != need + 1 {
+        if len != need + 1 {
             k += 1;
             continue;
         }
         let decoded = if lost {
             Some('\u{FFFD}')
         } else {
-            match std::str::from_utf8(&buf) {
+            match std::str::from_utf8(&buf[..len]) {
                 Ok(s) => s.chars().next(),
                 // CESU-8: a surrogate pair as two three-byte sequences.
                 Err(_) if lead == 0xED && (0xA0..=0xAF).contains(&buf[1]) => {
-                    cesu_pair(chars, j, cp, &buf).map(|(c, next)| {
+                    cesu_pair(chars, j, cp, &buf[..len]).map(|(c, next)| {
                         j = next;
                         c
                     })
@@ -1692,7 +2190,7 @@ fn parse_seqs(chars: &[(usize, char)], line_len: usize, cp: &Codepage) -> Vec<Se
                     start: chars[k].0,
                     end: end_of(j),
                     decoded: d,
-                    bytes: buf.len(),
+                    bytes: len,
                     known,
                     sloppy,
                     lost_q,
@@ -1756,7 +2254,10 @@ fn unlikely_result(c: char) -> bool {
         | 0x1800..=0x1DFF
         | 0xE000..=0xF8FF
         | 0xFDD0..=0xFDEF
-        | 0xFFF0..=0xFFFC)
+        | 0xFFF0..=0xFFFC
+        // Tags, variation selectors and private use beyond the BMP: what
+        // spaces taken for NBSP bytes after `ó` decode to.
+        | 0xE0000..=0x10FFFF)
 }
 
 /// Latin letters of small languages that two-byte mojibake produces by
@@ -1808,20 +2309,34 @@ fn rare_latin(c: char) -> bool {
 /// A letter of a script other than Latin and Greek (Greek letters are
 /// common in Latin-script technical text: `γ`, `μ`).
 fn other_script_letter(c: char) -> bool {
-    c.is_alphabetic()
-        && !matches!(c as u32, 0..=0x24F | 0x370..=0x3FF | 0x1E00..=0x1EFF | 0xFB00..=0xFB06)
+    // Unified ideographs first (all assigned, all letters): the alphabetic
+    // lookup is slow for them.
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+        || (!matches!(c as u32, 0..=0x24F | 0x370..=0x3FF | 0x1E00..=0x1EFF | 0xFB00..=0xFB06)
+            && c.is_alphabetic())
 }
 
 fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
-    if line.is_ascii() {
+    if !line.chars().any(may_be_lead) {
         return line.to_string();
     }
+    // No code page can cover more than the non-ASCII characters and the
+    // spaces and `?` that may stand for lost bytes: once one does, the
+    // later ones (which need to cover more to win) are not tried.
+    let coverable = line.len()
+        - line
+            .bytes()
+            .filter(|&b| b.is_ascii() && b != b' ' && b != b'?')
+            .count();
     let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let leads: Vec<usize> = (0..chars.len())
+        .filter(|&k| may_be_lead(chars[k].1))
+        .collect();
     let has_hanzi = chars.iter().any(|p| is_hanzi(p.1));
     let mut best: Option<(usize, Charset, Vec<Vec<Seq>>)> = None;
     for cs in LATIN_CODEPAGES {
         let cp = Codepage::of(cs).unwrap();
-        let seqs = parse_seqs(&chars, line.len(), &cp);
+        let seqs = parse_seqs(&chars, &leads, line.len(), &cp);
         if seqs.is_empty() {
             continue;
         }
@@ -1842,6 +2357,9 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
         let covered: usize = accepted.iter().flatten().map(|s| s.end - s.start).sum();
         if covered > 0 && best.as_ref().is_none_or(|b| covered > b.0) {
             best = Some((covered, cs, accepted));
+            if covered >= coverable {
+                break;
+            }
         }
     }
     let Some((_, cs, accepted)) = best else {
@@ -2058,6 +2576,117 @@ mod tests {
         assert!(out.text.contains("\u{FFFD}部署的體現"));
         assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
         assert_eq!(repair(&out.text).text, out.text);
+    }
+
+    #[test]
+    fn pair_tables_agree_with_the_encoders() {
+        for u in 0x80..0x10000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let s = c.to_string();
+            for cs in [Charset::Gbk, Charset::Big5] {
+                let mut table = Vec::new();
+                let found = push_double_byte(cs, c, &mut table);
+                let expected = match (cs, c) {
+                    (Charset::Gbk, '\u{20AC}') => Some(vec![0x80]),
+                    (Charset::Gbk, '\u{FFFD}') => Some(vec![LOST_BYTE]),
+                    _ => encode(cs, &s),
+                };
+                assert_eq!(found.then_some(table), expected, "{cs:?} {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pair_decoding_agrees_with_encoding_rs() {
+        // Every pair, and pairs after digits (GB18030's four-byte form).
+        for lead in 0x80..=0xFFu8 {
+            for trail in 0x00..=0xFFu8 {
+                for bytes in [vec![lead, trail], vec![b'1', lead, trail, b'x', 0x81, 0x30]] {
+                    for cs in [Charset::Gbk, Charset::Big5] {
+                        assert_eq!(
+                            decode_double_byte(cs, &bytes),
+                            decode_strict(cs, &bytes),
+                            "{cs:?} {bytes:02x?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_with_lost_bytes_marks_each_damaged_character() {
+        let mut bytes = "年2月".as_bytes().to_vec();
+        bytes[2] = LOST_BYTE;
+        assert_eq!(utf8_with_lost_bytes(&bytes).as_deref(), Some("\u{FFFD}2月"));
+        bytes = "中文".as_bytes().to_vec();
+        bytes[3] = LOST_BYTE;
+        assert_eq!(utf8_with_lost_bytes(&bytes).as_deref(), Some("中\u{FFFD}"));
+        assert_eq!(utf8_with_lost_bytes(&[0xE4, 0x41]), None);
+        assert_eq!(utf8_with_lost_bytes(&[0x80, LOST_BYTE]), None);
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_with_lost_bytes() {
+        // A GBK decoder drops a lead byte before ASCII (U+FFFD) and reads
+        // 0x80 as the euro sign; the rest of the line comes back.
+        let line = "我们从“3G突破”到“4G同步”，规模达50.2万亿元。";
+        let moji = GBK.decode(line.as_bytes()).0.into_owned();
+        assert!(moji.contains('\u{FFFD}') && moji.contains('€'), "{moji}");
+        let out = fixed(&moji);
+        assert!(
+            out.contains("突破") && out.contains("规模") && out.contains("万亿元"),
+            "{out}"
+        );
+        assert_eq!(out.chars().count(), line.chars().count(), "{out}");
+        for (got, want) in out.chars().zip(line.chars()) {
+            assert!(got == want || got == '\u{FFFD}', "{out}");
+        }
+    }
+
+    #[test]
+    fn japanese_and_rare_chinese_words_are_not_mojibake() {
+        // GBK's kana read as Big5 are common hanzi, and two GB2312 level 2
+        // hanzi read through a chain can become two common ones.
+        for clean in [
+            "申し込みが多いのも特徴です。",
+            "経済ニュースを読み込みました。",
+            "他心里忐忑不安，忧心忡忡。",
+            "掰掰，明天见。",
+        ] {
+            assert_eq!(fixed(clean), clean);
+        }
+        // Kana scattered through a Chinese line are Big5 read as GBK.
+        let moji = GBK
+            .decode(
+                &BIG5
+                    .encode("中央網信辦會同相關部門指導武漢市建設國家網絡安全人才基地")
+                    .0,
+            )
+            .0
+            .into_owned();
+        assert!(moji.starts_with("いァ"), "{moji}");
+        assert!(fixed(&moji).starts_with("中央"), "{}", fixed(&moji));
+    }
+
+    #[test]
+    fn utf8_read_as_big5_inside_a_clean_line() {
+        // Two hanzi read as Big5 leave one rare character and two common
+        // ones; the UTF-8 structure of their bytes is the evidence.
+        let moji = BIG5.decode("书记".as_bytes()).0.into_owned();
+        let line = format!("习近平总{moji}主持召开会议");
+        assert_eq!(fixed(&line), "习近平总书记主持召开会议");
+    }
+
+    #[test]
+    fn latin_text_with_letters_beyond_windows_1252_is_not_gbk() {
+        // `áé` and `ég` read as GBK are hanzi, but `ő` and `ű` say the line
+        // was never read as windows-1252.
+        let clean = "További információért keress az elérhetőségeken, Gyűjtemény";
+        assert_eq!(fixed(clean), clean);
+        // `ó` and three spaces are no four-byte sequence (a tag character).
+        let clean = "Mária-kápolna kilátó   Máté-kút forrás";
+        assert_eq!(fixed(clean), clean);
     }
 
     #[test]
