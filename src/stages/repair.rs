@@ -187,7 +187,13 @@ impl Chain {
 
 fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
     match cs {
-        Charset::Gbk => Some(GB18030.encode(s).0.into_owned()),
+        Charset::Gbk => {
+            // WHATWG's gb18030 encoder refuses U+E5E5 and writes an HTML
+            // character reference in its place: those bytes never stood
+            // for the text.
+            let (b, _, errors) = GB18030.encode(s);
+            (!errors).then(|| b.into_owned())
+        }
         Charset::Big5 => {
             let (b, _, errors) = BIG5.encode(s);
             if !errors {
