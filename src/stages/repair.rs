@@ -72,6 +72,21 @@ pub const MAX_LAYERS: usize = 4;
 /// character turning common gains 4, so a lone character never flips.
 pub const CJK_MIN_GAIN: i32 = 8;
 
+/// Whether the span `start..end` of `line` (one double-byte pair at most)
+/// is an accented letter inside a Latin word, ASCII letters on both sides:
+/// `f|üh|rendem` is German, not GBK `黨`. Chinese glued inside a Latin word
+/// on both sides is rare, and takes more than one pair.
+fn accented_letter_in_word(line: &str, start: usize, end: usize, bytes: usize) -> bool {
+    let before = line[..start].chars().next_back();
+    let after = line[end..].chars().next();
+    bytes <= 2
+        && before.is_some_and(|c| c.is_ascii_alphabetic())
+        && after.is_some_and(|c| c.is_ascii_alphabetic())
+        && line[start..end]
+            .chars()
+            .all(|c| c.is_alphabetic() && !matches!(c, 'ª' | 'º'))
+}
+
 /// Minimum odd characters (rare hanzi, private use, U+FFFD) in a run before
 /// double-byte chains are tried: clean text has the odd rare character.
 pub const CJK_MIN_ODD: usize = 2;
@@ -1348,9 +1363,10 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
     // UTF-8 read as windows-1252 has nothing else, so it stops here.
     let double_byte: Vec<bool> = spans
         .iter()
-        .map(|(_, _, bytes)| {
+        .map(|(start, end, bytes)| {
             !std::str::from_utf8(bytes)
                 .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)))
+                && !accented_letter_in_word(line, *start, *end, bytes.len())
         })
         .collect();
     if !double_byte.contains(&true) {
@@ -2692,6 +2708,14 @@ mod tests {
         assert_eq!(fixed(clean), clean);
         // `ó` and three spaces are no four-byte sequence (a tag character).
         let clean = "Mária-kápolna kilátó   Máté-kút forrás";
+        assert_eq!(fixed(clean), clean);
+    }
+
+    #[test]
+    fn german_words_are_not_gbk() {
+        // `üh` and `äß` are GBK pairs (`黨`, `溥`), but the first sits inside
+        // a word and the second alone is one hanzi: no evidence.
+        let clean = "7-Bit-ASCII mit führendem Nullbit, Sonderzeichen gemäß ISO/IEC 646";
         assert_eq!(fixed(clean), clean);
     }
 
