@@ -282,3 +282,16 @@ fn repair_known_failures_are_still_checked() {
     assert!(cases > 0, "no known failures found");
     assert_no_failures(failures);
 }
+
+/// Page breaks reach the layout stage through the stages before it (repair
+/// once removed form feeds as control characters, so running headers and
+/// page numbers stayed in the text): the form-feed fixture comes out the
+/// same through the whole pipeline as through layout alone.
+#[test]
+fn page_breaks_survive_the_whole_pipeline() {
+    let case = fixtures().join("layout/page-breaks-form-feed");
+    let input = fs::read(case.join("input.txt")).unwrap();
+    assert!(input.contains(&0x0C), "the fixture has no form feed");
+    let expected = fs::read_to_string(case.join("expected.txt")).unwrap();
+    assert_eq!(clean(&input, &Options::default()), expected);
+}

@@ -23,7 +23,8 @@
 //!    controls are accepted too), windows-1250/1251/1253/1254/1257, MacRoman or
 //!    cp437, span by span, layer by layer (`Ã©` → `é`, `Ã¢â‚¬â„¢` → `’`).
 //! 6. Leftover C1 controls are read as the windows-1252 characters they stand
-//!    for (`\u{85}` → `…`); other controls except tab, CR and LF are removed.
+//!    for (`\u{85}` → `…`); other controls except tab, CR, LF and form feed (a page break,
+//!    which layout reads) are removed.
 //! 7. Question marks and U+FFFD that stand for lost bytes between hanzi are
 //!    merged into one U+FFFD per lost span.
 //! 8. Pinyin annotations (`國(guó)` → `國`) are removed when the document
@@ -646,7 +647,7 @@ fn line_needs_work(line: &str) -> bool {
     if bytes.is_ascii() {
         return bytes
             .iter()
-            .any(|&b| (b < 0x20 && b != b'\t' && b != b'\r') || b == 0x7F || b == b'&');
+            .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | 0x0C)) || b == 0x7F || b == b'&');
     }
     let mut odd = 0usize;
     let mut prev = '\0';
@@ -683,7 +684,7 @@ fn line_needs_work(line: &str) -> bool {
         let u = c as u32;
         let hit = match u {
             0..=0x7F => {
-                (u < 0x20 && c != '\t' && c != '\r')
+                (u < 0x20 && !matches!(c, '\t' | '\r' | '\x0C'))
                     || u == 0x7F
                     || c == '&'
                     || (c == '?' && !prev.is_ascii())
@@ -1011,11 +1012,16 @@ fn decode_entities(line: &str, log: &mut Log<'_>) -> String {
     }
 }
 
+/// Control characters the stage removes: all but tab, CR (normalize's
+/// business) and form feed, which marks a page break that the layout stage
+/// reads (and removes) to drop running headers and page numbers and to join
+/// a paragraph cut by the page.
+fn removable_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\r' | '\x0C')) || c == '\u{7F}'
+}
+
 fn fix_controls(line: &str, log: &mut Log<'_>) -> String {
-    if !line
-        .chars()
-        .any(|c| (c.is_control() && c != '\t' && c != '\r') || c == '\u{7F}')
-    {
+    if !line.chars().any(removable_control) {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len());
@@ -1035,7 +1041,7 @@ fn fix_controls(line: &str, log: &mut Log<'_>) -> String {
                 continue;
             }
         }
-        if (c.is_control() && c != '\t' && c != '\r') || c == '\u{7F}' {
+        if removable_control(c) {
             log.edit(RepairEdit::ControlChar, line, i, i + c.len_utf8(), "");
             continue;
         }
@@ -2709,6 +2715,15 @@ mod tests {
         // `ó` and three spaces are no four-byte sequence (a tag character).
         let clean = "Mária-kápolna kilátó   Máté-kút forrás";
         assert_eq!(fixed(clean), clean);
+    }
+
+    #[test]
+    fn form_feeds_are_left_to_layout() {
+        // A page break: the layout stage reads it to drop the running
+        // header and page number around it.
+        let text = "没有写完的\n\x0c第二页\n";
+        assert_eq!(fixed(text), text);
+        assert_eq!(fixed("a\x01b\x0cc\n"), "ab\x0cc\n");
     }
 
     #[test]
