@@ -99,6 +99,23 @@ pub fn normalize(text: &str) -> StageOutput<'_, NormalizeEdit> {
             report: StageReport::default(),
         };
     }
+    // The commonest miss by far: a document canonical but for its end (no
+    // final newline, or blank lines after the last line). One copy and one
+    // more fast check instead of every step of the full path.
+    let content = text.trim_end_matches('\n');
+    if !content.is_empty() && content.len() + 1 != text.len() {
+        let mut fixed = String::with_capacity(content.len() + 1);
+        fixed.push_str(content);
+        fixed.push('\n');
+        if is_normalized(&fixed) {
+            let mut report = StageReport::default();
+            report.add(NormalizeEdit::FinalNewline, 1);
+            return StageOutput {
+                text: Cow::Owned(fixed),
+                report,
+            };
+        }
+    }
     normalize_full(text)
 }
 
@@ -947,6 +964,22 @@ mod tests {
         );
         assert_eq!(norm("什么是AI?\n"), "什么是AI?\n");
         assert_eq!(norm("日?qǐng\n"), "日?qǐng\n");
+    }
+
+    #[test]
+    fn a_missing_final_newline_takes_the_short_way_to_the_same_result() {
+        for text in [
+            "中文，没有换行",
+            "中文，多余的空行\n\n\n",
+            "中文 ,要改标点",
+            "末尾有空格  ",
+            "末尾是回车\r",
+        ] {
+            let short = normalize(text);
+            let full = normalize_full(text);
+            assert_eq!(short.text, full.text, "{text:?}");
+            assert_eq!(short.report, full.report, "{text:?}");
+        }
     }
 
     #[test]
