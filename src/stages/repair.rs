@@ -1891,6 +1891,9 @@ fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
 /// [`utf8_with_lost_bytes`] reads it.
 const LOST_BYTE: u8 = 0xFF;
 
+/// Smallest byte that leads a multi-byte UTF-8 sequence.
+const UTF8_LEAD_MIN: u8 = 0xC2;
+
 /// UTF-8 with some bytes lost ([`LOST_BYTE`]): a sequence missing one
 /// becomes one U+FFFD; nothing else may be wrong.
 fn utf8_with_lost_bytes(bytes: &[u8]) -> Option<String> {
@@ -2444,6 +2447,18 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
         && cl
             .iter()
             .any(|s| s.lost_q && (s.known == 0 || evidence == 0))
+    {
+        return false;
+    }
+    // A lost sequence right after another lead byte (`ÙÙ�`): the U+FFFD
+    // it would leave could be read as the next lead's lost byte, and so on
+    // down the run, one character per pass. A lead is followed by
+    // continuation bytes, not by another lead; such a run is no UTF-8.
+    if cl[0].lost
+        && let Some(cp) = Codepage::of(cs)
+        && prev
+            .and_then(|p| cp.byte(p))
+            .is_some_and(|b| b >= UTF8_LEAD_MIN)
     {
         return false;
     }
