@@ -2450,12 +2450,11 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
     {
         return false;
     }
-    // A lost sequence right after another lead byte (`ÙÙ�`): the U+FFFD
-    // it would leave could be read as the next lead's lost byte, and so on
-    // down the run, one character per pass. A lead is followed by
-    // continuation bytes, not by another lead; such a run is no UTF-8.
-    if cl[0].lost
-        && let Some(cp) = Codepage::of(cs)
+    // A sequence right after another lead byte (`ÂÂ¡`, `ÙÙ�`) is not
+    // UTF-8: a lead is followed by continuation bytes, never by another
+    // lead. Undoing it would leave the same pattern one character shorter
+    // (`Â¡`), to be undone again, one character per layer and pass.
+    if let Some(cp) = Codepage::of(cs)
         && prev
             .and_then(|p| cp.byte(p))
             .is_some_and(|b| b >= UTF8_LEAD_MIN)
