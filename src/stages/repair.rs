@@ -2461,6 +2461,16 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
     {
         return false;
     }
+    // A sequence that decodes to its own first character (MacRoman `¬¨` is
+    // C2 AC, `¬`) only deletes its last one; when that same character
+    // follows (`¬¨¨`), the result is the same sequence again, undone one
+    // character per layer and pass. (`SÃƒO` → `SÃO` is a real layer.)
+    if let Some(last) = cl.last()
+        && line[last.start..].starts_with(last.decoded)
+        && next.is_some_and(|n| line[..last.end].ends_with(n))
+    {
+        return false;
+    }
     // `Å and`: a capital before a space is a guess that needs other
     // mojibake on the line to back it.
     if cl.iter().any(|s| s.sloppy) && evidence < 2 {
