@@ -15,23 +15,15 @@
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+
+mod common;
 
 use canon::stages::convert::{ConvertConfig, Converter, convert};
+use common::{median_mb_per_s, repeat_to, seed};
 
 const ROUNDS: usize = 5;
 const LARGE_FILE_BYTES: usize = 4_000_000;
 const SMALL_DOC_BYTES: usize = 4096;
-
-fn seed(name: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds/input/");
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .unwrap()
-}
 
 /// Drops `(pinyin)` annotations: parentheses holding only Latin letters.
 fn strip_pinyin(text: &str) -> String {
@@ -59,14 +51,6 @@ fn strip_pinyin(text: &str) -> String {
     out
 }
 
-fn repeat_to(text: &str, bytes: usize) -> String {
-    let mut out = String::new();
-    while out.len() < bytes {
-        out.push_str(text);
-    }
-    out
-}
-
 fn documents(text: &str, size: usize) -> Vec<String> {
     let mut docs = Vec::new();
     let mut current = String::new();
@@ -82,18 +66,6 @@ fn documents(text: &str, size: usize) -> Vec<String> {
     docs
 }
 
-fn median_mb_per_s(bytes: usize, mut f: impl FnMut()) -> f64 {
-    let mut rates: Vec<f64> = (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            bytes as f64 / 1e6 / start.elapsed().as_secs_f64()
-        })
-        .collect();
-    rates.sort_by(f64::total_cmp);
-    rates[ROUNDS / 2]
-}
-
 fn opencc_cli(binary: &str, config: &str, file: &Path, bytes: usize) -> Option<f64> {
     let out = file.with_extension("out");
     let run = || {
@@ -107,7 +79,7 @@ fn opencc_cli(binary: &str, config: &str, file: &Path, bytes: usize) -> Option<f
             .filter(|s| s.success())
     };
     run()?;
-    Some(median_mb_per_s(bytes, || {
+    Some(median_mb_per_s(ROUNDS, bytes, || {
         run();
     }))
 }
@@ -128,7 +100,7 @@ fn main() {
     );
 
     println!("one thread, median of {ROUNDS} rounds, config t2s");
-    let stage_large = median_mb_per_s(large.len(), || {
+    let stage_large = median_mb_per_s(ROUNDS, large.len(), || {
         black_box(convert(&large, &converter).output.text.len());
     });
     println!(
@@ -136,7 +108,7 @@ fn main() {
         large.len()
     );
     let small_bytes: usize = small.iter().map(String::len).sum();
-    let stage_small = median_mb_per_s(small_bytes, || {
+    let stage_small = median_mb_per_s(ROUNDS, small_bytes, || {
         for d in &small {
             black_box(convert(d, &converter).output.text.len());
         }
@@ -145,11 +117,11 @@ fn main() {
         "canon convert stage, {small_bytes:>8} bytes Traditional, {} x ~4 KB   {stage_small:>7.1} MB/s",
         small.len()
     );
-    let engine = median_mb_per_s(large.len(), || {
+    let engine = median_mb_per_s(ROUNDS, large.len(), || {
         black_box(converter.convert_text(&large).len());
     });
     println!("engine alone (zhhz + overrides), same Traditional text     {engine:>7.1} MB/s");
-    let detect = median_mb_per_s(simplified.len(), || {
+    let detect = median_mb_per_s(ROUNDS, simplified.len(), || {
         black_box(convert(&simplified, &converter).output.text.len());
     });
     println!(

@@ -11,22 +11,15 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+mod common;
+
 use canon::stages::decode::{Decoded, decode};
+use common::seed;
 use encoding_rs::{BIG5, Encoding, GBK};
 
 const ROUNDS: usize = 7;
 const LARGE_FILE_BYTES: usize = 4_000_000;
 const SMALL_DOC_BYTES: usize = 4096;
-
-fn seed(name: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds/input/");
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .unwrap()
-}
 
 fn encode(encoding: &'static Encoding, text: &str) -> Vec<u8> {
     encoding.encode(text).0.into_owned()

@@ -19,22 +19,15 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+mod common;
+
 use canon::stages::dedup::{
     self, DocSignature, MatchKind, NUM_PERM, NearConfig, RegionalFold, comparison_key, signature,
 };
+use common::seed;
 
 const ROUNDS: usize = 5;
 const DOC_BYTES: usize = 2048;
-
-fn seed(name: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds/input/");
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .unwrap()
-}
 
 /// Cuts `text` into documents of about `size` bytes, at line ends (long
 /// lines are cut at a character boundary).

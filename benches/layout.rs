@@ -9,35 +9,16 @@
 //! - already-canonical text (the stage's own output: the no-change path).
 
 use std::hint::black_box;
-use std::time::Instant;
+
+mod common;
 
 use canon::stages::layout::layout;
+use common::{median_mb_per_s, repeat_to, seeds};
 
 const ROUNDS: usize = 7;
 const TARGET_BYTES: usize = 8_000_000;
 const WRAP_CHARS: usize = 30;
 const LINES_PER_PAGE: usize = 40;
-
-fn seeds() -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds/input/");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
-
-fn repeat(text: &str) -> String {
-    let mut out = String::with_capacity(TARGET_BYTES + text.len());
-    while out.len() < TARGET_BYTES {
-        out.push_str(text);
-    }
-    out
-}
 
 /// Hard-wraps every paragraph, indents it and adds page debris.
 fn extracted(text: &str) -> String {
@@ -61,23 +42,10 @@ fn extracted(text: &str) -> String {
     out
 }
 
-fn median_mb_per_s(text: &str) -> f64 {
-    let mut rates: Vec<f64> = (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            let out = layout(black_box(text));
-            black_box(out.text.len());
-            text.len() as f64 / 1e6 / start.elapsed().as_secs_f64()
-        })
-        .collect();
-    rates.sort_by(f64::total_cmp);
-    rates[ROUNDS / 2]
-}
-
 fn main() {
-    let seeds = seeds();
-    let raw = repeat(&seeds);
-    let pdf_like = repeat(&extracted(&seeds));
+    let seeds = seeds("input", &[]);
+    let raw = repeat_to(&seeds, TARGET_BYTES);
+    let pdf_like = repeat_to(&extracted(&seeds), TARGET_BYTES);
     let canonical = layout(&raw).text.into_owned();
     // `cargo bench --bench layout -- wrapped` runs the cases whose name
     // contains the argument (for profiling one case).
@@ -94,7 +62,9 @@ fn main() {
         println!(
             "{name:<26} {:>10} bytes  {:>8.1} MB/s",
             text.len(),
-            median_mb_per_s(text)
+            median_mb_per_s(ROUNDS, text.len(), || {
+                black_box(layout(black_box(text)).text.len());
+            })
         );
     }
 }

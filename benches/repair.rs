@@ -11,34 +11,15 @@
 //!   windows-1252, so every line goes through the repairs.
 
 use std::hint::black_box;
-use std::time::Instant;
+
+mod common;
 
 use canon::stages::repair::repair;
+use common::{median_mb_per_s, repeat_to, seeds};
 use encoding_rs::{GBK, WINDOWS_1252};
 
 const ROUNDS: usize = 7;
 const TARGET_BYTES: usize = 4_000_000;
-
-fn seeds() -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds/expected/");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
-
-fn repeat_to(text: &str, bytes: usize) -> String {
-    let mut out = String::new();
-    while out.len() < bytes {
-        out.push_str(text);
-    }
-    out
-}
 
 /// Damages every non-empty line one of three ways.
 fn mojibake(text: &str) -> String {
@@ -67,34 +48,25 @@ fn mojibake(text: &str) -> String {
     out
 }
 
-fn median_mb_per_s(text: &str) -> f64 {
-    let mut rates: Vec<f64> = (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            let out = repair(black_box(text));
-            black_box(out.text.len());
-            text.len() as f64 / 1e6 / start.elapsed().as_secs_f64()
-        })
-        .collect();
-    rates.sort_by(f64::total_cmp);
-    rates[ROUNDS / 2]
-}
-
 fn main() {
-    let clean = repeat_to(&seeds(), TARGET_BYTES);
-    let damaged = mojibake(&repeat_to(&seeds(), TARGET_BYTES / 2));
+    let clean = repeat_to(&seeds("expected", &[]), TARGET_BYTES);
+    let damaged = mojibake(&repeat_to(&seeds("expected", &[]), TARGET_BYTES / 2));
     let changed = repair(&clean).report.is_empty();
     let fixed = repair(&damaged);
     println!("one thread, median of {ROUNDS} rounds");
     println!(
         "clean Chinese        {:>9} bytes | {:>8.1} MB/s | unchanged: {changed}",
         clean.len(),
-        median_mb_per_s(&clean)
+        median_mb_per_s(ROUNDS, clean.len(), || {
+            black_box(repair(black_box(&clean)).text.len());
+        })
     );
     println!(
         "mojibake-heavy       {:>9} bytes | {:>8.1} MB/s | repair edits: {}",
         damaged.len(),
-        median_mb_per_s(&damaged),
+        median_mb_per_s(ROUNDS, damaged.len(), || {
+            black_box(repair(black_box(&damaged)).text.len());
+        }),
         fixed.report.edits.iter().map(|e| e.count).sum::<u64>()
     );
 }
