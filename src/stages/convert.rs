@@ -407,11 +407,7 @@ static JAPANESE_ONLY_BITS: [u64; 328] = {
 };
 
 fn is_japanese_only_kanji(c: char) -> bool {
-    japanese_only_bit(c as u32)
-}
-
-fn japanese_only_bit(code_point: u32) -> bool {
-    let offset = code_point.wrapping_sub(JAPANESE_ONLY_BASE);
+    let offset = (c as u32).wrapping_sub(JAPANESE_ONLY_BASE);
     JAPANESE_ONLY_BITS
         .get((offset / 64) as usize)
         .is_some_and(|word| word & (1 << (offset % 64)) != 0)
@@ -421,38 +417,7 @@ fn japanese_only_bit(code_point: u32) -> bool {
 /// [`FOREIGN_SCRIPT_SHARE`]).
 pub fn is_japanese_or_korean(text: &str) -> bool {
     let mut letters = CjkLetters::default();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let lead = bytes[i];
-        // U+4000–U+9FFF, the bulk of Chinese text: counted straight from
-        // the bytes (a `&str` is valid UTF-8), without decoding a `char`.
-        if (0xE4..=0xE9).contains(&lead) {
-            let u = (u32::from(lead & 0x0F) << 12)
-                | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                | u32::from(bytes[i + 2] & 0x3F);
-            if u >= 0x4E00 {
-                letters.han += 1;
-                letters.japanese_only += usize::from(japanese_only_bit(u));
-            } else if let Some(c) = char::from_u32(u) {
-                letters.count(c);
-            }
-            i += 3;
-            continue;
-        }
-        let len = match lead {
-            0x00..=0x7F => 1,
-            0x80..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
-        if lead >= 0xE2
-            && let Some(c) = text[i..i + len].chars().next()
-        {
-            letters.count(c);
-        }
-        i += len;
-    }
+    cjk_chars(text).for_each(|c| letters.count(c));
     letters.japanese_or_korean()
 }
 
