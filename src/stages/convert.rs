@@ -348,7 +348,7 @@ impl ScriptTables {
 /// Japanese or Korean document (whose kanji or hanja look Chinese) from a
 /// Chinese one.
 #[derive(Debug, Default)]
-struct CjkLetters {
+pub(super) struct CjkLetters {
     han: usize,
     kana: usize,
     hangul: usize,
@@ -357,7 +357,7 @@ struct CjkLetters {
 }
 
 impl CjkLetters {
-    fn count(&mut self, c: char) {
+    pub(super) fn count(&mut self, c: char) {
         // The bulk of any Chinese text, tested first.
         if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             self.han += 1;
@@ -379,7 +379,20 @@ impl CjkLetters {
         }
     }
 
-    fn japanese_or_korean(&self) -> bool {
+    /// Counts the characters of `text` (see [`cjk_chars`]).
+    pub(super) fn count_text(&mut self, text: &str) {
+        cjk_chars(text).for_each(|c| self.count(c));
+    }
+
+    /// Adds another text's counts to these.
+    pub(super) fn add(&mut self, other: &CjkLetters) {
+        self.han += other.han;
+        self.kana += other.kana;
+        self.hangul += other.hangul;
+        self.japanese_only += other.japanese_only;
+    }
+
+    pub(super) fn japanese_or_korean(&self) -> bool {
         let foreign = self.kana.max(self.hangul);
         let by_kana_or_hangul =
             foreign > 0 && foreign as f64 > FOREIGN_SCRIPT_SHARE * (self.han + foreign) as f64;
@@ -417,14 +430,14 @@ fn is_japanese_only_kanji(c: char) -> bool {
 /// [`FOREIGN_SCRIPT_SHARE`]).
 pub fn is_japanese_or_korean(text: &str) -> bool {
     let mut letters = CjkLetters::default();
-    cjk_chars(text).for_each(|c| letters.count(c));
+    letters.count_text(text);
     letters.japanese_or_korean()
 }
 
 /// The characters of `text` from the CJK radicals (U+2E80) up: below them
 /// nothing is Chinese, kana or Hangul. Read from the UTF-8 bytes so that
 /// ASCII and two-byte letters, often half of a document, cost one
-/// comparison each; this runs over every document twice.
+/// comparison each; this runs over every document.
 fn cjk_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;

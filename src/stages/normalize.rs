@@ -21,6 +21,11 @@
 //!
 //! Example: `10.67億人,居世界第一\r\n（ＡＢＣ）` → `10.67億人，居世界第一\n（ABC）\n`.
 //!
+//! Speed: a canonical document is recognised by one scan of its bytes and
+//! comes back borrowed. Any other runs the four steps line by line in one
+//! pass; a line is looked at further only for what its first scan found
+//! (a character to fix, one that may not be NFC, an ASCII mark).
+//!
 //! Why the punctuation rule is narrow: a false change of correct text is
 //! worse than a missed one. A mark is converted only when the character
 //! before it is Chinese (a Han character or Chinese punctuation, looking
@@ -46,7 +51,7 @@ use std::borrow::Cow;
 use unicode_normalization::char::{compose as compose_pair, decompose_compatible};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use super::convert::{is_han, is_japanese_or_korean};
+use super::convert::{CjkLetters, is_han};
 use super::{EditKind, Sample, StageOutput, StageReport, sample_at};
 
 /// The kinds of edit this stage makes.
@@ -119,25 +124,230 @@ pub fn normalize(text: &str) -> StageOutput<'_, NormalizeEdit> {
     normalize_full(text)
 }
 
-/// The full path, for texts the fast check could not clear.
+/// The full path, for texts the fast check could not clear: every step, one
+/// line at a time, in one pass over the text.
 fn normalize_full(text: &str) -> StageOutput<'_, NormalizeEdit> {
-    let mut report = StageReport::default();
-    let fixed = fix_characters(text, &mut report);
-    let composed = compose(&fixed, &mut report);
-    let lined = fix_lines(&composed, &mut report);
-    let punctuated = fix_punctuation(&lined, &mut report);
-    let out = punctuated.into_owned();
-    if out == text {
+    let mut pass = normalize_lines(text, true);
+    // Japanese and Korean share Han characters and CJK punctuation with
+    // Chinese but keep their own conventions (`조선(朝鮮)이나`, `!(^^)!`).
+    // Known only at the end, so such a document, rare, takes a second pass.
+    if pass.punctuated && pass.letters.japanese_or_korean() {
+        pass = normalize_lines(text, false);
+    }
+    if !pass.changed {
         // The fast check is conservative: some texts it sends here were
         // already canonical.
+        debug_assert_eq!(pass.out, text);
         return StageOutput {
             text: Cow::Borrowed(text),
             report: StageReport::default(),
         };
     }
+    // Kinds in the order of the steps (then of their first edit), whatever
+    // line each first appeared on.
+    pass.report.edits.sort_by_key(|e| step_of(e.kind));
     StageOutput {
-        text: Cow::Owned(out),
+        text: Cow::Owned(pass.out),
+        report: pass.report,
+    }
+}
+
+/// Which of the four steps (see the module doc) makes an edit of `kind`.
+fn step_of(kind: NormalizeEdit) -> u8 {
+    match kind {
+        NormalizeEdit::Invisible
+        | NormalizeEdit::NoBreakSpace
+        | NormalizeEdit::FullwidthAlphanumeric
+        | NormalizeEdit::HalfwidthKatakana => 1,
+        NormalizeEdit::Nfc => 2,
+        NormalizeEdit::LineEnding
+        | NormalizeEdit::TrailingWhitespace
+        | NormalizeEdit::FinalNewline => 3,
+        NormalizeEdit::ChinesePunctuation => 4,
+    }
+}
+
+/// The result of one pass of [`normalize_lines`].
+struct Pass {
+    out: String,
+    report: StageReport<NormalizeEdit>,
+    /// Whether `out` differs from the input.
+    changed: bool,
+    /// Whether a punctuation mark was converted.
+    punctuated: bool,
+    /// The CJK letters of the text after steps 1–3, for the Japanese and
+    /// Korean check.
+    letters: CjkLetters,
+}
+
+/// Applies the four steps line by line (a line ends at LF, CRLF or a lone
+/// CR); `punctuate: false` skips step 4.
+fn normalize_lines(text: &str, punctuate: bool) -> Pass {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut report = StageReport::default();
+    let mut letters = CjkLetters::default();
+    let (mut changed, mut punctuated, mut in_fence) = (false, false, false);
+    let mut buffers = LineBuffers::default();
+    let mut rest = text;
+    let mut line_no = 0;
+    while !rest.is_empty() {
+        line_no += 1;
+        let mut line_letters = CjkLetters::default();
+        let scan = scan_line(rest, &mut line_letters);
+        let line = &rest[..scan.len];
+        let crlf_or_cr = scan.ending == 2 || rest[scan.len..].starts_with('\r');
+        rest = &rest[scan.len + scan.ending..];
+
+        // Steps 1 and 2: characters, then NFC.
+        let mut fixed = Cow::Borrowed(line);
+        if scan.fix {
+            fixed = fix_characters(line, line_no, &mut report);
+        }
+        if (scan.fix || scan.nfc_unsure)
+            && let Some(composed) = compose_line(&fixed, line_no, &mut report)
+        {
+            fixed = Cow::Owned(composed);
+        }
+        let mut marks = scan.marks;
+        if *fixed != *line {
+            changed = true;
+            // What the later steps see: NFC can make a Hangul syllable of
+            // jamo and a `;` of U+037E.
+            line_letters = CjkLetters::default();
+            line_letters.count_text(&fixed);
+            marks = fixed.contains(MARKS);
+        }
+        letters.add(&line_letters);
+
+        // Step 3: the line's end.
+        let trimmed = fixed.trim_end();
+        if trimmed.len() != fixed.len() {
+            changed = true;
+            report.add_sample(
+                NormalizeEdit::TrailingWhitespace,
+                Sample {
+                    line: line_no,
+                    before: visible(&fixed),
+                    after: visible(trimmed),
+                },
+            );
+        }
+        if crlf_or_cr {
+            changed = true;
+            report.add(NormalizeEdit::LineEnding, 1);
+        }
+
+        // Step 4: punctuation, outside fenced code.
+        if CODE_FENCES
+            .iter()
+            .any(|f| trimmed.trim_start().starts_with(f))
+        {
+            in_fence = !in_fence;
+            out.push_str(trimmed);
+        } else if !punctuate || in_fence || !marks {
+            out.push_str(trimmed);
+        } else if punctuate_line(trimmed, line_no, &mut buffers, &mut out, &mut report) {
+            changed = true;
+            punctuated = true;
+        }
+        if scan.ending > 0 {
+            out.push('\n');
+        }
+    }
+    let content_len = out.trim_end_matches('\n').len();
+    let wanted_len = if content_len == 0 { 0 } else { content_len + 1 };
+    if out.len() != wanted_len {
+        changed = true;
+        report.add(NormalizeEdit::FinalNewline, 1);
+        out.truncate(content_len);
+        if content_len > 0 {
+            out.push('\n');
+        }
+    }
+    Pass {
+        out,
         report,
+        changed,
+        punctuated,
+        letters,
+    }
+}
+
+/// The ASCII marks that send a line to the punctuation step.
+const MARKS: [char; 6] = [',', ':', ';', '?', '!', '('];
+
+/// What one line needs, found in one pass over its bytes.
+#[derive(Debug, Default)]
+struct LineScan {
+    /// Byte length of the line without its ending.
+    len: usize,
+    /// Byte length of its ending: 1 for LF or CR, 2 for CRLF, 0 at the end
+    /// of the text.
+    ending: usize,
+    /// A character [`char_fix`] may change.
+    fix: bool,
+    /// A character that is not [`nfc_safe`].
+    nfc_unsure: bool,
+    /// One of [`MARKS`].
+    marks: bool,
+}
+
+/// Scans the line at the start of `s`, counting its CJK letters into
+/// `letters`. Chinese characters (three bytes led by E4–E9) are decoded
+/// directly: they are most of the text and need no other test.
+fn scan_line(s: &str, letters: &mut CjkLetters) -> LineScan {
+    let bytes = s.as_bytes();
+    let mut scan = LineScan::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' | b'\r' => {
+                scan.len = i;
+                scan.ending = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                return scan;
+            }
+            b',' | b':' | b';' | b'?' | b'!' | b'(' => scan.marks = true,
+            0xE4..=0xE9 => {
+                // Valid UTF-8 (a `&str`): the three bytes decode directly.
+                let cont = |k: usize| u32::from(bytes[i + k] & 0x3F);
+                let code = (u32::from(b & 0x0F) << 12) | (cont(1) << 6) | cont(2);
+                if let Some(c) = char::from_u32(code) {
+                    letters.count(c);
+                }
+                i += 3;
+                continue;
+            }
+            0x80.. => {
+                let Some(c) = s[i..].chars().next() else {
+                    break;
+                };
+                scan.fix |= char_fix(c).is_some();
+                scan.nfc_unsure |= !nfc_safe(c);
+                if c >= '\u{2E80}' {
+                    letters.count(c);
+                }
+                i += c.len_utf8();
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    scan.len = bytes.len();
+    scan
+}
+
+/// A sample for the byte range `start..end` of `line`, line `line_no` of
+/// the text.
+fn line_sample(line: &str, line_no: usize, start: usize, end: usize, replacement: &str) -> Sample {
+    Sample {
+        line: line_no,
+        ..sample_at(line, start, end, replacement)
     }
 }
 
@@ -315,10 +525,13 @@ fn uses_zero_width_space(c: char) -> bool {
         | '\u{1A20}'..='\u{1AAF}')
 }
 
-fn fix_characters<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    if !text.chars().any(|c| char_fix(c).is_some()) {
-        return Cow::Borrowed(text);
-    }
+/// Step 1 for one line (`text`, line `line_no`), which holds a character
+/// [`char_fix`] names.
+fn fix_characters<'a>(
+    text: &'a str,
+    line_no: usize,
+    report: &mut StageReport<NormalizeEdit>,
+) -> Cow<'a, str> {
     let mut out = String::with_capacity(text.len());
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
@@ -385,7 +598,7 @@ fn fix_characters<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) ->
         } else {
             &replacement
         };
-        record(report, kind, || sample_at(text, i, end, shown));
+        record(report, kind, || line_sample(text, line_no, i, end, shown));
         out.push_str(&replacement);
         prev = out.chars().next_back();
     }
@@ -395,101 +608,27 @@ fn fix_characters<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) ->
 // ---------------------------------------------------------------------------
 // Step 2: NFC
 
-fn compose<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    // Built only from the first line that changes: most texts have none.
-    let mut out: Option<String> = None;
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let composed = if all_nfc_safe(line) || is_nfc_quick(line.chars()) == IsNormalized::Yes {
-            None
-        } else {
-            Some(line.nfc().collect::<String>()).filter(|c| c != line)
-        };
-        match composed {
-            Some(composed) => {
-                record(report, NormalizeEdit::Nfc, || {
-                    sample_at(
-                        text,
-                        start,
-                        start + line.trim_end().len(),
-                        composed.trim_end(),
-                    )
-                });
-                out.get_or_insert_with(|| {
-                    let mut s = String::with_capacity(text.len());
-                    s.push_str(&text[..start]);
-                    s
-                })
-                .push_str(&composed);
-            }
-            None => {
-                if let Some(out) = out.as_mut() {
-                    out.push_str(line);
-                }
-            }
-        }
-        start += line.len();
+/// Step 2 for one line: its NFC form, when that differs.
+fn compose_line(
+    line: &str,
+    line_no: usize,
+    report: &mut StageReport<NormalizeEdit>,
+) -> Option<String> {
+    if all_nfc_safe(line) || is_nfc_quick(line.chars()) == IsNormalized::Yes {
+        return None;
     }
-    out.map_or(Cow::Borrowed(text), Cow::Owned)
+    let composed: String = line.nfc().collect();
+    if composed == line {
+        return None;
+    }
+    record(report, NormalizeEdit::Nfc, || {
+        line_sample(line, line_no, 0, line.trim_end().len(), composed.trim_end())
+    });
+    Some(composed)
 }
 
 // ---------------------------------------------------------------------------
-// Step 3: lines
-
-fn fix_lines<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    let mut out = String::with_capacity(text.len() + 1);
-    let mut rest: &str = text;
-    let mut line_no = 0;
-    while !rest.is_empty() {
-        line_no += 1;
-        let (line, ending, next) = split_line(rest);
-        let trimmed = line.trim_end();
-        if trimmed.len() != line.len() {
-            report.add_sample(
-                NormalizeEdit::TrailingWhitespace,
-                Sample {
-                    line: line_no,
-                    before: visible(line),
-                    after: visible(trimmed),
-                },
-            );
-        }
-        if ending == "\r\n" || ending == "\r" {
-            report.add(NormalizeEdit::LineEnding, 1);
-        }
-        out.push_str(trimmed);
-        if !ending.is_empty() {
-            out.push('\n');
-        }
-        rest = next;
-    }
-    let content_len = out.trim_end_matches('\n').len();
-    let wanted_len = if content_len == 0 { 0 } else { content_len + 1 };
-    if out.len() != wanted_len {
-        report.add(NormalizeEdit::FinalNewline, 1);
-        out.truncate(content_len);
-        if content_len > 0 {
-            out.push('\n');
-        }
-    }
-    if out == text {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(out)
-    }
-}
-
-/// Splits off one line: (content, ending, rest). The ending is "\n", "\r\n",
-/// "\r" or "" at the end of the text.
-fn split_line(s: &str) -> (&str, &str, &str) {
-    match s.find(['\n', '\r']) {
-        None => (s, "", ""),
-        Some(i) => {
-            let len = if s[i..].starts_with("\r\n") { 2 } else { 1 };
-            (&s[..i], &s[i..i + len], &s[i + len..])
-        }
-    }
-}
+// Step 3: lines (in `normalize_lines`)
 
 /// Shows trailing whitespace in a sample, where it would be invisible.
 fn visible(line: &str) -> String {
@@ -539,57 +678,44 @@ fn is_chinese(c: char) -> bool {
             | '\u{FF5B}'..='\u{FF65}')
 }
 
-fn fix_punctuation<'a>(text: &'a str, report: &mut StageReport<NormalizeEdit>) -> Cow<'a, str> {
-    if !text.contains([',', ':', ';', '?', '!', '(']) {
-        return Cow::Borrowed(text);
-    }
-    // Restored if the text turns out Japanese or Korean, checked only once
-    // an edit is found: the check is a pass over the whole text.
-    let report_before = report.clone();
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut changed = false;
-    let mut in_fence = false;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if CODE_FENCES.iter().any(|f| line.trim_start().starts_with(f)) {
-            in_fence = !in_fence;
-            out.push_str(line);
-        } else if in_fence || !line.contains([',', ':', ';', '?', '!', '(']) {
-            out.push_str(line);
-        } else {
-            changed |= punctuate_line(text, offset, line, &mut out, report);
-        }
-        offset += line.len();
-    }
-    // Japanese and Korean share Han characters and CJK punctuation with
-    // Chinese but keep their own conventions (`조선(朝鮮)이나`, `!(^^)!`).
-    if changed && is_japanese_or_korean(text) {
-        *report = report_before;
-        changed = false;
-    }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(text)
-    }
+/// Buffers [`punctuate_line`] reuses from line to line, instead of
+/// allocating them for each.
+#[derive(Debug, Default)]
+struct LineBuffers {
+    /// The line's characters and their byte offsets.
+    chars: Vec<(usize, char)>,
+    /// Per character: inside a URL, inline code or a character reference.
+    protected: Vec<bool>,
+    /// Per character: a parenthesis to convert.
+    convert: Vec<bool>,
+    /// Open parentheses, as indexes into `chars`.
+    open: Vec<usize>,
 }
 
-/// Converts the marks of one line (`line` starts at byte `offset` of
-/// `text`), appending the result to `out`. Returns whether it changed.
+/// Converts the marks of one line (line `line_no`, without its ending),
+/// appending the result to `out`. Returns whether it changed.
 fn punctuate_line(
-    text: &str,
-    offset: usize,
     line: &str,
+    line_no: usize,
+    buffers: &mut LineBuffers,
     out: &mut String,
     report: &mut StageReport<NormalizeEdit>,
 ) -> bool {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let protected = protected_spans(line, &chars);
-    let mut convert = vec![false; chars.len()];
+    let LineBuffers {
+        chars,
+        protected,
+        convert,
+        open,
+    } = buffers;
+    chars.clear();
+    chars.extend(line.char_indices());
+    protected_spans(line, chars, protected);
+    convert.clear();
+    convert.resize(chars.len(), false);
 
     // Parentheses first: a converted `）` is Chinese context for a mark
     // after it, and the marks never change which parentheses convert.
-    let mut open: Vec<usize> = Vec::new();
+    open.clear();
     for (k, &(_, c)) in chars.iter().enumerate() {
         if protected[k] {
             continue;
@@ -634,7 +760,7 @@ fn punctuate_line(
             Some(w) if conv => {
                 changed = true;
                 record(report, NormalizeEdit::ChinesePunctuation, || {
-                    sample_at(text, offset + i, offset + i + 1, &w.to_string())
+                    line_sample(line, line_no, i, i + 1, &w.to_string())
                 });
                 out.push(w);
             }
@@ -735,11 +861,13 @@ fn mark_in_chinese(c: char, before: &str, next: Option<char>) -> bool {
 }
 
 /// Bytes of the line where nothing is converted: URLs and inline code.
-fn protected_spans(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
-    let mut protected = vec![false; chars.len()];
+fn protected_spans(line: &str, chars: &[(usize, char)], protected: &mut Vec<bool>) {
+    protected.clear();
+    protected.resize(chars.len(), false);
     // Inline code between backticks.
     let mut open: Option<usize> = None;
-    for (k, &(_, c)) in chars.iter().enumerate() {
+    let backticks = line.contains('`');
+    for (k, &(_, c)) in chars.iter().enumerate().filter(|_| backticks) {
         if c == '`' {
             match open.take() {
                 Some(o) => protected[o..=k].iter_mut().for_each(|p| *p = true),
@@ -749,7 +877,8 @@ fn protected_spans(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
     }
     // Character references (`&nbsp;`, `&#183;`, `&#x4E2D;`): their `;` is
     // syntax, not punctuation.
-    for (k, &(i, c)) in chars.iter().enumerate() {
+    let ampersands = line.contains('&');
+    for (k, &(i, c)) in chars.iter().enumerate().filter(|_| ampersands) {
         if c == '&'
             && let Some(len) = entity_len(&line[i..])
         {
@@ -794,7 +923,6 @@ fn protected_spans(line: &str, chars: &[(usize, char)]) -> Vec<bool> {
             search += 1;
         }
     }
-    protected
 }
 
 /// Longest HTML character reference name we recognise (`&CounterClockwiseContourIntegral;`).
@@ -1054,6 +1182,57 @@ mod tests {
             norm("见http://a.com/路径?x,1，然后:好\n"),
             "见http://a.com/路径?x,1，然后：好\n"
         );
+    }
+
+    /// The steps run line by line; what a later step sees must still be
+    /// the earlier steps' output.
+    #[test]
+    fn later_steps_see_the_fixed_characters() {
+        // NFC turns U+037E (Greek question mark) into `;`, which is then
+        // Chinese punctuation.
+        assert_eq!(norm("中\u{37E}文\n"), "中；文\n");
+        // Half-width katakana are counted as the kana they become: the
+        // document is Japanese and its ASCII comma stays.
+        assert_eq!(
+            norm("ｶﾀｶﾅｶﾀｶﾅ漢字,ｶﾀｶﾅ\n"),
+            "カタカナカタカナ漢字,カタカナ\n"
+        );
+    }
+
+    #[test]
+    fn a_japanese_document_keeps_its_other_edits() {
+        let out = normalize("日本語の文章です。漢字(かんじ)\u{A0}と,ひらがな\n");
+        assert_eq!(out.text, "日本語の文章です。漢字(かんじ) と,ひらがな\n");
+        assert_eq!(out.report.count(NormalizeEdit::NoBreakSpace), 1);
+        assert_eq!(out.report.count(NormalizeEdit::ChinesePunctuation), 0);
+    }
+
+    #[test]
+    fn report_lists_kinds_in_step_order_with_line_numbers() {
+        let out = normalize("中文,好\r第二行\u{200B}\r\n第三行 \n");
+        let kinds: Vec<_> = out.report.edits.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                NormalizeEdit::Invisible,
+                NormalizeEdit::LineEnding,
+                NormalizeEdit::TrailingWhitespace,
+                NormalizeEdit::ChinesePunctuation,
+            ]
+        );
+        let line_of = |kind| {
+            out.report
+                .edits
+                .iter()
+                .find(|e| e.kind == kind)
+                .unwrap()
+                .samples[0]
+                .line
+        };
+        // A lone CR ends a line too.
+        assert_eq!(line_of(NormalizeEdit::ChinesePunctuation), 1);
+        assert_eq!(line_of(NormalizeEdit::Invisible), 2);
+        assert_eq!(line_of(NormalizeEdit::TrailingWhitespace), 3);
     }
 
     #[test]
