@@ -30,6 +30,7 @@ pub mod commands;
 pub mod corpus;
 pub mod error;
 pub mod manifest;
+pub mod opencc;
 pub mod pipeline;
 pub mod stages;
 pub mod tables;

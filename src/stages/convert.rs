@@ -3,11 +3,12 @@
 //! A canonical Chinese corpus has one script. This stage detects the script
 //! of each document (`simplified`, `traditional`, `mixed` or `none`) and
 //! converts it to the target script with OpenCC's dictionaries and
-//! algorithm, through the pure-Rust `zhhz` engine: by default OpenCC's `t2s`
-//! (Traditional → Simplified); `tw2s`, `tw2sp`, `hk2s` read Taiwan or Hong
-//! Kong Traditional, and `s2t`, `s2tw`, `s2twp`, `s2hk` go the other way for
-//! users who want Traditional output. `docs/CONVERT.md` says why this
-//! engine, with the measurements.
+//! algorithm ([`crate::opencc`], over the data the `zhhz` crate embeds): by
+//! default OpenCC's `t2s` (Traditional → Simplified); `tw2s`, `tw2sp`,
+//! `hk2s` read Taiwan or Hong Kong Traditional, and `s2t`, `s2tw`, `s2twp`,
+//! `s2hk` go the other way for users who want Traditional output.
+//! `docs/CONVERT.md` says why this data and this engine, with the
+//! measurements.
 //!
 //! Example (`t2s`): `從網絡大國闊步邁向網絡強國` → `从网络大国阔步迈向网络强国`.
 //!
@@ -36,11 +37,12 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::{EditKind, StageOutput, StageReport, sample_at};
+use crate::opencc::Engine;
 use crate::tables::japanese_kanji::JAPANESE_ONLY_KANJI;
 
 /// The script of a document's Chinese text.
@@ -148,6 +150,8 @@ impl ConvertConfig {
         }
     }
 
+    /// The same config in zhhz, the engine we check ours against.
+    #[cfg(test)]
     fn engine_config(self) -> zhhz::Config {
         match self {
             ConvertConfig::T2s => zhhz::Config::T2s,
@@ -510,17 +514,15 @@ pub fn is_han(c: char) -> bool {
         | '\u{3007}')
 }
 
-/// The converter for a run: the config, the script tables and the engines.
+/// The converter for a run: the config, the script tables and the engine.
 ///
-/// Built once per run and shared by reference between threads. Everything
-/// is built lazily on first use: the script tables once, and one engine per
-/// thread that converts at the same time (the engine keeps scratch buffers
-/// and cannot be shared), kept in a pool for reuse. Results do not depend on
-/// which engine of the pool runs: they are built identically.
+/// Built once per run and shared by reference between threads. Both the
+/// script tables and the engine are built on first use (the engine's
+/// dictionaries take about a second) and are immutable afterwards.
 pub struct Converter {
     config: ConvertConfig,
     tables: OnceLock<ScriptTables>,
-    pool: Mutex<Vec<zhhz::Converter>>,
+    engine: OnceLock<Engine>,
 }
 
 impl Converter {
@@ -528,7 +530,7 @@ impl Converter {
         Converter {
             config,
             tables: OnceLock::new(),
-            pool: Mutex::new(Vec::new()),
+            engine: OnceLock::new(),
         }
     }
 
@@ -543,27 +545,16 @@ impl Converter {
 
     /// Converts `text` unconditionally with the config's tables.
     pub fn convert_text(&self, text: &str) -> String {
-        let engine = self
-            .pool
-            .lock()
-            .map(|mut pool| pool.pop())
-            .unwrap_or_default()
-            .unwrap_or_else(|| self.build_engine());
-        let out = engine.convert(text);
-        if let Ok(mut pool) = self.pool.lock() {
-            pool.push(engine);
-        }
-        out
+        self.engine().convert(text)
     }
 
-    fn build_engine(&self) -> zhhz::Converter {
-        let custom: Vec<(String, String)> = self
-            .config
-            .overrides()
-            .iter()
-            .map(|&(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        zhhz::Converter::with_custom(self.config.engine_config(), &custom)
+    fn engine(&self) -> &Engine {
+        self.engine.get_or_init(|| {
+            // The configs are zhhz's own, embedded in it: one that does not
+            // resolve is a build defect, not an input problem.
+            Engine::new(self.config.name(), &self.config.overrides())
+                .unwrap_or_else(|e| panic!("OpenCC config {}: {e}", self.config))
+        })
     }
 }
 
@@ -761,6 +752,99 @@ mod tests {
 
     fn t2s() -> Converter {
         Converter::new(ConvertConfig::T2s)
+    }
+
+    /// Our engine against zhhz's, which implements the same algorithm over
+    /// the same data and was checked against OpenCC 1.4.2 (docs/CONVERT.md):
+    /// on real text of both scripts, and on random mixes of dictionary keys,
+    /// key fragments, ASCII and punctuation, which reach the corners of
+    /// segmentation and of the chains (keys that overlap, keys that start
+    /// with ASCII).
+    #[test]
+    fn engine_agrees_with_zhhz_on_every_config() {
+        let real = [
+            include_str!("../../fixtures/seeds/input/000_37350682c53dc1c8.txt"),
+            include_str!("../../fixtures/seeds/input/003_3cb92859fe70f893.txt"),
+            include_str!("../../fixtures/convert/mixed-document/input.txt"),
+            include_str!("../../fixtures/convert/traditional-news/input.txt"),
+            include_str!("../../fixtures/convert/negative-simplified/input.txt"),
+        ];
+        let mut keys: Vec<&str> = Vec::new();
+        for name in [
+            "TSPhrases",
+            "STPhrases",
+            "TWPhrases",
+            "HKVariantsRevPhrases",
+        ] {
+            let text = zhhz::data::dict_text(name).unwrap();
+            let dict_keys = text
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(k, _)| k);
+            keys.extend(dict_keys.step_by(97));
+        }
+        // Keys that start with ASCII (`U盘`, `B型肝炎`) are matched only inside
+        // a segment that does not.
+        let extras = [
+            "B",
+            "型",
+            "肝炎",
+            " ",
+            "a1",
+            "，",
+            "。",
+            "\n",
+            "干",
+            "后",
+            "發",
+            "么",
+            "𠮷",
+            "U盘",
+            "B型肝炎",
+            "SQL注入",
+            "A肝",
+        ];
+        // A fixed xorshift: the same mixes on every run.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut mixes = Vec::new();
+        for _ in 0..300 {
+            let mut mix = String::new();
+            for _ in 0..1 + next(12) {
+                let piece = if next(3) == 0 {
+                    extras[next(extras.len())]
+                } else {
+                    keys[next(keys.len())]
+                };
+                // Sometimes only the start or the end of a key.
+                let cut = piece.char_indices().nth(next(3)).map_or(0, |(i, _)| i);
+                mix.push_str(if next(4) == 0 { &piece[cut..] } else { piece });
+            }
+            mixes.push(mix);
+        }
+        for config in ConvertConfig::ALL {
+            let ours = Converter::new(config);
+            let theirs = zhhz::Converter::with_custom(
+                config.engine_config(),
+                &config
+                    .overrides()
+                    .iter()
+                    .map(|&(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<Vec<_>>(),
+            );
+            for text in real.iter().copied().chain(mixes.iter().map(String::as_str)) {
+                assert_eq!(
+                    ours.convert_text(text),
+                    theirs.convert(text),
+                    "{config}: {text:?}"
+                );
+            }
+        }
     }
 
     #[test]
