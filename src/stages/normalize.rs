@@ -209,7 +209,7 @@ fn normalize_lines(text: &str, punctuate: bool) -> Pass {
             fixed = Cow::Owned(composed);
         }
         let mut marks = scan.marks;
-        if *fixed != *line {
+        if matches!(&fixed, Cow::Owned(f) if f != line) {
             changed = true;
             // What the later steps see: NFC can make a Hangul syllable of
             // jamo and a `;` of U+037E.
