@@ -172,6 +172,11 @@ impl Group {
             {
                 best = Some((end, v));
             }
+            // Most keys are one character with nothing longer after them:
+            // the next character need not be read.
+            if n.children_len == 0 {
+                break;
+            }
             let Some((i, c)) = chars.next() else { break };
             match self.child(node, c) {
                 Some(next) => node = next,
@@ -211,12 +216,23 @@ impl Group {
                     pos += len;
                 }
                 None => {
-                    let len = rest.chars().next().map_or(1, char::len_utf8);
+                    let len = char_len(rest);
                     out.push_str(&rest[..len]);
                     pos += len;
                 }
             }
         }
+    }
+}
+
+/// Byte length of the first character of a non-empty `text`, from its
+/// first byte alone.
+fn char_len(text: &str) -> usize {
+    match text.as_bytes()[0] {
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
@@ -283,7 +299,7 @@ impl Engine {
                     pos += len;
                     run_start = pos;
                 }
-                None => pos += rest.chars().next().map_or(1, char::len_utf8),
+                None => pos += char_len(rest),
             }
         }
         if run_start < text.len() {

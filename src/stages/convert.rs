@@ -689,6 +689,57 @@ fn record_changes(
 /// the conversion kept the length (almost always); otherwise the span
 /// between the common prefix and suffix, counted as its longer side.
 fn changed_span(old: &str, new: &str) -> (usize, Range<usize>, Range<usize>) {
+    if old.len() == new.len()
+        && let Some(found) = changed_span_aligned(old.as_bytes(), new.as_bytes())
+    {
+        return found;
+    }
+    changed_span_by_chars(old, new)
+}
+
+/// [`changed_span`] for two lines whose characters have the same byte
+/// lengths pair by pair (nearly every conversion: a hanzi for a hanzi),
+/// compared as bytes without decoding; `None` when they do not.
+fn changed_span_aligned(old: &[u8], new: &[u8]) -> Option<(usize, Range<usize>, Range<usize>)> {
+    let char_len = |lead: u8| match lead {
+        0x00..=0x7F => 1,
+        // A continuation byte: the lines are not aligned here.
+        0x80..=0xBF => 0,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    let (mut changed, mut span) = (0, None::<Range<usize>>);
+    let mut i = 0;
+    while i < old.len() {
+        // Eight equal bytes at once: their characters are unchanged, but for
+        // one cut at the end, which is then compared from its first byte.
+        if let (Some(a), Some(b)) = (old.get(i..i + 8), new.get(i..i + 8))
+            && a == b
+        {
+            i += 8;
+            while i < old.len() && char_len(old[i]) == 0 {
+                i -= 1;
+            }
+            continue;
+        }
+        let len = char_len(old[i]);
+        if len == 0 || char_len(new[i]) != len || i + len > old.len() {
+            return None;
+        }
+        // Compared byte by byte: at most four, not worth a call.
+        if (i..i + len).any(|k| old[k] != new[k]) {
+            changed += 1;
+            span = Some(span.map_or(i, |s| s.start)..i + len);
+        }
+        i += len;
+    }
+    let span = span.unwrap_or(0..0);
+    Some((changed, span.clone(), span))
+}
+
+/// [`changed_span`] character by character.
+fn changed_span_by_chars(old: &str, new: &str) -> (usize, Range<usize>, Range<usize>) {
     let mut a = old.char_indices();
     let mut b = new.char_indices();
     let mut changed = 0;
@@ -998,6 +1049,23 @@ mod tests {
         // A conversion that changes the length: the span between the
         // common ends, counted by its longer side.
         assert_eq!(changed_span("ab一cd", "ab一二三cd"), (2, 5..5, 5..11));
+        // Same byte length, different character lengths: not aligned.
+        assert_eq!(changed_span("é一x", "一éx"), (2, 0..5, 0..5));
+        assert_eq!(
+            changed_span_aligned("é一x".as_bytes(), "一éx".as_bytes()),
+            None
+        );
+        // The byte comparison agrees with the character one.
+        for (old, new) in [
+            ("a從b國c", "a从b国c"),
+            ("ab計程車cd", "ab出租车cd"),
+            ("同", "同"),
+        ] {
+            assert_eq!(
+                changed_span_aligned(old.as_bytes(), new.as_bytes()),
+                Some(changed_span_by_chars(old, new))
+            );
+        }
     }
 
     #[test]
