@@ -480,7 +480,9 @@ fn starts_with_marker(body: &str) -> bool {
         '\u{2460}'..='\u{249B}' | '\u{2776}'..='\u{2793}' => return true,
         '-' | '*' | '+' | '·' | '>' => return second.is_some_and(char::is_whitespace),
         '#' => return matches!(second, Some(' ' | '#')),
-        '—' => return second == Some('—'),
+        // `——举旗帜聚民心`; a dash pair alone is the end of the line before,
+        // moved down whole, not a marker without an item.
+        '—' => return second == Some('—') && chars.next().is_some(),
         '─' => return second == Some('─'),
         _ => {}
     }
@@ -2181,6 +2183,30 @@ mod tests {
         ];
         let text = lines.join("\n") + "\n";
         assert_eq!(lay(&text), lines.concat() + "\n");
+    }
+
+    /// A dash pair moved down whole to a line of its own ends the line
+    /// before it; with an item after it, it is a list marker.
+    #[test]
+    fn a_dash_pair_alone_is_no_list_marker() {
+        assert!(!starts_with_marker("——"));
+        assert!(starts_with_marker("——举旗帜聚民心"));
+        let lines = [
+            "网络安全和信息化是事关国家安全和国家发展、事关广大人",
+            "民群众工作生活的重大战略问题，要从国际国内大势出发，",
+            "总体布局，统筹各方，创新发展，努力把我国建设成为网络",
+            "强国。党的十八大以来，数字经济、互联网经济走进每个乡村",
+            "——",
+            "重庆市渝北区大盛镇青龙村地处丘陵地区，没有耕作优势，",
+            "一度成为“空心村”。信息化、数字化的浪潮让这里呈现出",
+            "新气象。",
+        ];
+        let out = lay(&(lines.join("\n") + "\n"));
+        assert_eq!(
+            out,
+            format!("{}\n{}\n", lines[..5].concat(), lines[5..].concat())
+        );
+        assert_eq!(lay(&out), out);
     }
 
     #[test]
