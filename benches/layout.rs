@@ -1,5 +1,9 @@
 //! Layout-stage throughput, one thread. Run with `cargo bench --bench layout`;
-//! figures are MB/s (10^6 bytes per second), median of several rounds.
+//! figures are MB/s (10^6 bytes per second), median of several rounds, and
+//! on Linux also MB per second of this thread's CPU time over all rounds:
+//! on a machine shared with other processes the wall clock counts the time
+//! they held the core, the CPU time does not (a virtual machine's host, or a
+//! busy sibling hyperthread, still slows both).
 //!
 //! Inputs are built from the bundled seed fixtures, so the benchmark needs
 //! nothing outside the repository:
@@ -42,6 +46,13 @@ fn extracted(text: &str) -> String {
     out
 }
 
+/// Nanoseconds this thread has run on a CPU (Linux scheduler statistics);
+/// `None` where they are not available.
+fn thread_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
+}
+
 fn main() {
     let seeds = seeds("input", &[]);
     let raw = repeat_to(&seeds, TARGET_BYTES);
@@ -59,12 +70,17 @@ fn main() {
         if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
             continue;
         }
-        println!(
-            "{name:<26} {:>10} bytes  {:>8.1} MB/s",
-            text.len(),
-            median_mb_per_s(ROUNDS, text.len(), || {
-                black_box(layout(black_box(text)).text.len());
-            })
-        );
+        let cpu_start = thread_cpu_ns();
+        let wall = median_mb_per_s(ROUNDS, text.len(), || {
+            black_box(layout(black_box(text)).text.len());
+        });
+        // Over all rounds: the scheduler's figures advance by its ticks.
+        let cpu = cpu_start
+            .zip(thread_cpu_ns())
+            .map(|(start, end)| (ROUNDS * text.len()) as f64 / 1e6 / ((end - start) as f64 / 1e9))
+            .map_or(String::new(), |rate| {
+                format!("  {rate:>8.1} MB/s of CPU time")
+            });
+        println!("{name:<26} {:>10} bytes  {wall:>8.1} MB/s{cpu}", text.len());
     }
 }

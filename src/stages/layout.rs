@@ -28,8 +28,8 @@
 //! → `这是一个新家园，是学习、工作、生活的新空间。\n`
 //!
 //! Where a paragraph ends is decided from the evidence a reader uses: a line
-//! ending a sentence (`。！？…；：`) that is clearly shorter than the lines
-//! around it; a line starting with a list marker or heading number; an
+//! ending a sentence (`。！？…；：`) or a lead-in dash pair (`——`) that is
+//! clearly shorter than the lines around it; a line starting with a list marker or heading number; an
 //! indented line in a document that indents paragraph starts; a blank line in
 //! a document where blank lines separate paragraphs (not in one where every
 //! line is followed by one); a short line with no clause punctuation
@@ -365,13 +365,49 @@ fn scan(body: &str) -> (u32, bool, bool, bool) {
         let spaced = body.bytes().any(|b| b.is_ascii_whitespace());
         return (body.len() as u32, clause, false, spaced);
     }
+    let bytes = body.as_bytes();
     let (mut width, mut clause, mut sentence, mut spaced) = (0, false, false, false);
-    for c in body.chars() {
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            // The common case, decided in one comparison.
-            width += 2;
+    let mut i = 0;
+    while i < bytes.len() {
+        // The common cases are decided from the bytes without decoding.
+        let b = bytes[i];
+        if b < 0x80 {
+            width += 1;
+            clause |= b == b',' || b == b';';
+            spaced |= (b as char).is_whitespace();
+            i += 1;
             continue;
         }
+        if (0xE3..=0xE9).contains(&b) {
+            // U+3000–U+9FFF: Chinese characters and punctuation, all wide;
+            // of them only U+3000–U+3002 (`　、。`) are a space or clause
+            // punctuation.
+            width += 2;
+            if b == 0xE3 && bytes[i + 1] == 0x80 {
+                match bytes[i + 2] {
+                    0x80 => spaced = true,
+                    0x81 => clause = true,
+                    0x82 => (clause, sentence) = (true, true),
+                    _ => {}
+                }
+            }
+            i += 3;
+            continue;
+        }
+        if b == 0xEF && bytes[i + 1] == 0xBC {
+            // U+FF00–U+FF3F, full-width forms, all wide: `，；` are clause
+            // punctuation, `！？` end sentences.
+            width += 2;
+            match bytes[i + 2] {
+                0x8C | 0x9B => clause = true,
+                0x81 | 0x9F => (clause, sentence) = (true, true),
+                _ => {}
+            }
+            i += 3;
+            continue;
+        }
+        let c = body[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
         width += char_units(c);
         if is_clause(c) {
             clause = true;
@@ -381,6 +417,17 @@ fn scan(body: &str) -> (u32, bool, bool, bool) {
         }
     }
     (width, clause, sentence, spaced)
+}
+
+/// A dash pair closing a line introduces what follows, as a colon does
+/// (`壮大网上主流思想舆论阵地——`, `让保障更可靠——`): Chinese typesetting keeps
+/// the pair whole, and a line rarely breaks right after it mid-sentence.
+const LEAD_IN_DASH: &str = "——";
+
+/// The line ends with a lead-in dash pair (closing marks aside): it ends
+/// its paragraph as a sentence's end would, unless it fills the column.
+fn ends_lead_in(body: &str) -> bool {
+    body.trim_end_matches(is_closer).ends_with(LEAD_IN_DASH)
 }
 
 fn ends_sentence(body: &str) -> bool {
@@ -394,7 +441,25 @@ fn strip_prefix_any<'s>(s: &'s str, prefixes: &[&str]) -> Option<&'s str> {
     prefixes.iter().find_map(|p| s.strip_prefix(p))
 }
 
-const CN_NUMERALS: &str = "一二三四五六七八九十百零〇两";
+/// Chinese numerals that number headings and list items.
+fn is_cn_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '零'
+            | '〇'
+            | '两'
+    )
+}
 
 fn take_while_str(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
     let end = s.find(|c: char| !f(c)).unwrap_or(s.len());
@@ -415,9 +480,19 @@ fn starts_with_marker(body: &str) -> bool {
         '\u{2460}'..='\u{249B}' | '\u{2776}'..='\u{2793}' => return true,
         '-' | '*' | '+' | '·' | '>' => return second.is_some_and(char::is_whitespace),
         '#' => return matches!(second, Some(' ' | '#')),
-        '—' => return second == Some('—'),
+        // `——举旗帜聚民心`; a dash pair alone is the end of the line before,
+        // moved down whole, not a marker without an item.
+        '—' => return second == Some('—') && chars.next().is_some(),
         '─' => return second == Some('─'),
         _ => {}
+    }
+    // Every marker below starts with a digit, a letter, a numeral, a
+    // bracket or `第`: most lines are decided here.
+    if !(first.is_ascii_alphanumeric()
+        || is_cn_numeral(first)
+        || matches!(first, '(' | '（' | '第'))
+    {
+        return false;
     }
     // 1. 1、 1) 1） 1．
     let (digits, rest) = take_while_str(body, |c| c.is_ascii_digit());
@@ -431,7 +506,7 @@ fn starts_with_marker(body: &str) -> bool {
         };
     }
     // 一、 十二、
-    let (numerals, rest) = take_while_str(body, |c| CN_NUMERALS.contains(c));
+    let (numerals, rest) = take_while_str(body, is_cn_numeral);
     if (1..=3).contains(&numerals.chars().count())
         && (rest.starts_with('、') || rest.starts_with('．'))
     {
@@ -439,7 +514,7 @@ fn starts_with_marker(body: &str) -> bool {
     }
     // (1) （一）
     if let Some(inner) = strip_prefix_any(body, &["(", "（"]) {
-        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || CN_NUMERALS.contains(c));
+        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || is_cn_numeral(c));
         if (1..=3).contains(&n.chars().count()) && (rest.starts_with(')') || rest.starts_with('）'))
         {
             return true;
@@ -447,7 +522,7 @@ fn starts_with_marker(body: &str) -> bool {
     }
     // 第三章 第12条 第一部分
     if let Some(inner) = body.strip_prefix('第') {
-        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || CN_NUMERALS.contains(c));
+        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || is_cn_numeral(c));
         if (1..=4).contains(&n.chars().count())
             && rest.starts_with([
                 '章', '节', '条', '篇', '部', '编', '卷', '回', '讲', '课', '款',
@@ -488,18 +563,18 @@ fn starts_with_heading_marker(body: &str) -> bool {
     if body.starts_with(['#', '【']) || body.starts_with("——") {
         return true;
     }
-    let (numerals, rest) = take_while_str(body, |c| CN_NUMERALS.contains(c));
+    let (numerals, rest) = take_while_str(body, is_cn_numeral);
     if !numerals.is_empty() && rest.starts_with(['、', '．']) {
         return true;
     }
     if let Some(inner) = strip_prefix_any(body, &["(", "（"]) {
-        let (n, _) = take_while_str(inner, |c| CN_NUMERALS.contains(c));
+        let (n, _) = take_while_str(inner, is_cn_numeral);
         if !n.is_empty() {
             return true;
         }
     }
     body.strip_prefix('第').is_some_and(|inner| {
-        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || CN_NUMERALS.contains(c));
+        let (n, rest) = take_while_str(inner, |c| c.is_ascii_digit() || is_cn_numeral(c));
         !n.is_empty() && !rest.starts_with(['条', '款'])
     })
 }
@@ -623,15 +698,20 @@ fn is_code(raw: &str, body: &str, prev_pre: bool) -> bool {
     if body.starts_with('|') && body.ends_with('|') && body.len() > 1 {
         return true;
     }
-    // Chinese is allowed only in a trailing comment.
+    // Chinese is allowed only in a trailing comment (after ` #` or `//`): a
+    // line whose first Chinese character comes before any comment mark is
+    // prose. Only that prefix is searched for the marks.
+    if let Some(first_hanzi) = body.find(is_hanzi) {
+        let before = &body.as_bytes()[..first_hanzi];
+        if !before.windows(2).any(|w| w == b" #" || w == b"//") {
+            return false;
+        }
+    }
     let code_part = match (body.find(" #"), body.find("//")) {
         (Some(a), Some(b)) => &body[..a.min(b)],
         (Some(a), None) | (None, Some(a)) => &body[..a],
         (None, None) => body,
     };
-    if code_part.chars().any(is_hanzi) {
-        return false;
-    }
     if prev_pre && (raw.starts_with([' ', '\t']) || matches!(body, "}" | "};" | ")" | "]" | "end"))
     {
         return true;
@@ -1024,7 +1104,9 @@ impl Ctx<'_> {
             return false;
         }
         let separated = (blank && self.blank_informative && !page) || self.indented(la, lb, par);
-        if !la.terminal {
+        // A line ending with a lead-in dash pair is decided as one ending a
+        // sentence (as a line ending with a colon is).
+        if !la.terminal && !ends_lead_in(la.body) {
             if par.heading {
                 // A numbered heading, unless it holds a sentence's end or
                 // fills the column and the next line is not a paragraph's
@@ -1141,14 +1223,13 @@ fn region(window: &[Metric]) -> Region {
     // The (REFERENCE_RANK + 1)-th widest line, without sorting.
     let mut top = [0u32; REFERENCE_RANK + 1];
     for m in window {
-        let w = m.width;
-        if w > top[REFERENCE_RANK] {
-            let mut k = REFERENCE_RANK;
-            while k > 0 && top[k - 1] < w {
-                top[k] = top[k - 1];
-                k -= 1;
-            }
-            top[k] = w;
+        // Insertion into the sorted top widths by exchanges, without
+        // branches (the widths of a window come in no predictable order).
+        let mut carry = m.width;
+        for t in &mut top {
+            let high = (*t).max(carry);
+            carry = (*t).min(carry);
+            *t = high;
         }
     }
     let reference = top[REFERENCE_RANK.min(window.len() - 1)];
@@ -1157,11 +1238,10 @@ fn region(window: &[Metric]) -> Region {
     let mut full_terminal = 0;
     let mut full_prose = 0;
     for m in window {
-        if m.width + slack >= reference && m.width <= reference + slack {
-            full += 1;
-            full_terminal += usize::from(m.terminal);
-            full_prose += usize::from(m.prose);
-        }
+        let is_full = usize::from(m.width + slack >= reference && m.width <= reference + slack);
+        full += is_full;
+        full_terminal += is_full & usize::from(m.terminal);
+        full_prose += is_full & usize::from(m.prose);
     }
     let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
         && full >= MIN_WRAPPED_LINES
@@ -1182,6 +1262,46 @@ fn hyphenated(body: &str) -> bool {
     rev.next().is_some_and(|c| c.is_ascii_lowercase())
 }
 
+/// Bytes compared at a time when looking for the end of a line.
+const NEWLINE_CHUNK: usize = 16;
+
+/// The position of the first `\n` in `bytes`. Lines are short, where the
+/// standard library's byte search spends its time aligning; comparing whole
+/// chunks without an early exit lets the compiler use vector instructions.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(NEWLINE_CHUNK);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |found, &b| found | (b == b'\n')) {
+            return chunk.iter().position(|&b| b == b'\n').map(|p| base + p);
+        }
+        base += NEWLINE_CHUNK;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|p| base + p)
+}
+
+/// `text.split('\n')`, with `find_newline`.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match find_newline(r.as_bytes()) {
+            Some(p) => {
+                rest = Some(&r[p + 1..]);
+                Some(&r[..p])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// Splits the text into lines (form feeds start new lines) and classifies
 /// them.
 fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<Line<'a>> {
@@ -1194,13 +1314,23 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
     }
     let mut trailing = 0;
     let mut pending_break = false;
-    let has_form_feeds = body.contains('\x0c');
-    for (i, full_line) in body.split('\n').enumerate() {
-        let pieces = if has_form_feeds {
-            full_line.split('\x0c')
+    // Form feeds are found by looking ahead for the next one, not by
+    // searching every line.
+    let mut next_form_feed = body.find('\x0c');
+    let mut line_start = 0;
+    for (i, full_line) in lines_of(body).enumerate() {
+        let line_end = line_start + full_line.len();
+        let has_form_feed = next_form_feed.is_some_and(|f| f < line_end);
+        if has_form_feed {
+            next_form_feed = body[line_end..].find('\x0c').map(|f| line_end + f);
+        }
+        line_start = line_end + 1;
+        let mut whole = std::iter::once(full_line);
+        let mut split = full_line.split('\x0c');
+        let pieces: &mut dyn Iterator<Item = &str> = if has_form_feed {
+            &mut split
         } else {
-            // Splitting on a character absent from the text yields the line.
-            full_line.split('\n')
+            &mut whole
         };
         for (j, piece) in pieces.enumerate() {
             if j > 0 {
@@ -1215,7 +1345,7 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
             if body.is_empty() {
                 // A line holding only a form feed is a page break, not a
                 // blank line.
-                if j == 0 && !(has_form_feeds && full_line.contains('\x0c')) {
+                if j == 0 && !has_form_feed {
                     lines.push(Line::blank(raw, i + 1));
                 }
                 continue;
@@ -1368,7 +1498,12 @@ fn mark_page_debris(lines: &mut [Line]) {
     mark_running_headers(lines);
 }
 
-fn header_key(body: &str) -> String {
+/// The line with whitespace removed and digits made `#`: page numbers in
+/// a header do not make it a different header.
+fn header_key(body: &str) -> Cow<'_, str> {
+    if !body.contains(|c: char| c.is_whitespace() || c.is_ascii_digit()) {
+        return Cow::Borrowed(body);
+    }
     body.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
@@ -1402,7 +1537,7 @@ fn mark_running_headers(lines: &mut [Line]) {
     if pages.len() < MIN_HEADER_PAGES {
         return;
     }
-    let mut seen: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    let mut seen: HashMap<Cow<str>, Vec<(usize, usize)>> = HashMap::new();
     for (p, page) in pages.iter().enumerate() {
         let n = page.len();
         for (k, &i) in page.iter().enumerate() {
@@ -1480,7 +1615,8 @@ fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
                 // line of the column.
                 width: if l.rule { 0 } else { l.width },
                 terminal: l.terminal,
-                prose: l.clause || l.body.matches(' ').count() >= LATIN_PROSE_SPACES,
+                prose: l.clause
+                    || l.body.bytes().filter(|&b| b == b' ').count() >= LATIN_PROSE_SPACES,
             }
         })
         .collect();
@@ -2006,6 +2142,71 @@ mod tests {
         assert!(out.ends_with("逐步转化为生动实践。\n"));
         assert_eq!(lay(&out), out);
         assert_eq!(out.lines().count(), 3);
+    }
+
+    /// A heading closed by a dash pair, with clause punctuation, in a
+    /// double-spaced file of one paragraph per line (seed 003): it ends its
+    /// paragraph as a sentence's end would.
+    #[test]
+    fn a_line_ending_with_a_lead_in_dash_ends_its_paragraph() {
+        let text = "\
+当今时代，互联网发展日新月异，信息化浪潮席卷全球。\n\n\
+各地积极推进社保数字化转型，不断提升社保治理效能。\n\n\
+建设信息化的社会保障体系，让保障更可靠——\n\n\
+当前，我国已建立世界最大规模的社会保障体系，推进社保经办数字化转型迫在眉睫。\n\n\
+江苏省社保待遇领取资格认证构建以信息比对为主的认证模式。\n\n\
+山东省建成工伤保险智能一体化服务平台，大幅提升工伤认定效率。\n";
+        let out = lay(text);
+        assert!(
+            out.contains("\n建设信息化的社会保障体系，让保障更可靠——\n当前，"),
+            "{out}"
+        );
+        assert_eq!(out.lines().count(), 6);
+        assert_eq!(lay(&out), out);
+    }
+
+    /// …but a line of a wrapped column that fills it runs on, as a full line
+    /// ending a sentence does.
+    #[test]
+    fn a_full_line_ending_with_a_dash_runs_on() {
+        let lines = [
+            "网络安全和信息化是事关国家安全和国家发展、事关广大人",
+            "民群众工作和生活的重大问题，要从国际国内大势出发——",
+            "总体布局，统筹各方，创新发展，努力把我国建设成为网络",
+            "强国。党的十八大以来，习近平总书记从信息化发展大势和",
+            "国际国内大局出发，就网信工作提出了一系列新思想新观点",
+            "新论断，形成了习近平总书记关于网络强国的重要思想，擘",
+            "画了建设网络强国的宏伟蓝图。在习近平新时代中国特色社",
+            "会主义思想特别是习近平总书记关于网络强国的重要思想指",
+            "引下，党对网信工作的全面领导不断加强，我国网信事业取",
+            "得历史性成就。",
+        ];
+        let text = lines.join("\n") + "\n";
+        assert_eq!(lay(&text), lines.concat() + "\n");
+    }
+
+    /// A dash pair moved down whole to a line of its own ends the line
+    /// before it; with an item after it, it is a list marker.
+    #[test]
+    fn a_dash_pair_alone_is_no_list_marker() {
+        assert!(!starts_with_marker("——"));
+        assert!(starts_with_marker("——举旗帜聚民心"));
+        let lines = [
+            "网络安全和信息化是事关国家安全和国家发展、事关广大人",
+            "民群众工作生活的重大战略问题，要从国际国内大势出发，",
+            "总体布局，统筹各方，创新发展，努力把我国建设成为网络",
+            "强国。党的十八大以来，数字经济、互联网经济走进每个乡村",
+            "——",
+            "重庆市渝北区大盛镇青龙村地处丘陵地区，没有耕作优势，",
+            "一度成为“空心村”。信息化、数字化的浪潮让这里呈现出",
+            "新气象。",
+        ];
+        let out = lay(&(lines.join("\n") + "\n"));
+        assert_eq!(
+            out,
+            format!("{}\n{}\n", lines[..5].concat(), lines[5..].concat())
+        );
+        assert_eq!(lay(&out), out);
     }
 
     #[test]
