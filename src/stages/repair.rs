@@ -306,22 +306,34 @@ fn pair_chars(enc: &'static Encoding) -> Box<[char]> {
 /// [`decode_strict`], which it falls back to for what the tables do not hold
 /// (GB18030's four-byte sequences, Big5 pairs that decode to two characters).
 fn decode_double_byte(cs: Charset, bytes: &[u8]) -> Option<String> {
-    decode_double_byte_unless(cs, bytes, |_| false)
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    decode_double_byte_into(cs, bytes, |_| false, &mut out).then_some(out)
 }
 
-/// [`decode_double_byte`] that gives up at the first character `stop`
-/// accepts: a wrong alignment meets a rare character within a few pairs,
-/// and the misalignment search tries several.
-fn decode_double_byte_unless(
+/// [`decode_double_byte`] into `out` (cleared first; false when the bytes
+/// do not decode) that gives up at the first character `stop` accepts: a
+/// wrong alignment meets a rare character within a few pairs, and the
+/// misalignment search tries several. The searches reuse one buffer.
+fn decode_double_byte_into(
     cs: Charset,
     bytes: &[u8],
     stop: impl Fn(char) -> bool,
-) -> Option<String> {
+    out: &mut String,
+) -> bool {
     let table = match cs {
         Charset::Gbk => &GBK_CHARS,
         _ => &BIG5_CHARS,
     };
-    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    // What the pair tables do not hold: the decoder's answer.
+    let strict = |out: &mut String| match decode_strict(cs, bytes) {
+        Some(s) if !s.chars().any(&stop) => {
+            out.clear();
+            out.push_str(&s);
+            true
+        }
+        _ => false,
+    };
+    out.clear();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -336,25 +348,21 @@ fn decode_double_byte_unless(
             i += 1;
             continue;
         }
-        let &t = bytes.get(i + 1)?;
+        let Some(&t) = bytes.get(i + 1) else {
+            return false;
+        };
         if b == 0x80 || b == 0xFF || !(0x40..=0xFE).contains(&t) {
-            return if cs == Charset::Gbk && t.is_ascii_digit() {
-                decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop))
-            } else {
-                None
-            };
+            return cs == Charset::Gbk && t.is_ascii_digit() && strict(out);
         }
         match table[usize::from(b - 0x81) * TRAILS + usize::from(t - 0x40)] {
-            '\0' if cs == Charset::Big5 => {
-                return decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop));
-            }
-            '\0' => return None,
-            c if stop(c) => return None,
+            '\0' if cs == Charset::Big5 => return strict(out),
+            '\0' => return false,
+            c if stop(c) => return false,
             c => out.push(c),
         }
         i += 2;
     }
-    Some(out)
+    true
 }
 
 /// The one character a byte pair decodes to, if it decodes to one.
@@ -603,38 +611,106 @@ impl Log<'_> {
     }
 }
 
-fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
-    let mut s = strip_ansi(line, log);
-    if !doc.html {
-        s = decode_entities(&s, log);
+/// The characters of the line being repaired with their byte offsets,
+/// collected once per version of the line and shared by the steps that walk
+/// it character by character.
+#[derive(Default)]
+struct Chars {
+    list: Vec<(usize, char)>,
+    /// `list` is that of the current text.
+    current: bool,
+}
+
+impl Chars {
+    /// The characters of `line`, the current text.
+    fn of(&mut self, line: &str) -> &[(usize, char)] {
+        if !self.current {
+            self.list.clear();
+            self.list.extend(line.char_indices());
+            self.current = true;
+        }
+        &self.list
     }
-    s = collapse_lossy(&s, log);
+}
+
+/// Runs one step of [`repair_line`] on `s`: a step returns the new text,
+/// or `None` when it has nothing to change (no copy is made). Whether `s`
+/// changed; the text it had before the first change is kept in `before`.
+fn step_from(
+    s: &mut String,
+    chars: &mut Chars,
+    before: &mut Option<String>,
+    f: impl FnOnce(&str, &mut Chars) -> Option<String>,
+) -> bool {
+    match f(s, chars) {
+        Some(new) if new != *s => {
+            let old = std::mem::replace(s, new);
+            before.get_or_insert(old);
+            chars.current = false;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// [`step_from`] when the text before does not matter.
+fn step(
+    s: &mut String,
+    chars: &mut Chars,
+    f: impl FnOnce(&str, &mut Chars) -> Option<String>,
+) -> bool {
+    step_from(s, chars, &mut None, f)
+}
+
+fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
+    let mut s = line.to_string();
+    let mut chars = Chars::default();
+    step(&mut s, &mut chars, |t, _| strip_ansi(t, log));
+    if !doc.html {
+        step(&mut s, &mut chars, |t, _| decode_entities(t, log));
+    }
+    step(&mut s, &mut chars, |t, _| collapse_lossy(t, log));
     let mut layered = false;
     for _ in 0..MAX_LAYERS {
-        let before = s.clone();
-        s = fix_cjk(&s, log);
-        s = fix_latin(&s, layered, log);
+        // The text before this layer, kept only when a step changed it (a
+        // later step could change it back).
+        let mut before = None;
+        step_from(&mut s, &mut chars, &mut before, |t, c| {
+            fix_cjk_latin(t, c, log)
+        });
+        step_from(&mut s, &mut chars, &mut before, |t, c| {
+            fix_cjk_runs(t, c, log)
+        });
+        step_from(&mut s, &mut chars, &mut before, |t, c| {
+            fix_latin(t, c, layered, log)
+        });
         // A layer that left nothing the fast scan would look at is the last
         // (the scan is what a later cleaning of this text would see first).
-        if s == before || !line_needs_work(&s) {
+        if before.is_none_or(|before| before == s) || !line_needs_work(&s) {
             break;
         }
         layered = true;
     }
-    s = fix_controls(&s, log);
+    step(&mut s, &mut chars, |t, _| fix_controls(t, log));
     if doc.pinyin {
-        s = remove_pinyin(&s, log);
+        step(&mut s, &mut chars, |t, _| remove_pinyin(t, log));
     }
-    let realigned = realign_after_lost(&s, log);
-    if realigned != s && doc.pinyin {
-        s = remove_pinyin(&realigned, log);
-    } else {
-        s = realigned;
+    if step(&mut s, &mut chars, |t, c| realign_after_lost(t, c, log)) && doc.pinyin {
+        step(&mut s, &mut chars, |t, _| remove_pinyin(t, log));
     }
-    s = merge_lost(&s, log);
-    let pua = s.chars().filter(|&c| is_private_use(c)).count();
-    log.report.add(RepairEdit::PrivateUse, pua as u64);
+    step(&mut s, &mut chars, |t, c| merge_lost(t, c, log));
+    log.report
+        .add(RepairEdit::PrivateUse, count_private_use(&s));
     s
+}
+
+/// Private-use characters (U+E000-U+F8FF) in `s`, from its UTF-8 bytes:
+/// their leads are 0xEE, or 0xEF before 0x80-0xA3.
+fn count_private_use(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let lead =
+        |i: usize, x: u8| x == 0xEE || (x == 0xEF && matches!(b.get(i + 1), Some(0x80..=0xA3)));
+    b.iter().enumerate().filter(|&(i, &x)| lead(i, x)).count() as u64
 }
 
 // ---------------------------------------------------------------------------
@@ -774,9 +850,9 @@ fn is_hanzi(c: char) -> bool {
 // ---------------------------------------------------------------------------
 // Markup and terminal debris.
 
-fn strip_ansi(line: &str, log: &mut Log<'_>) -> String {
+fn strip_ansi(line: &str, log: &mut Log<'_>) -> Option<String> {
     if !line.contains('\u{1B}') {
-        return line.to_string();
+        return None;
     }
     let b = line.as_bytes();
     let mut out = String::with_capacity(line.len());
@@ -814,7 +890,7 @@ fn strip_ansi(line: &str, log: &mut Log<'_>) -> String {
         log.edit(RepairEdit::AnsiEscape, line, i, j, "");
         i = j;
     }
-    out
+    Some(out)
 }
 
 fn looks_like_html(text: &str) -> bool {
@@ -971,13 +1047,17 @@ fn entity_at(s: &str) -> Option<(char, usize)> {
     Some((c, end + 1))
 }
 
-fn decode_entities(line: &str, log: &mut Log<'_>) -> String {
+fn decode_entities(line: &str, log: &mut Log<'_>) -> Option<String> {
+    if !line.contains('&') {
+        return None;
+    }
     let mut s = line.to_string();
+    let mut changed = false;
     // Doubly escaped references (`&amp;lt;`) decode in a later round; each
     // round shortens the text, so this ends.
     loop {
         if !s.contains('&') {
-            return s;
+            return changed.then_some(s);
         }
         let mut out = String::with_capacity(s.len());
         let mut i = 0;
@@ -1006,9 +1086,10 @@ fn decode_entities(line: &str, log: &mut Log<'_>) -> String {
         }
         out.push_str(&s[i..]);
         if !any {
-            return s;
+            return changed.then_some(s);
         }
         s = out;
+        changed = true;
     }
 }
 
@@ -1020,9 +1101,9 @@ fn removable_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\r' | '\x0C')) || c == '\u{7F}'
 }
 
-fn fix_controls(line: &str, log: &mut Log<'_>) -> String {
+fn fix_controls(line: &str, log: &mut Log<'_>) -> Option<String> {
     if !line.chars().any(removable_control) {
-        return line.to_string();
+        return None;
     }
     let mut out = String::with_capacity(line.len());
     for (i, c) in line.char_indices() {
@@ -1047,7 +1128,7 @@ fn fix_controls(line: &str, log: &mut Log<'_>) -> String {
         }
         out.push(c);
     }
-    out
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1060,9 +1141,9 @@ const LOSSY_PATTERNS: &[&str] = &["锟斤拷", "嚙踝蕭", "锟斤", "嚙踝"];
 /// Uninitialised-memory fills read as GBK: MSVC's 0xCC (`烫`) and 0xCD (`屯`).
 const FILL_CHARS: &[char] = &['烫', '屯'];
 
-fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
+fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
     if !line.contains(LOSSY_STARTS) {
-        return line.to_string();
+        return None;
     }
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
@@ -1100,7 +1181,7 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
     if let Some(start) = span_start {
         close_lost(line, start, b.len(), &mut out, log);
     }
-    out
+    Some(out)
 }
 
 /// The characters [`collapse_lossy`] looks at.
@@ -1122,11 +1203,11 @@ fn is_question_particle(c: char) -> bool {
 
 /// Merges U+FFFD with adjacent private-use characters and question marks
 /// into one U+FFFD, and turns runs of `?` between hanzi into U+FFFD.
-fn merge_lost(line: &str, log: &mut Log<'_>) -> String {
+fn merge_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
     if !line.contains(['?', '\u{FFFD}']) {
-        return line.to_string();
+        return None;
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let chars = chars.of(line);
     let mut out = String::with_capacity(line.len());
     let mut k = 0;
     while k < chars.len() {
@@ -1161,7 +1242,7 @@ fn merge_lost(line: &str, log: &mut Log<'_>) -> String {
         out.push(c);
         k += 1;
     }
-    out
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1229,9 +1310,9 @@ fn count_pinyin_annotations(text: &str) -> usize {
     n
 }
 
-fn remove_pinyin(line: &str, log: &mut Log<'_>) -> String {
+fn remove_pinyin(line: &str, log: &mut Log<'_>) -> Option<String> {
     if !line.contains(')') {
-        return line.to_string();
+        return None;
     }
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
@@ -1268,7 +1349,7 @@ fn remove_pinyin(line: &str, log: &mut Log<'_>) -> String {
         prev = c;
         i += c.len_utf8();
     }
-    out
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1277,20 +1358,50 @@ fn remove_pinyin(line: &str, log: &mut Log<'_>) -> String {
 /// Plausibility of text as Chinese: common hanzi score high, rare ones,
 /// private use and U+FFFD low. Used only to compare readings of one span.
 fn cjk_score(s: &str) -> i32 {
-    s.chars()
-        .map(|c| match c as u32 {
-            0..=0x7F => 0,
-            0x4E00..=0x9FFF if is_common_hanzi(c) => 4,
-            0x4E00..=0x9FFF if is_frequent_hanzi(c) => 2,
-            0x4E00..=0x9FFF => -2,
-            0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000.. => -4,
-            0x3000..=0x303F | 0xFF01..=0xFF5E | 0x2018..=0x201D | 0x2026 | 0xB7 => 1,
-            0x3040..=0x30FF | 0xAC00..=0xD7AF => 0,
-            0xE000..=0xF8FF => -6,
-            0xFFFD => -3,
-            _ => -1,
-        })
-        .sum()
+    s.chars().map(char_score).sum()
+}
+
+/// One character's part of [`cjk_score`].
+fn char_score(c: char) -> i32 {
+    match c as u32 {
+        0..=0x7F => 0,
+        0x4E00..=0x9FFF if is_common_hanzi(c) => 4,
+        0x4E00..=0x9FFF if is_frequent_hanzi(c) => 2,
+        0x4E00..=0x9FFF => -2,
+        0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000.. => -4,
+        0x3000..=0x303F | 0xFF01..=0xFF5E | 0x2018..=0x201D | 0x2026 | 0xB7 => 1,
+        0x3040..=0x30FF | 0xAC00..=0xD7AF => 0,
+        0xE000..=0xF8FF => -6,
+        0xFFFD => -3,
+        _ => -1,
+    }
+}
+
+/// What [`best_cjk_reading`] asks of a reading, counted in one pass.
+struct Tally {
+    chars: usize,
+    odd: usize,
+    hanzi: usize,
+    all_frequent: bool,
+    score: i32,
+}
+
+fn tally(s: &str) -> Tally {
+    let mut t = Tally {
+        chars: 0,
+        odd: 0,
+        hanzi: 0,
+        all_frequent: true,
+        score: 0,
+    };
+    for c in s.chars() {
+        t.chars += 1;
+        t.odd += usize::from(is_odd_cjk(c));
+        t.hanzi += usize::from(is_hanzi(c));
+        t.all_frequent &= is_frequent_hanzi(c);
+        t.score += char_score(c);
+    }
+    t
 }
 
 fn is_odd_cjk(c: char) -> bool {
@@ -1309,18 +1420,12 @@ struct Candidate {
     score: i32,
 }
 
-fn fix_cjk(line: &str, log: &mut Log<'_>) -> String {
-    let mut s = fix_cjk_latin(line, log);
-    s = fix_cjk_runs(&s, log);
-    s
-}
-
 /// GBK or Big5 bytes read as windows-1252/Latin-1: spans of Latin-1
 /// characters that decode, as GBK or Big5, to frequent hanzi. The evidence
 /// is judged over the whole line (`2022Äê12ÔÂ` has one hanzi per span).
-fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
+fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
     if !line.chars().any(|c| ('\u{80}'..='\u{FF}').contains(&c)) {
-        return line.to_string();
+        return None;
     }
     let cp = Codepage::of(Charset::Windows1252).unwrap();
     // Latin letters windows-1252 does not have (Hungarian `ő`, Polish `ł`)
@@ -1329,9 +1434,9 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         .chars()
         .any(|c| ('\u{100}'..='\u{24F}').contains(&c) && cp.byte(c).is_none())
     {
-        return line.to_string();
+        return None;
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let chars = chars.of(line);
     // (start, end, bytes) of each span.
     let mut spans: Vec<(usize, usize, Vec<u8>)> = Vec::new();
     let mut k = 0;
@@ -1376,7 +1481,7 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         })
         .collect();
     if !double_byte.contains(&true) {
-        return line.to_string();
+        return None;
     }
     let mut best: Option<(Charset, Vec<Option<String>>, usize)> = None;
     for written in [Charset::Gbk, Charset::Big5] {
@@ -1419,9 +1524,7 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
             best = Some((written, decoded, common));
         }
     }
-    let Some((written, decoded, _)) = best else {
-        return line.to_string();
-    };
+    let (written, decoded, _) = best?;
     let kind = RepairEdit::Mojibake(Chain {
         written,
         read: Charset::Windows1252,
@@ -1437,7 +1540,7 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         }
     }
     out.push_str(&line[copied..]);
-    out
+    Some(out)
 }
 
 /// Whether the rare hanzi `u` is, in Big5, a pair led by a UTF-8 lead byte
@@ -1501,24 +1604,22 @@ fn is_cjk_suspect(c: char) -> bool {
 /// characters re-read through each chain; when the whole run does not
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
-fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
-    // No run of the line can have more odd characters than the line.
-    let line_stray = line.chars().filter(|&c| is_stray_kana(c)).count();
-    if line
-        .chars()
-        .filter(|&c| is_odd_cjk(c))
-        .take(CJK_MIN_ODD)
-        .count()
-        + line_stray
-        < CJK_MIN_ODD
-        && !line.chars().any(is_private_use)
-        && !line
-            .chars()
-            .any(|c| is_odd_cjk(c) && big5_of_utf8_lead(c as u32))
-    {
-        return line.to_string();
+fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
+    // No run of the line can have more odd characters than the line. One
+    // pass counts what the gate needs.
+    let (mut odd, mut line_stray, mut private_use, mut lone_utf8) = (0, 0, false, false);
+    for c in line.chars().filter(|c| !c.is_ascii()) {
+        line_stray += usize::from(is_stray_kana(c));
+        if is_odd_cjk(c) {
+            odd += 1;
+            private_use |= is_private_use(c);
+            lone_utf8 |= big5_of_utf8_lead(c as u32);
+        }
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD && !private_use && !lone_utf8 {
+        return None;
+    }
+    let chars = chars.of(line);
     let line_hanzi = chars.iter().filter(|p| is_hanzi(p.1)).count();
     let japanese = chars
         .split(|p| !is_kana(p.1))
@@ -1527,8 +1628,10 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
     let in_run = |c: char| {
         !c.is_ascii() && (!('\u{80}'..='\u{24F}').contains(&c) || is_gbk_pinyin_letter(c))
     };
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut copied = 0;
+    // Decoding buffer reused by every reading.
+    let mut buf = String::new();
     let mut k = 0;
     while k < chars.len() {
         if !in_run(chars[k].1) {
@@ -1560,13 +1663,21 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
             end: pos(e),
             gbk: EncodedRun::new(Charset::Gbk, &chars[k..e]),
             big5: EncodedRun::new(Charset::Big5, &chars[k..e]),
+            scores: std::iter::once(0)
+                .chain(chars[k..e].iter().scan(0, |sum, p| {
+                    *sum += char_score(p.1);
+                    Some(*sum)
+                }))
+                .collect(),
             japanese,
         };
         let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only) {
+        if let Some((cand, consumed, _)) =
+            best_cjk_reading(&run, 0, e - k, next(e), lone_only, &mut buf)
+        {
             chosen.push((k, e, cand, consumed));
         } else {
             let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
@@ -1587,11 +1698,16 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
-                        if let Some((cand, consumed, gain)) =
-                            best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only)
-                            && best
-                                .as_ref()
-                                .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                        if let Some((cand, consumed, gain)) = best_cjk_reading(
+                            &run,
+                            a - k,
+                            b - k,
+                            next(b),
+                            lone || lone_only,
+                            &mut buf,
+                        ) && best
+                            .as_ref()
+                            .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
                         {
                             best = Some((a, b, cand, consumed, gain));
                         }
@@ -1617,14 +1733,41 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
         k = e.max(taken_to);
     }
     out.push_str(&line[copied..]);
-    out
+    (copied > 0).then_some(out)
 }
 
 /// GBK's row of pinyin letters (A8A1-A8BA): mojibake made of GBK pairs
 /// contains them (`瑙勬ā` is UTF-8 `规模` read as GBK), so they do not end
 /// a run; Latin text keeps them next to ASCII letters, which do.
 fn is_gbk_pinyin_letter(c: char) -> bool {
-    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê".contains(c)
+    matches!(
+        c,
+        'ā' | 'á'
+            | 'ǎ'
+            | 'à'
+            | 'ē'
+            | 'é'
+            | 'ě'
+            | 'è'
+            | 'ī'
+            | 'í'
+            | 'ǐ'
+            | 'ì'
+            | 'ō'
+            | 'ó'
+            | 'ǒ'
+            | 'ò'
+            | 'ū'
+            | 'ú'
+            | 'ǔ'
+            | 'ù'
+            | 'ǖ'
+            | 'ǘ'
+            | 'ǚ'
+            | 'ǜ'
+            | 'ü'
+            | 'ê'
+    )
 }
 
 /// A run of non-ASCII characters of a line with its GBK and Big5 bytes.
@@ -1635,6 +1778,8 @@ struct Run<'a> {
     end: usize,
     gbk: EncodedRun,
     big5: EncodedRun,
+    /// [`cjk_score`] of the characters before each position.
+    scores: Vec<i32>,
     /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
     /// words, not mojibake.
     japanese: bool,
@@ -1645,6 +1790,11 @@ impl Run<'_> {
     fn text(&self, a: usize, b: usize) -> &str {
         let pos = |k: usize| self.chars.get(k).map_or(self.end, |p| p.0);
         &self.line[pos(a)..pos(b)]
+    }
+
+    /// [`cjk_score`] of the characters `a..b`.
+    fn score(&self, a: usize, b: usize) -> i32 {
+        self.scores[b] - self.scores[a]
     }
 
     fn bytes(&self, cs: Charset) -> &EncodedRun {
@@ -1672,6 +1822,7 @@ fn best_cjk_reading(
     b: usize,
     next: Option<char>,
     lone: bool,
+    buf: &mut String,
 ) -> Option<Reading> {
     let text = run.text(a, b);
     // GBK's kana rows read as Big5 are Big5's commonest hanzi, so Japanese
@@ -1679,7 +1830,7 @@ fn best_cjk_reading(
     if run.japanese && text.chars().any(is_kana) {
         return None;
     }
-    let before = cjk_score(text);
+    let before = run.score(a, b);
     // Rare characters that are all GB2312 level 2 are words of real text as
     // often as mojibake (`忐忑`, `忡忡`): they need more gain.
     let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
@@ -1693,11 +1844,10 @@ fn best_cjk_reading(
         CJK_MIN_GAIN
     };
     let mut best: Option<Reading> = None;
-    let consider = |best: &mut Option<Reading>, cand: Candidate, consumed: usize| {
-        let gain = cand.score - before;
-        if gain >= min_gain && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
-            *best = Some((cand, consumed, gain));
-        }
+    // Whether a reading scoring `score` replaces the best so far; only then
+    // is its text made.
+    let wins = |best: &Option<Reading>, score: i32| {
+        score - before >= min_gain && best.as_ref().is_none_or(|b| score > b.0.score)
     };
     let chains = [
         (Charset::Utf8, Charset::Gbk),
@@ -1712,40 +1862,46 @@ fn best_cjk_reading(
         let Some(bytes) = run.bytes(chain.read).slice(a, b) else {
             continue;
         };
-        if lone && std::str::from_utf8(bytes).is_err() {
+        let strict_utf8 = match chain.written {
+            Charset::Utf8 => std::str::from_utf8(bytes).ok(),
+            _ => None,
+        };
+        if lone && strict_utf8.is_none() {
             continue;
         }
-        let decoded = match chain.written {
-            Charset::Utf8 if bytes.contains(&LOST_BYTE) => utf8_with_lost_bytes(bytes),
-            Charset::Utf8 => decode_strict(chain.written, bytes),
-            cs => decode_double_byte(cs, bytes),
+        let decoded: Option<Cow<'_, str>> = match chain.written {
+            Charset::Utf8 if bytes.contains(&LOST_BYTE) => {
+                utf8_with_lost_bytes(bytes).map(Cow::Owned)
+            }
+            Charset::Utf8 => strict_utf8.map(Cow::Borrowed),
+            cs => decode_double_byte_into(cs, bytes, |_| false, buf)
+                .then_some(Cow::Borrowed(buf.as_str())),
         };
         let text = match decoded {
             Some(t) => t,
             // UTF-8 whose last character lost a byte.
             None if chain.written == Charset::Utf8 => match utf8_with_lost_tail(bytes) {
-                Some(t) => t,
+                Some(t) => Cow::Owned(t),
                 None => continue,
             },
             None => continue,
         };
-        if text.chars().filter(|&c| is_odd_cjk(c)).count() * 4 > text.chars().count()
-            || text.chars().filter(|&c| is_hanzi(c)).count() < CJK_MIN_HANZI
+        let t = tally(&text);
+        if t.odd * 4 > t.chars
+            || t.hanzi < CJK_MIN_HANZI
             // A lone suspect's reading must be frequent hanzi only.
-            || (lone && !text.chars().all(is_frequent_hanzi))
+            || (lone && !t.all_frequent)
         {
             continue;
         }
-        let score = cjk_score(&text);
-        consider(
-            &mut best,
-            Candidate {
-                text,
+        if wins(&best, t.score) {
+            let cand = Candidate {
+                text: text.into_owned(),
                 kind: RepairEdit::Mojibake(chain),
-                score,
-            },
-            0,
-        );
+                score: t.score,
+            };
+            best = Some((cand, 0, t.score - before));
+        }
     }
     // A chain that explains the run with no odd character left but the
     // lost bytes the run already showed leaves nothing for a realignment to
@@ -1772,6 +1928,7 @@ fn best_cjk_reading(
     if stop - a > MISALIGN_MAX_RUN {
         return best;
     }
+    let lost = char_score('\u{FFFD}');
     for written in [Charset::Gbk, Charset::Big5] {
         let encoded = run.bytes(written);
         if encoded.slice(a, stop).is_none() {
@@ -1797,24 +1954,26 @@ fn best_cjk_reading(
             } else {
                 &bytes[1..]
             };
-            let Some(decoded) = decode_double_byte_unless(written, body, is_odd_cjk) else {
+            if !decode_double_byte_into(written, body, is_odd_cjk, buf) {
                 continue;
-            };
+            }
+            let decoded = buf.as_str();
             if trail.is_some_and(|t| decoded.ends_with(t)) {
                 continue;
             }
-            let tail = if lost_tail { "\u{FFFD}" } else { "" };
-            let text = format!("{}\u{FFFD}{}{}", run.text(a, i), decoded, tail);
-            let score = cjk_score(&text);
-            consider(
-                &mut best,
-                Candidate {
-                    text,
+            // The text is the window's start, the lost character, the
+            // realigned rest and, when its last pair was cut, one more.
+            let score =
+                run.score(a, i) + lost + cjk_score(decoded) + if lost_tail { lost } else { 0 };
+            if wins(&best, score) {
+                let tail = if lost_tail { "\u{FFFD}" } else { "" };
+                let cand = Candidate {
+                    text: format!("{}\u{FFFD}{}{}", run.text(a, i), decoded, tail),
                     kind: RepairEdit::MisalignedRun,
                     score,
-                },
-                trail.map_or(0, |t| t.len_utf8()),
-            );
+                };
+                best = Some((cand, trail.map_or(0, |t| t.len_utf8()), score - before));
+            }
         }
     }
     best
@@ -1824,11 +1983,11 @@ fn best_cjk_reading(
 /// shifted: the lost character took a byte of the run with it. Realigned
 /// when dropping the run's first byte gives only frequent hanzi and the
 /// shift ends on an ASCII character that served as the last trail byte.
-fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
+fn realign_after_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
     if !line.contains(['?', '\u{FFFD}']) {
-        return line.to_string();
+        return None;
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let chars = chars.of(line);
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     let mut k = 0;
@@ -1883,7 +2042,7 @@ fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
         }
     }
     out.push_str(&line[copied..]);
-    out
+    (copied > 0).then_some(out)
 }
 
 /// Stands for a byte lost to a GBK decoder's U+FFFD: 0xFF is in neither
@@ -2347,9 +2506,9 @@ fn other_script_letter(c: char) -> bool {
             && c.is_alphabetic())
 }
 
-fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
+fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) -> Option<String> {
     if !line.chars().any(may_be_lead) {
-        return line.to_string();
+        return None;
     }
     // No code page can cover more than the non-ASCII characters and the
     // spaces and `?` that may stand for lost bytes: once one does, the
@@ -2359,7 +2518,7 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
             .bytes()
             .filter(|&b| b.is_ascii() && b != b' ' && b != b'?')
             .count();
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let chars = chars.of(line);
     let leads: Vec<usize> = (0..chars.len())
         .filter(|&k| may_be_lead(chars[k].1))
         .collect();
@@ -2367,7 +2526,7 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
     let mut best: Option<(usize, Charset, Vec<Vec<Seq>>)> = None;
     for cs in LATIN_CODEPAGES {
         let cp = Codepage::of(cs).unwrap();
-        let seqs = parse_seqs(&chars, &leads, line.len(), &cp);
+        let seqs = parse_seqs(chars, &leads, line.len(), &cp);
         if seqs.is_empty() {
             continue;
         }
@@ -2393,9 +2552,7 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
             }
         }
     }
-    let Some((_, cs, accepted)) = best else {
-        return line.to_string();
-    };
+    let (_, cs, accepted) = best?;
     let kind = RepairEdit::Mojibake(Chain {
         written: Charset::Utf8,
         read: cs,
@@ -2412,7 +2569,7 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
         copied = end;
     }
     out.push_str(&line[copied..]);
-    out
+    Some(out)
 }
 
 fn clusters(seqs: Vec<Seq>) -> Vec<Vec<Seq>> {
