@@ -57,6 +57,7 @@
 //! written anew.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 
@@ -302,17 +303,19 @@ fn pair_chars(enc: &'static Encoding) -> Box<[char]> {
     table
 }
 
-/// Strict decoding of GBK or Big5 from the pair tables: the same text as
-/// [`decode_strict`], which it falls back to for what the tables do not hold
-/// (GB18030's four-byte sequences, Big5 pairs that decode to two characters).
+/// [`decode_double_byte_into`] into a new string.
+#[cfg(test)]
 fn decode_double_byte(cs: Charset, bytes: &[u8]) -> Option<String> {
     let mut out = String::with_capacity(bytes.len() * 3 / 2);
     decode_double_byte_into(cs, bytes, |_| false, &mut out).then_some(out)
 }
 
-/// [`decode_double_byte`] into `out` (cleared first; false when the bytes
-/// do not decode) that gives up at the first character `stop` accepts: a
-/// wrong alignment meets a rare character within a few pairs, and the
+/// Strict decoding of GBK or Big5 from the pair tables into `out` (cleared
+/// first; false when the bytes do not decode): the same text as
+/// [`decode_strict`], which it falls back to for what the tables do not hold
+/// (GB18030's four-byte sequences, Big5 pairs that decode to two
+/// characters). It gives up at the first character `stop` accepts: a wrong
+/// alignment meets a rare character within a few pairs, and the
 /// misalignment search tries several. The searches reuse one buffer.
 fn decode_double_byte_into(
     cs: Charset,
@@ -708,9 +711,13 @@ fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
 /// their leads are 0xEE, or 0xEF before 0x80-0xA3.
 fn count_private_use(s: &str) -> u64 {
     let b = s.as_bytes();
-    let lead =
-        |i: usize, x: u8| x == 0xEE || (x == 0xEF && matches!(b.get(i + 1), Some(0x80..=0xA3)));
-    b.iter().enumerate().filter(|&(i, &x)| lead(i, x)).count() as u64
+    let ee = b.iter().filter(|&&x| x == 0xEE).count();
+    let ef = b
+        .iter()
+        .zip(&b[1.min(b.len())..])
+        .map(|(&x, &next)| usize::from((x == 0xEF) & (next <= 0xA3)))
+        .sum::<usize>();
+    (ee + ef) as u64
 }
 
 // ---------------------------------------------------------------------------
@@ -1101,8 +1108,25 @@ fn removable_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\r' | '\x0C')) || c == '\u{7F}'
 }
 
+/// Whether `line` has a character [`removable_control`] accepts, from its
+/// UTF-8 bytes: C0 controls and DEL are single bytes, C1 controls are 0xC2
+/// before 0x80-0x9F.
+fn has_removable_control(line: &str) -> bool {
+    // Folds without a branch per byte, so the compiler can vectorise them.
+    let b = line.as_bytes();
+    let c0 = b.iter().fold(false, |any, &x| {
+        any | ((x < 0x20) & (x != b'\t') & (x != b'\r') & (x != 0x0C)) | (x == 0x7F)
+    });
+    c0 || b
+        .iter()
+        .zip(&b[1.min(b.len())..])
+        .fold(false, |any, (&x, &next)| {
+            any | ((x == 0xC2) & (next <= 0x9F))
+        })
+}
+
 fn fix_controls(line: &str, log: &mut Log<'_>) -> Option<String> {
-    if !line.chars().any(removable_control) {
+    if !has_removable_control(line) {
         return None;
     }
     let mut out = String::with_capacity(line.len());
@@ -1142,9 +1166,7 @@ const LOSSY_PATTERNS: &[&str] = &["锟斤拷", "嚙踝蕭", "锟斤", "嚙踝"];
 const FILL_CHARS: &[char] = &['烫', '屯'];
 
 fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains(LOSSY_STARTS) {
-        return None;
-    }
+    find_lossy_start(line)?;
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
     let mut span_start: Option<usize> = None;
@@ -1172,9 +1194,7 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
         }
         // Up to the next character a lossy span can start with.
         let c = rest.chars().next().unwrap();
-        let next = rest[c.len_utf8()..]
-            .find(LOSSY_STARTS)
-            .map_or(rest.len(), |j| j + c.len_utf8());
+        let next = find_lossy_start(&rest[c.len_utf8()..]).map_or(rest.len(), |j| j + c.len_utf8());
         out.push_str(&rest[..next]);
         i += next;
     }
@@ -1184,8 +1204,21 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
     Some(out)
 }
 
-/// The characters [`collapse_lossy`] looks at.
-const LOSSY_STARTS: [char; 5] = ['锟', '嚙', '烫', '屯', '\u{FFFD}'];
+/// Where the first character [`collapse_lossy`] looks at is in `s`: `锟`,
+/// `嚙`, `烫`, `屯` or U+FFFD, found by their UTF-8 bytes (a search by
+/// character decodes every character).
+fn find_lossy_start(s: &str) -> Option<usize> {
+    s.as_bytes().windows(3).position(|w| {
+        matches!(
+            w,
+            [0xE9, 0x94, 0x9F]
+                | [0xE5, 0x9A, 0x99]
+                | [0xE7, 0x83, 0xAB]
+                | [0xE5, 0xB1, 0xAF]
+                | [0xEF, 0xBF, 0xBD]
+        )
+    })
+}
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
     out.push('\u{FFFD}');
@@ -1204,7 +1237,7 @@ fn is_question_particle(c: char) -> bool {
 /// Merges U+FFFD with adjacent private-use characters and question marks
 /// into one U+FFFD, and turns runs of `?` between hanzi into U+FFFD.
 fn merge_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains(['?', '\u{FFFD}']) {
+    if !line.contains('?') && !line.contains('\u{FFFD}') {
         return None;
     }
     let chars = chars.of(line);
@@ -1292,9 +1325,8 @@ fn pinyin_syllable(s: &str) -> Option<bool> {
 /// Annotations `(syllable)` with a tone mark right after a hanzi.
 fn count_pinyin_annotations(text: &str) -> usize {
     let mut n = 0;
-    let mut prev = '\0';
-    for (i, c) in text.char_indices() {
-        if c == '(' && is_hanzi(prev) {
+    for (i, _) in text.match_indices('(') {
+        if char_before(text, i).is_some_and(is_hanzi) {
             let rest = &text[i + 1..];
             if let Some(end) = rest.find(')').filter(|&e| e <= 24)
                 && pinyin_syllable(&rest[..end]) == Some(true)
@@ -1305,7 +1337,6 @@ fn count_pinyin_annotations(text: &str) -> usize {
                 }
             }
         }
-        prev = c;
     }
     n
 }
@@ -1424,21 +1455,26 @@ struct Candidate {
 /// characters that decode, as GBK or Big5, to frequent hanzi. The evidence
 /// is judged over the whole line (`2022Äê12ÔÂ` has one hanzi per span).
 fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
-    if !line.chars().any(|c| ('\u{80}'..='\u{FF}').contains(&c)) {
+    // U+0080-U+00FF are the characters led by 0xC2 and 0xC3.
+    let b = line.as_bytes();
+    if !b.iter().any(|&x| x == 0xC2 || x == 0xC3) {
         return None;
     }
     let cp = Codepage::of(Charset::Windows1252).unwrap();
     // Latin letters windows-1252 does not have (Hungarian `ő`, Polish `ł`)
-    // say the line was not read as windows-1252: its `áé` are words.
-    if line
-        .chars()
-        .any(|c| ('\u{100}'..='\u{24F}').contains(&c) && cp.byte(c).is_none())
+    // say the line was not read as windows-1252: its `áé` are words. (U+0100-
+    // U+024F are led by 0xC4-0xC9.)
+    if b.iter().any(|x| (0xC4..=0xC9).contains(x))
+        && line
+            .chars()
+            .any(|c| ('\u{100}'..='\u{24F}').contains(&c) && cp.byte(c).is_none())
     {
         return None;
     }
     let chars = chars.of(line);
-    // (start, end, bytes) of each span.
-    let mut spans: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    // (start, end) of each span in the line, and its bytes in `bytes`.
+    let mut spans: Vec<(usize, usize, Range<usize>)> = Vec::new();
+    let mut bytes = Vec::new();
     let mut k = 0;
     while k < chars.len() {
         if chars[k].1.is_ascii() || cp.byte(chars[k].1).is_none() {
@@ -1448,7 +1484,7 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
         // Each lead takes the next character as its trail byte (Big5/GBK
         // trails include ASCII letters).
         let mut e = k;
-        let mut bytes = Vec::new();
+        let first = bytes.len();
         while e < chars.len() {
             match cp.byte(chars[e].1) {
                 Some(b) if b >= 0x81 => {
@@ -1467,41 +1503,66 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
         }
         let start = chars[k].0;
         let end = chars.get(e).map_or(line.len(), |p| p.0);
-        spans.push((start, end, bytes));
+        spans.push((start, end, first..bytes.len()));
         k = e.max(k + 1);
     }
     // Spans that are plausible UTF-8 are left to the Latin repair; a line of
     // UTF-8 read as windows-1252 has nothing else, so it stops here.
     let double_byte: Vec<bool> = spans
         .iter()
-        .map(|(start, end, bytes)| {
-            !std::str::from_utf8(bytes)
+        .map(|(start, end, range)| {
+            let span = &bytes[range.clone()];
+            !std::str::from_utf8(span)
                 .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)))
-                && !accented_letter_in_word(line, *start, *end, bytes.len())
+                && !accented_letter_in_word(line, *start, *end, span.len())
         })
         .collect();
     if !double_byte.contains(&true) {
         return None;
     }
-    let mut best: Option<(Charset, Vec<Option<String>>, usize)> = None;
+    // Each code page's readings are decoded into one reused buffer; those
+    // kept go into one string.
+    let mut buf = String::new();
+    let mut best: Option<LatinCjkReading> = None;
     for written in [Charset::Gbk, Charset::Big5] {
-        let decoded: Vec<Option<String>> = spans
-            .iter()
-            .zip(&double_byte)
-            .map(|((_, _, bytes), &double_byte)| {
-                if !double_byte {
-                    return None;
+        // Which spans read as hanzi with no odd character (their text in
+        // `texts`), and the counts of hanzi, frequent and common hanzi
+        // over those.
+        let mut texts = String::new();
+        let mut read: Vec<Option<Range<usize>>> = vec![None; spans.len()];
+        let (mut hanzi, mut frequent, mut common) = (0, 0, 0);
+        for ((_, _, range), (text, &double_byte)) in
+            spans.iter().zip(read.iter_mut().zip(&double_byte))
+        {
+            if !double_byte
+                || !decode_double_byte_into(written, &bytes[range.clone()], |_| false, &mut buf)
+            {
+                continue;
+            }
+            let (mut odd, mut h, mut f, mut c) = (false, 0, 0, 0);
+            for ch in buf.chars() {
+                if is_odd_cjk(ch) {
+                    odd = true;
+                    break;
                 }
-                let text = decode_double_byte(written, bytes)?;
-                (!text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi)).then_some(text)
-            })
-            .collect();
+                h += usize::from(is_hanzi(ch));
+                f += usize::from(is_frequent_hanzi(ch));
+                c += usize::from(is_common_hanzi(ch));
+            }
+            if !odd && h > 0 {
+                hanzi += h;
+                frequent += f;
+                common += c;
+                *text = Some(texts.len()..texts.len() + buf.len());
+                texts.push_str(&buf);
+            }
+        }
         // Pairs whose trail byte was an ASCII letter are weak evidence
         // (`°e` is Big5 for 送): enough pairs must be two high bytes.
         let (mut high, mut pairs) = (0, 0);
-        for ((_, _, bytes), text) in spans.iter().zip(&decoded) {
+        for ((_, _, range), text) in spans.iter().zip(&read) {
             if text.is_some() {
-                for pair in bytes.chunks(2).filter(|p| p.len() == 2) {
+                for pair in bytes[range.clone()].chunks(2).filter(|p| p.len() == 2) {
                     pairs += 1;
                     high += usize::from(pair[1] >= 0x80);
                 }
@@ -1510,38 +1571,40 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
         if high * LATIN_CJK_HIGH_TRAIL_RATIO < pairs {
             continue;
         }
-        let all: String = decoded.iter().flatten().map(String::as_str).collect();
-        let hanzi = all.chars().filter(|&c| is_hanzi(c)).count();
-        let frequent = all.chars().filter(|&c| is_frequent_hanzi(c)).count();
-        let common = all.chars().filter(|&c| is_common_hanzi(c)).count();
         if hanzi < LATIN_CJK_MIN_HANZI
             || (frequent as f64) < LATIN_CJK_MIN_FREQUENT_SHARE * hanzi as f64
             || (common as f64) < LATIN_CJK_MIN_COMMON_SHARE * hanzi as f64
         {
             continue;
         }
-        if best.as_ref().is_none_or(|b| common > b.2) {
-            best = Some((written, decoded, common));
+        if best.as_ref().is_none_or(|b| common > b.3) {
+            best = Some((written, texts, read, common));
         }
     }
-    let (written, decoded, _) = best?;
+    let (written, texts, read, _) = best?;
     let kind = RepairEdit::Mojibake(Chain {
         written,
         read: Charset::Windows1252,
     });
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
-    for ((start, end, _), text) in spans.iter().zip(decoded) {
+    for ((start, end, _), text) in spans.iter().zip(read) {
         if let Some(text) = text {
+            let text = &texts[text];
             out.push_str(&line[copied..*start]);
-            log.edit(kind, line, *start, *end, &text);
-            out.push_str(&text);
+            log.edit(kind, line, *start, *end, text);
+            out.push_str(text);
             copied = *end;
         }
     }
     out.push_str(&line[copied..]);
     Some(out)
 }
+
+/// A GBK or Big5 reading of a line's windows-1252 spans: the code page, the
+/// texts of the spans it reads (where each is in that string; `None` for a
+/// span left alone) and its count of common hanzi.
+type LatinCjkReading = (Charset, String, Vec<Option<Range<usize>>>, usize);
 
 /// Whether the rare hanzi `u` is, in Big5, a pair led by a UTF-8 lead byte
 /// of a hanzi (E4-E9): UTF-8 read as Big5 starts each damaged character
@@ -1607,13 +1670,26 @@ fn is_cjk_suspect(c: char) -> bool {
 fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
     // No run of the line can have more odd characters than the line. One
     // pass counts what the gate needs.
+    // Odd characters and stray kana are all three-byte sequences led by
+    // 0xE3-0xEF: the others are skipped byte by byte.
     let (mut odd, mut line_stray, mut private_use, mut lone_utf8) = (0, 0, false, false);
-    for c in line.chars().filter(|c| !c.is_ascii()) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !(0xE3..=0xEF).contains(&b[i]) {
+            i += 1;
+            continue;
+        }
+        let u = (u32::from(b[i] & 0x0F) << 12)
+            | (u32::from(b[i + 1] & 0x3F) << 6)
+            | u32::from(b[i + 2] & 0x3F);
+        i += 3;
+        let c = char::from_u32(u).unwrap_or('\0');
         line_stray += usize::from(is_stray_kana(c));
         if is_odd_cjk(c) {
             odd += 1;
             private_use |= is_private_use(c);
-            lone_utf8 |= big5_of_utf8_lead(c as u32);
+            lone_utf8 |= big5_of_utf8_lead(u);
         }
     }
     if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD && !private_use && !lone_utf8 {
@@ -1984,7 +2060,7 @@ fn best_cjk_reading(
 /// when dropping the run's first byte gives only frequent hanzi and the
 /// shift ends on an ASCII character that served as the last trail byte.
 fn realign_after_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains(['?', '\u{FFFD}']) {
+    if !line.contains('?') && !line.contains('\u{FFFD}') {
         return None;
     }
     let chars = chars.of(line);
@@ -2090,7 +2166,7 @@ fn utf8_with_lost_bytes(bytes: &[u8]) -> Option<String> {
         if seq.contains(&LOST_BYTE) {
             out.push('\u{FFFD}');
         } else {
-            out.push_str(std::str::from_utf8(seq).ok()?);
+            out.push(utf8_sequence(seq)?);
         }
         i += need + 1;
     }
@@ -2362,16 +2438,16 @@ fn parse_seqs(
         let decoded = if lost {
             Some('\u{FFFD}')
         } else {
-            match std::str::from_utf8(&buf[..len]) {
-                Ok(s) => s.chars().next(),
+            match utf8_sequence(&buf[..len]) {
+                Some(c) => Some(c),
                 // CESU-8: a surrogate pair as two three-byte sequences.
-                Err(_) if lead == 0xED && (0xA0..=0xAF).contains(&buf[1]) => {
+                None if lead == 0xED && (0xA0..=0xAF).contains(&buf[1]) => {
                     cesu_pair(chars, j, cp, &buf[..len]).map(|(c, next)| {
                         j = next;
                         c
                     })
                 }
-                Err(_) => None,
+                None => None,
             }
         };
         match decoded {
@@ -2392,6 +2468,34 @@ fn parse_seqs(
         }
     }
     seqs
+}
+
+/// The character of one UTF-8 sequence whose lead byte (0xC2-0xF4) is
+/// followed by as many continuation bytes (0x80-0xBF) as it needs: what
+/// `str::from_utf8` answers, without its general validation (this runs for
+/// every sequence of every code page). The second byte is what makes such a
+/// sequence invalid: an overlong form, a surrogate, or beyond U+10FFFF.
+fn utf8_sequence(seq: &[u8]) -> Option<char> {
+    let (lead, second) = (seq[0], seq[1]);
+    let valid = match lead {
+        0xE0 => second >= 0xA0,
+        0xED => second < 0xA0,
+        0xF0 => second >= 0x90,
+        0xF4 => second < 0x90,
+        _ => true,
+    };
+    if !valid {
+        return None;
+    }
+    let lead_bits = match seq.len() {
+        2 => u32::from(lead & 0x1F),
+        3 => u32::from(lead & 0x0F),
+        _ => u32::from(lead & 0x07),
+    };
+    let u = seq[1..]
+        .iter()
+        .fold(lead_bits, |u, &t| (u << 6) | u32::from(t & 0x3F));
+    char::from_u32(u)
 }
 
 /// `Å iaip`: lead + NBSP is a capital letter and a lowercase word follows
@@ -2507,7 +2611,7 @@ fn other_script_letter(c: char) -> bool {
 }
 
 fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) -> Option<String> {
-    if !line.chars().any(may_be_lead) {
+    if !has_possible_lead(line.as_bytes()) {
         return None;
     }
     // No code page can cover more than the non-ASCII characters and the
@@ -2519,13 +2623,40 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
             .filter(|&b| b.is_ascii() && b != b' ' && b != b'?')
             .count();
     let chars = chars.of(line);
-    let leads: Vec<usize> = (0..chars.len())
-        .filter(|&k| may_be_lead(chars[k].1))
-        .collect();
-    let has_hanzi = chars.iter().any(|p| is_hanzi(p.1));
-    let mut best: Option<(usize, Charset, Vec<Vec<Seq>>)> = None;
+    let mut leads: Vec<usize> = Vec::new();
+    let mut has_hanzi = false;
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        if may_be_lead(c) {
+            leads.push(k);
+        }
+        has_hanzi |= is_hanzi(c);
+    }
+    // What any code page's sequences may cover besides its own high bytes:
+    // the spaces, `?` and U+FFFD that may stand for a byte (counted once
+    // needed).
+    let mut stand_ins: Option<usize> = None;
+    let mut best: Option<LatinReading> = None;
     for cs in LATIN_CODEPAGES {
         let cp = Codepage::of(cs).unwrap();
+        // A code page's sequences cover only characters it has a high byte
+        // for and the stand-ins: when those cannot beat the best so far,
+        // it is not parsed.
+        if let Some(b) = &best {
+            let stand_ins = *stand_ins.get_or_insert_with(|| {
+                line.bytes().filter(|&b| b == b' ' || b == b'?').count()
+                    + line.matches('\u{FFFD}').count() * '\u{FFFD}'.len_utf8()
+            });
+            let bound = stand_ins
+                + leads
+                    .iter()
+                    .map(|&k| chars[k].1)
+                    .filter(|&c| cp.byte(c).is_some_and(|b| b >= 0x80))
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            if bound <= b.0 {
+                continue;
+            }
+        }
         let seqs = parse_seqs(chars, &leads, line.len(), &cp);
         if seqs.is_empty() {
             continue;
@@ -2539,20 +2670,22 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
             + if layered { 2 } else { 0 };
         let line_hanzi =
             seqs.iter().filter(|s| is_hanzi(s.decoded)).count() + if has_hanzi { 2 } else { 0 };
-        let clusters = clusters(seqs);
-        let accepted: Vec<Vec<Seq>> = clusters
-            .into_iter()
-            .filter(|cl| cluster_ok(line, cl, cs, evidence, line_hanzi))
+        let accepted: Vec<Range<usize>> = clusters(&seqs)
+            .filter(|cl| cluster_ok(line, &seqs[cl.clone()], cs, evidence, line_hanzi))
             .collect();
-        let covered: usize = accepted.iter().flatten().map(|s| s.end - s.start).sum();
+        let covered: usize = accepted
+            .iter()
+            .flat_map(|cl| &seqs[cl.clone()])
+            .map(|s| s.end - s.start)
+            .sum();
         if covered > 0 && best.as_ref().is_none_or(|b| covered > b.0) {
-            best = Some((covered, cs, accepted));
+            best = Some((covered, cs, seqs, accepted));
             if covered >= coverable {
                 break;
             }
         }
     }
-    let (_, cs, accepted) = best?;
+    let (_, cs, seqs, accepted) = best?;
     let kind = RepairEdit::Mojibake(Chain {
         written: Charset::Utf8,
         read: cs,
@@ -2560,6 +2693,7 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     for cl in accepted {
+        let cl = &seqs[cl];
         let start = cl[0].start;
         let end = cl[cl.len() - 1].end;
         let fixed: String = cl.iter().map(|s| s.decoded).collect();
@@ -2572,15 +2706,34 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
     Some(out)
 }
 
-fn clusters(seqs: Vec<Seq>) -> Vec<Vec<Seq>> {
-    let mut out: Vec<Vec<Seq>> = Vec::new();
-    for s in seqs {
-        match out.last_mut() {
-            Some(cl) if cl.last().unwrap().end == s.start => cl.push(s),
-            _ => out.push(vec![s]),
+/// A code page's reading of a line: the bytes it covers, the code page, its
+/// sequences and the clusters of them accepted.
+type LatinReading = (usize, Charset, Vec<Seq>, Vec<Range<usize>>);
+
+/// Whether `line` has a character [`may_be_lead`] accepts, from its UTF-8
+/// bytes: U+0080-U+25FF are led by 0xC2-0xE1, or by 0xE2 before 0x80-0x97;
+/// MacRoman's three beyond are U+F8FF (EF A3 BF) and U+FB01-U+FB02 (EF AC
+/// 81-82).
+fn has_possible_lead(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &x)| match x {
+        0xC2..=0xE1 => true,
+        0xE2 => b[i + 1] < 0x98,
+        0xEF => matches!(b[i + 1..i + 3], [0xA3, 0xBF] | [0xAC, 0x81] | [0xAC, 0x82]),
+        _ => false,
+    })
+}
+
+/// The clusters of `seqs`: runs of sequences that follow each other.
+fn clusters(seqs: &[Seq]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    (1..=seqs.len()).filter_map(move |i| {
+        if i < seqs.len() && seqs[i - 1].end == seqs[i].start {
+            return None;
         }
-    }
-    out
+        let cl = start..i;
+        start = i;
+        Some(cl)
+    })
 }
 
 fn char_before(line: &str, at: usize) -> Option<char> {
@@ -2597,10 +2750,11 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
     let end = cl[cl.len() - 1].end;
     let prev = char_before(line, start);
     let next = char_after(line, end);
-    let real: Vec<&Seq> = cl.iter().filter(|s| !s.lost).collect();
+    // The sequences that lost no byte.
+    let real = || cl.iter().filter(|s| !s.lost);
     // `?` for a lost byte only next to real mojibake, and never `Ã?` alone
     // (`IRMÃ?` is Portuguese).
-    if real.is_empty()
+    if real().next().is_none()
         && cl
             .iter()
             .any(|s| s.lost_q && (s.known == 0 || evidence == 0))
@@ -2646,25 +2800,25 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
         }
     }
     // A lone letter of another script glued to Latin letters or digits.
-    let other: Vec<char> = cl
+    let mut others = cl
         .iter()
         .map(|s| s.decoded)
-        .filter(|&c| other_script_letter(c))
-        .collect();
+        .filter(|&c| other_script_letter(c));
+    let other = others.next().filter(|_| others.next().is_none());
     let latinish = |c: char| c.is_ascii_alphanumeric() || ('\u{80}'..='\u{24F}').contains(&c);
     // Hanzi next to digits is ordinary in Chinese text.
     let cjk_line = line_hanzi >= 2;
     let foreign = |c: char| latinish(c) || (c.is_alphabetic() && !is_hanzi(c));
-    if other.len() == 1
-        && !(cjk_line && is_hanzi(other[0]))
+    if let Some(other) = other
+        && !(cjk_line && is_hanzi(other))
         && (prev.is_some_and(foreign) || next.is_some_and(foreign))
     {
         return false;
     }
-    let strong = real.iter().any(|s| s.bytes >= 3) || real.len() >= 2 || evidence >= 2;
+    let strong = real().any(|s| s.bytes >= 3) || real().nth(1).is_some() || evidence >= 2;
     let decoded = cl[0].decoded;
     if cl.len() == 1 && decoded.is_alphabetic() {
-        if rare_latin(decoded) && !real.iter().any(|s| s.bytes >= 3) {
+        if rare_latin(decoded) && !real().any(|s| s.bytes >= 3) {
             return false;
         }
         // Case must fit the word: no `NICIODATà`, no `AHř`.
@@ -2785,6 +2939,26 @@ mod tests {
         assert!(out.text.contains("\u{FFFD}部署的體現"));
         assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
         assert_eq!(repair(&out.text).text, out.text);
+    }
+
+    #[test]
+    fn utf8_sequence_agrees_with_from_utf8() {
+        let check = |seq: &[u8]| {
+            let want = std::str::from_utf8(seq).ok().and_then(|s| s.chars().next());
+            assert_eq!(utf8_sequence(seq), want, "{seq:x?}");
+        };
+        let cont = 0x80..=0xBFu8;
+        for lead in 0xC2..=0xF4u8 {
+            for b1 in cont.clone() {
+                match lead {
+                    0xC2..=0xDF => check(&[lead, b1]),
+                    0xE0..=0xEF => cont.clone().for_each(|b2| check(&[lead, b1, b2])),
+                    _ => [0x80, 0x9F, 0xA5, 0xBF]
+                        .iter()
+                        .for_each(|&b2| check(&[lead, b1, b2, b2])),
+                }
+            }
+        }
     }
 
     #[test]
