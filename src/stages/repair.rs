@@ -429,6 +429,7 @@ fn push_double_byte(cs: Charset, c: char, out: &mut Vec<u8>) -> bool {
 
 /// A run of characters encoded once in a double-byte code page, so every
 /// window and chain slices it instead of encoding again.
+#[derive(Default)]
 struct EncodedRun {
     bytes: Vec<u8>,
     /// Byte offset of each character, and the total length at the end.
@@ -438,21 +439,22 @@ struct EncodedRun {
 }
 
 impl EncodedRun {
-    fn new(cs: Charset, chars: &[(usize, char)]) -> EncodedRun {
-        let mut run = EncodedRun {
-            bytes: Vec::with_capacity(chars.len() * 2),
-            offsets: Vec::with_capacity(chars.len() + 1),
-            missing: Vec::with_capacity(chars.len() + 1),
-        };
-        run.offsets.push(0);
-        run.missing.push(0);
+    /// Encodes `chars` in `cs` into this run's buffers (reused run after run).
+    fn fill(&mut self, cs: Charset, chars: &[(usize, char)]) {
+        self.bytes.clear();
+        self.offsets.clear();
+        self.missing.clear();
+        self.bytes.reserve(chars.len() * 2);
+        self.offsets.reserve(chars.len() + 1);
+        self.missing.reserve(chars.len() + 1);
+        self.offsets.push(0);
+        self.missing.push(0);
+        let mut missing = 0;
         for &(_, c) in chars {
-            let ok = push_double_byte(cs, c, &mut run.bytes);
-            run.offsets.push(run.bytes.len());
-            run.missing
-                .push(run.missing.last().unwrap() + u32::from(!ok));
+            missing += u32::from(!push_double_byte(cs, c, &mut self.bytes));
+            self.offsets.push(self.bytes.len());
+            self.missing.push(missing);
         }
-        run
     }
 
     /// The bytes of characters `a..b`, if they all have some.
@@ -574,6 +576,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
+    let mut chars = Chars::default();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -586,7 +589,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
             line: i + 1,
             report: &mut report,
         };
-        let fixed = repair_line(line, doc, &mut log);
+        let fixed = repair_line(line, doc, &mut chars, &mut log);
         changed |= fixed != line;
         out.push_str(&fixed);
     }
@@ -616,23 +619,42 @@ impl Log<'_> {
 
 /// The characters of the line being repaired with their byte offsets,
 /// collected once per version of the line and shared by the steps that walk
-/// it character by character.
+/// it character by character; and the buffers of the double-byte search.
+/// One is made per document and reused line after line.
 #[derive(Default)]
 struct Chars {
     list: Vec<(usize, char)>,
     /// `list` is that of the current text.
     current: bool,
+    runs: RunBuffers,
+}
+
+/// The buffers [`fix_cjk_runs`] fills for each run.
+#[derive(Default)]
+struct RunBuffers {
+    /// Decodings, one at a time.
+    buf: String,
+    gbk: EncodedRun,
+    big5: EncodedRun,
+    /// See [`Run::scores`].
+    scores: Vec<i32>,
 }
 
 impl Chars {
     /// The characters of `line`, the current text.
     fn of(&mut self, line: &str) -> &[(usize, char)] {
+        self.with_runs(line).0
+    }
+
+    /// [`Chars::of`], and the run buffers.
+    fn with_runs(&mut self, line: &str) -> (&[(usize, char)], &mut RunBuffers) {
         if !self.current {
             self.list.clear();
+            self.list.reserve(line.len());
             self.list.extend(line.char_indices());
             self.current = true;
         }
-        &self.list
+        (&self.list, &mut self.runs)
     }
 }
 
@@ -665,26 +687,22 @@ fn step(
     step_from(s, chars, &mut None, f)
 }
 
-fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
+fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> String {
     let mut s = line.to_string();
-    let mut chars = Chars::default();
-    step(&mut s, &mut chars, |t, _| strip_ansi(t, log));
+    chars.current = false;
+    step(&mut s, chars, |t, _| strip_ansi(t, log));
     if !doc.html {
-        step(&mut s, &mut chars, |t, _| decode_entities(t, log));
+        step(&mut s, chars, |t, _| decode_entities(t, log));
     }
-    step(&mut s, &mut chars, |t, _| collapse_lossy(t, log));
+    step(&mut s, chars, |t, _| collapse_lossy(t, log));
     let mut layered = false;
     for _ in 0..MAX_LAYERS {
         // The text before this layer, kept only when a step changed it (a
         // later step could change it back).
         let mut before = None;
-        step_from(&mut s, &mut chars, &mut before, |t, c| {
-            fix_cjk_latin(t, c, log)
-        });
-        step_from(&mut s, &mut chars, &mut before, |t, c| {
-            fix_cjk_runs(t, c, log)
-        });
-        step_from(&mut s, &mut chars, &mut before, |t, c| {
+        step_from(&mut s, chars, &mut before, |t, c| fix_cjk_latin(t, c, log));
+        step_from(&mut s, chars, &mut before, |t, c| fix_cjk_runs(t, c, log));
+        step_from(&mut s, chars, &mut before, |t, c| {
             fix_latin(t, c, layered, log)
         });
         // A layer that left nothing the fast scan would look at is the last
@@ -694,14 +712,14 @@ fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
         }
         layered = true;
     }
-    step(&mut s, &mut chars, |t, _| fix_controls(t, log));
+    step(&mut s, chars, |t, _| fix_controls(t, log));
     if doc.pinyin {
-        step(&mut s, &mut chars, |t, _| remove_pinyin(t, log));
+        step(&mut s, chars, |t, _| remove_pinyin(t, log));
     }
-    if step(&mut s, &mut chars, |t, c| realign_after_lost(t, c, log)) && doc.pinyin {
-        step(&mut s, &mut chars, |t, _| remove_pinyin(t, log));
+    if step(&mut s, chars, |t, c| realign_after_lost(t, c, log)) && doc.pinyin {
+        step(&mut s, chars, |t, _| remove_pinyin(t, log));
     }
-    step(&mut s, &mut chars, |t, c| merge_lost(t, c, log));
+    step(&mut s, chars, |t, c| merge_lost(t, c, log));
     log.report
         .add(RepairEdit::PrivateUse, count_private_use(&s));
     s
@@ -1695,7 +1713,13 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
     if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD && !private_use && !lone_utf8 {
         return None;
     }
-    let chars = chars.of(line);
+    let (chars, runs) = chars.with_runs(line);
+    let RunBuffers {
+        buf,
+        gbk,
+        big5,
+        scores,
+    } = runs;
     let line_hanzi = chars.iter().filter(|p| is_hanzi(p.1)).count();
     let japanese = chars
         .split(|p| !is_kana(p.1))
@@ -1706,8 +1730,6 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
     };
     let mut out = String::new();
     let mut copied = 0;
-    // Decoding buffer reused by every reading.
-    let mut buf = String::new();
     let mut k = 0;
     while k < chars.len() {
         if !in_run(chars[k].1) {
@@ -1733,26 +1755,30 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
             k = e;
             continue;
         }
+        gbk.fill(Charset::Gbk, &chars[k..e]);
+        big5.fill(Charset::Big5, &chars[k..e]);
+        scores.clear();
+        scores.reserve(e - k + 1);
+        scores.push(0);
+        let mut sum = 0;
+        for &(_, c) in &chars[k..e] {
+            sum += char_score(c);
+            scores.push(sum);
+        }
         let run = Run {
             line,
             chars: &chars[k..e],
             end: pos(e),
-            gbk: EncodedRun::new(Charset::Gbk, &chars[k..e]),
-            big5: EncodedRun::new(Charset::Big5, &chars[k..e]),
-            scores: std::iter::once(0)
-                .chain(chars[k..e].iter().scan(0, |sum, p| {
-                    *sum += char_score(p.1);
-                    Some(*sum)
-                }))
-                .collect(),
+            gbk,
+            big5,
+            scores,
             japanese,
         };
         let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) =
-            best_cjk_reading(&run, 0, e - k, next(e), lone_only, &mut buf)
+        if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only, buf)
         {
             chosen.push((k, e, cand, consumed));
         } else {
@@ -1774,16 +1800,11 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
-                        if let Some((cand, consumed, gain)) = best_cjk_reading(
-                            &run,
-                            a - k,
-                            b - k,
-                            next(b),
-                            lone || lone_only,
-                            &mut buf,
-                        ) && best
-                            .as_ref()
-                            .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                        if let Some((cand, consumed, gain)) =
+                            best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only, buf)
+                            && best
+                                .as_ref()
+                                .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
                         {
                             best = Some((a, b, cand, consumed, gain));
                         }
@@ -1852,10 +1873,10 @@ struct Run<'a> {
     chars: &'a [(usize, char)],
     /// Byte offset in `line` where the run ends.
     end: usize,
-    gbk: EncodedRun,
-    big5: EncodedRun,
+    gbk: &'a EncodedRun,
+    big5: &'a EncodedRun,
     /// [`cjk_score`] of the characters before each position.
-    scores: Vec<i32>,
+    scores: &'a [i32],
     /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
     /// words, not mojibake.
     japanese: bool,
@@ -1875,8 +1896,8 @@ impl Run<'_> {
 
     fn bytes(&self, cs: Charset) -> &EncodedRun {
         match cs {
-            Charset::Gbk => &self.gbk,
-            _ => &self.big5,
+            Charset::Gbk => self.gbk,
+            _ => self.big5,
         }
     }
 }
@@ -2300,6 +2321,40 @@ static REVERSE_CODEPAGES: std::sync::LazyLock<Vec<Box<[u8]>>> = std::sync::LazyL
         .collect()
 });
 
+/// Which of [`LATIN_CODEPAGES`] (bit `i` for the `i`th) have a byte of
+/// 0x80 or more for each character below [`REVERSE_LIMIT`].
+static HIGH_BYTE_MASKS: std::sync::LazyLock<Box<[u16]>> = std::sync::LazyLock::new(|| {
+    let pages: Vec<Codepage> = LATIN_CODEPAGES
+        .iter()
+        .map(|&cs| Codepage::of(cs).unwrap())
+        .collect();
+    (0..REVERSE_LIMIT)
+        .map(|u| char::from_u32(u).map_or(0, |c| high_byte_mask_of(&pages, c)))
+        .collect()
+});
+
+fn high_byte_mask_of(pages: &[Codepage], c: char) -> u16 {
+    pages
+        .iter()
+        .enumerate()
+        .filter(|(_, cp)| cp.byte(c).is_some_and(|b| b >= 0x80))
+        .fold(0, |mask, (i, _)| mask | 1 << i)
+}
+
+/// Which of [`LATIN_CODEPAGES`] have a byte of 0x80 or more for `c`.
+fn high_byte_mask(c: char) -> u16 {
+    match HIGH_BYTE_MASKS.get(c as usize) {
+        Some(&mask) => mask,
+        None => {
+            let pages: Vec<Codepage> = LATIN_CODEPAGES
+                .iter()
+                .map(|&cs| Codepage::of(cs).unwrap())
+                .collect();
+            high_byte_mask_of(&pages, c)
+        }
+    }
+}
+
 /// One UTF-8 sequence found in code-page text.
 #[derive(Debug, Clone)]
 struct Seq {
@@ -2333,7 +2388,7 @@ fn parse_seqs(
     cp: &Codepage,
 ) -> Vec<Seq> {
     let end_of = |k: usize| chars.get(k).map_or(line_len, |p| p.0);
-    let mut seqs: Vec<Seq> = Vec::new();
+    let mut seqs: Vec<Seq> = Vec::with_capacity(leads.len());
     let mut next_lead = 0;
     let mut k = 0;
     loop {
@@ -2634,26 +2689,28 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
     // What any code page's sequences may cover besides its own high bytes:
     // the spaces, `?` and U+FFFD that may stand for a byte (counted once
     // needed).
-    let mut stand_ins: Option<usize> = None;
+    let mut bounds: Option<[usize; LATIN_CODEPAGES.len()]> = None;
     let mut best: Option<LatinReading> = None;
-    for cs in LATIN_CODEPAGES {
+    for (index, cs) in LATIN_CODEPAGES.into_iter().enumerate() {
         let cp = Codepage::of(cs).unwrap();
         // A code page's sequences cover only characters it has a high byte
         // for and the stand-ins: when those cannot beat the best so far,
-        // it is not parsed.
+        // it is not parsed. The bounds of all code pages take one pass.
         if let Some(b) = &best {
-            let stand_ins = *stand_ins.get_or_insert_with(|| {
-                line.bytes().filter(|&b| b == b' ' || b == b'?').count()
-                    + line.matches('\u{FFFD}').count() * '\u{FFFD}'.len_utf8()
+            let bounds = bounds.get_or_insert_with(|| {
+                let stand_ins = line.bytes().filter(|&b| b == b' ' || b == b'?').count()
+                    + line.matches('\u{FFFD}').count() * '\u{FFFD}'.len_utf8();
+                let mut bounds = [stand_ins; LATIN_CODEPAGES.len()];
+                for &k in &leads {
+                    let c = chars[k].1;
+                    let mask = high_byte_mask(c);
+                    for (i, bound) in bounds.iter_mut().enumerate() {
+                        *bound += c.len_utf8() * usize::from(mask >> i & 1 == 1);
+                    }
+                }
+                bounds
             });
-            let bound = stand_ins
-                + leads
-                    .iter()
-                    .map(|&k| chars[k].1)
-                    .filter(|&c| cp.byte(c).is_some_and(|b| b >= 0x80))
-                    .map(char::len_utf8)
-                    .sum::<usize>();
-            if bound <= b.0 {
+            if bounds[index] <= b.0 {
                 continue;
             }
         }
