@@ -449,9 +449,22 @@ impl EncodedRun {
         self.missing.reserve(chars.len() + 1);
         self.offsets.push(0);
         self.missing.push(0);
+        let table: &[u16] = match cs {
+            Charset::Gbk => &GBK_PAIRS,
+            _ => &BIG5_PAIRS,
+        };
         let mut missing = 0;
         for &(_, c) in chars {
-            missing += u32::from(!push_double_byte(cs, c, &mut self.bytes));
+            // The common case inline: ASCII, or a pair from the table (GBK's
+            // single-byte euro sign and lost byte go the long way).
+            let pair = table.get(c as usize).copied().unwrap_or(0);
+            if c.is_ascii() {
+                self.bytes.push(c as u8);
+            } else if pair != 0 && !(cs == Charset::Gbk && matches!(c, '\u{20AC}' | '\u{FFFD}')) {
+                self.bytes.extend_from_slice(&pair.to_be_bytes());
+            } else {
+                missing += u32::from(!push_double_byte(cs, c, &mut self.bytes));
+            }
             self.offsets.push(self.bytes.len());
             self.missing.push(missing);
         }
@@ -729,13 +742,25 @@ fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> St
 /// their leads are 0xEE, or 0xEF before 0x80-0xA3.
 fn count_private_use(s: &str) -> u64 {
     let b = s.as_bytes();
-    let ee = b.iter().filter(|&&x| x == 0xEE).count();
-    let ef = b
-        .iter()
-        .zip(&b[1.min(b.len())..])
-        .map(|(&x, &next)| usize::from((x == 0xEF) & (next <= 0xA3)))
-        .sum::<usize>();
-    (ee + ef) as u64
+    if !b.contains(&0xEE) && !b.contains(&0xEF) {
+        return 0;
+    }
+    let mut n = 0;
+    let mut i = 0;
+    // Character by character: only three-byte sequences can be private use.
+    while i < b.len() {
+        match b[i] {
+            0xEE => n += 1,
+            0xEF => n += u64::from(b[i + 1] <= 0xA3),
+            _ => {}
+        }
+        i += match b[i] {
+            0xE0..=0xEF => 3,
+            0xF0.. => 4,
+            _ => 1,
+        };
+    }
+    n
 }
 
 // ---------------------------------------------------------------------------
@@ -1226,16 +1251,28 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
 /// `嚙`, `烫`, `屯` or U+FFFD, found by their UTF-8 bytes (a search by
 /// character decodes every character).
 fn find_lossy_start(s: &str) -> Option<usize> {
-    s.as_bytes().windows(3).position(|w| {
-        matches!(
-            w,
-            [0xE9, 0x94, 0x9F]
-                | [0xE5, 0x9A, 0x99]
-                | [0xE7, 0x83, 0xAB]
-                | [0xE5, 0xB1, 0xAF]
-                | [0xEF, 0xBF, 0xBD]
-        )
-    })
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Character by character: all five are three-byte sequences.
+    while i < b.len() {
+        match b[i] {
+            0xE5 | 0xE7 | 0xE9 | 0xEF
+                if matches!(
+                    b[i + 1..i + 3],
+                    [0x94, 0x9F] | [0x9A, 0x99] | [0x83, 0xAB] | [0xB1, 0xAF] | [0xBF, 0xBD]
+                ) && matches!(
+                    (b[i], b[i + 1]),
+                    (0xE9, 0x94) | (0xE5, 0x9A) | (0xE7, 0x83) | (0xE5, 0xB1) | (0xEF, 0xBF)
+                ) =>
+            {
+                return Some(i);
+            }
+            0xE0..=0xEF => i += 3,
+            0xF0.. => i += 4,
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
@@ -1552,8 +1589,10 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
         for ((_, _, range), (text, &double_byte)) in
             spans.iter().zip(read.iter_mut().zip(&double_byte))
         {
+            // A reading with an odd character is not kept: its decoding
+            // stops there.
             if !double_byte
-                || !decode_double_byte_into(written, &bytes[range.clone()], |_| false, &mut buf)
+                || !decode_double_byte_into(written, &bytes[range.clone()], is_odd_cjk, &mut buf)
             {
                 continue;
             }
@@ -2051,6 +2090,7 @@ fn best_cjk_reading(
             } else {
                 &bytes[1..]
             };
+            let tail_score = if lost_tail { lost } else { 0 };
             if !decode_double_byte_into(written, body, is_odd_cjk, buf) {
                 continue;
             }
@@ -2060,8 +2100,7 @@ fn best_cjk_reading(
             }
             // The text is the window's start, the lost character, the
             // realigned rest and, when its last pair was cut, one more.
-            let score =
-                run.score(a, i) + lost + cjk_score(decoded) + if lost_tail { lost } else { 0 };
+            let score = run.score(a, i) + lost + cjk_score(decoded) + tail_score;
             if wins(&best, score) {
                 let tail = if lost_tail { "\u{FFFD}" } else { "" };
                 let cand = Candidate {
