@@ -1759,10 +1759,13 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
         big5,
         scores,
     } = runs;
-    let line_hanzi = chars.iter().filter(|p| is_hanzi(p.1)).count();
-    let japanese = chars
-        .split(|p| !is_kana(p.1))
-        .any(|word| word.len() >= JAPANESE_KANA_WORD);
+    // Hanzi, and whether kana make a word (one pass).
+    let (mut line_hanzi, mut kana_word, mut japanese) = (0, 0, false);
+    for &(_, c) in chars {
+        line_hanzi += usize::from(is_hanzi(c));
+        kana_word = if is_kana(c) { kana_word + 1 } else { 0 };
+        japanese |= kana_word >= JAPANESE_KANA_WORD;
+    }
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
     let in_run = |c: char| {
         !c.is_ascii() && (!('\u{80}'..='\u{24F}').contains(&c) || is_gbk_pinyin_letter(c))
@@ -1776,12 +1779,15 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
             continue;
         }
         let mut e = k;
+        let (mut odd, mut stray, mut private_use) = (0, 0, false);
         while e < chars.len() && in_run(chars[e].1) {
+            let c = chars[e].1;
+            odd += usize::from(is_odd_cjk(c));
+            stray += usize::from(is_stray_kana(c));
+            private_use |= is_private_use(c);
             e += 1;
         }
-        let odd = (k..e).filter(|&i| is_odd_cjk(chars[i].1)).count();
         // Stray kana count when they are all in this run of a Chinese line.
-        let stray = (k..e).filter(|&i| is_stray_kana(chars[i].1)).count();
         let stray = if stray == line_stray && line_hanzi >= STRAY_KANA_HANZI_RATIO * stray {
             stray
         } else {
@@ -1789,7 +1795,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
         };
         // One odd character alone is only looked at through UTF-8 chains
         // that decode strictly (see `best_cjk_reading`).
-        let lone_only = odd + stray < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1));
+        let lone_only = odd + stray < CJK_MIN_ODD && !private_use;
         if lone_only && odd == 0 {
             k = e;
             continue;
