@@ -57,6 +57,7 @@
 //! written anew.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 
@@ -302,26 +303,40 @@ fn pair_chars(enc: &'static Encoding) -> Box<[char]> {
     table
 }
 
-/// Strict decoding of GBK or Big5 from the pair tables: the same text as
-/// [`decode_strict`], which it falls back to for what the tables do not hold
-/// (GB18030's four-byte sequences, Big5 pairs that decode to two characters).
+/// [`decode_double_byte_into`] into a new string.
+#[cfg(test)]
 fn decode_double_byte(cs: Charset, bytes: &[u8]) -> Option<String> {
-    decode_double_byte_unless(cs, bytes, |_| false)
+    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    decode_double_byte_into(cs, bytes, |_| false, &mut out).then_some(out)
 }
 
-/// [`decode_double_byte`] that gives up at the first character `stop`
-/// accepts: a wrong alignment meets a rare character within a few pairs,
-/// and the misalignment search tries several.
-fn decode_double_byte_unless(
+/// Strict decoding of GBK or Big5 from the pair tables into `out` (cleared
+/// first; false when the bytes do not decode): the same text as
+/// [`decode_strict`], which it falls back to for what the tables do not hold
+/// (GB18030's four-byte sequences, Big5 pairs that decode to two
+/// characters). It gives up at the first character `stop` accepts: a wrong
+/// alignment meets a rare character within a few pairs, and the
+/// misalignment search tries several. The searches reuse one buffer.
+fn decode_double_byte_into(
     cs: Charset,
     bytes: &[u8],
     stop: impl Fn(char) -> bool,
-) -> Option<String> {
+    out: &mut String,
+) -> bool {
     let table = match cs {
         Charset::Gbk => &GBK_CHARS,
         _ => &BIG5_CHARS,
     };
-    let mut out = String::with_capacity(bytes.len() * 3 / 2);
+    // What the pair tables do not hold: the decoder's answer.
+    let strict = |out: &mut String| match decode_strict(cs, bytes) {
+        Some(s) if !s.chars().any(&stop) => {
+            out.clear();
+            out.push_str(&s);
+            true
+        }
+        _ => false,
+    };
+    out.clear();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -336,25 +351,21 @@ fn decode_double_byte_unless(
             i += 1;
             continue;
         }
-        let &t = bytes.get(i + 1)?;
+        let Some(&t) = bytes.get(i + 1) else {
+            return false;
+        };
         if b == 0x80 || b == 0xFF || !(0x40..=0xFE).contains(&t) {
-            return if cs == Charset::Gbk && t.is_ascii_digit() {
-                decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop))
-            } else {
-                None
-            };
+            return cs == Charset::Gbk && t.is_ascii_digit() && strict(out);
         }
         match table[usize::from(b - 0x81) * TRAILS + usize::from(t - 0x40)] {
-            '\0' if cs == Charset::Big5 => {
-                return decode_strict(cs, bytes).filter(|s| !s.chars().any(&stop));
-            }
-            '\0' => return None,
-            c if stop(c) => return None,
+            '\0' if cs == Charset::Big5 => return strict(out),
+            '\0' => return false,
+            c if stop(c) => return false,
             c => out.push(c),
         }
         i += 2;
     }
-    Some(out)
+    true
 }
 
 /// The one character a byte pair decodes to, if it decodes to one.
@@ -418,6 +429,7 @@ fn push_double_byte(cs: Charset, c: char, out: &mut Vec<u8>) -> bool {
 
 /// A run of characters encoded once in a double-byte code page, so every
 /// window and chain slices it instead of encoding again.
+#[derive(Default)]
 struct EncodedRun {
     bytes: Vec<u8>,
     /// Byte offset of each character, and the total length at the end.
@@ -427,21 +439,35 @@ struct EncodedRun {
 }
 
 impl EncodedRun {
-    fn new(cs: Charset, chars: &[(usize, char)]) -> EncodedRun {
-        let mut run = EncodedRun {
-            bytes: Vec::with_capacity(chars.len() * 2),
-            offsets: Vec::with_capacity(chars.len() + 1),
-            missing: Vec::with_capacity(chars.len() + 1),
+    /// Encodes `chars` in `cs` into this run's buffers (reused run after run).
+    fn fill(&mut self, cs: Charset, chars: &[(usize, char)]) {
+        self.bytes.clear();
+        self.offsets.clear();
+        self.missing.clear();
+        self.bytes.reserve(chars.len() * 2);
+        self.offsets.reserve(chars.len() + 1);
+        self.missing.reserve(chars.len() + 1);
+        self.offsets.push(0);
+        self.missing.push(0);
+        let table: &[u16] = match cs {
+            Charset::Gbk => &GBK_PAIRS,
+            _ => &BIG5_PAIRS,
         };
-        run.offsets.push(0);
-        run.missing.push(0);
+        let mut missing = 0;
         for &(_, c) in chars {
-            let ok = push_double_byte(cs, c, &mut run.bytes);
-            run.offsets.push(run.bytes.len());
-            run.missing
-                .push(run.missing.last().unwrap() + u32::from(!ok));
+            // The common case inline: ASCII, or a pair from the table (GBK's
+            // single-byte euro sign and lost byte go the long way).
+            let pair = table.get(c as usize).copied().unwrap_or(0);
+            if c.is_ascii() {
+                self.bytes.push(c as u8);
+            } else if pair != 0 && !(cs == Charset::Gbk && matches!(c, '\u{20AC}' | '\u{FFFD}')) {
+                self.bytes.extend_from_slice(&pair.to_be_bytes());
+            } else {
+                missing += u32::from(!push_double_byte(cs, c, &mut self.bytes));
+            }
+            self.offsets.push(self.bytes.len());
+            self.missing.push(missing);
         }
-        run
     }
 
     /// The bytes of characters `a..b`, if they all have some.
@@ -563,6 +589,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
+    let mut chars = Chars::default();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -575,7 +602,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
             line: i + 1,
             report: &mut report,
         };
-        let fixed = repair_line(line, doc, &mut log);
+        let fixed = repair_line(line, doc, &mut chars, &mut log);
         changed |= fixed != line;
         out.push_str(&fixed);
     }
@@ -603,38 +630,137 @@ impl Log<'_> {
     }
 }
 
-fn repair_line(line: &str, doc: Doc, log: &mut Log<'_>) -> String {
-    let mut s = strip_ansi(line, log);
-    if !doc.html {
-        s = decode_entities(&s, log);
+/// The characters of the line being repaired with their byte offsets,
+/// collected once per version of the line and shared by the steps that walk
+/// it character by character; and the buffers of the double-byte search.
+/// One is made per document and reused line after line.
+#[derive(Default)]
+struct Chars {
+    list: Vec<(usize, char)>,
+    /// `list` is that of the current text.
+    current: bool,
+    runs: RunBuffers,
+}
+
+/// The buffers [`fix_cjk_runs`] fills for each run.
+#[derive(Default)]
+struct RunBuffers {
+    /// Decodings, one at a time.
+    buf: String,
+    gbk: EncodedRun,
+    big5: EncodedRun,
+    /// See [`Run::scores`].
+    scores: Vec<i32>,
+}
+
+impl Chars {
+    /// The characters of `line`, the current text.
+    fn of(&mut self, line: &str) -> &[(usize, char)] {
+        self.with_runs(line).0
     }
-    s = collapse_lossy(&s, log);
+
+    /// [`Chars::of`], and the run buffers.
+    fn with_runs(&mut self, line: &str) -> (&[(usize, char)], &mut RunBuffers) {
+        if !self.current {
+            self.list.clear();
+            self.list.reserve(line.len());
+            self.list.extend(line.char_indices());
+            self.current = true;
+        }
+        (&self.list, &mut self.runs)
+    }
+}
+
+/// Runs one step of [`repair_line`] on `s`: a step returns the new text,
+/// or `None` when it has nothing to change (no copy is made). Whether `s`
+/// changed; the text it had before the first change is kept in `before`.
+fn step_from(
+    s: &mut String,
+    chars: &mut Chars,
+    before: &mut Option<String>,
+    f: impl FnOnce(&str, &mut Chars) -> Option<String>,
+) -> bool {
+    match f(s, chars) {
+        Some(new) if new != *s => {
+            let old = std::mem::replace(s, new);
+            before.get_or_insert(old);
+            chars.current = false;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// [`step_from`] when the text before does not matter.
+fn step(
+    s: &mut String,
+    chars: &mut Chars,
+    f: impl FnOnce(&str, &mut Chars) -> Option<String>,
+) -> bool {
+    step_from(s, chars, &mut None, f)
+}
+
+fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> String {
+    let mut s = line.to_string();
+    chars.current = false;
+    step(&mut s, chars, |t, _| strip_ansi(t, log));
+    if !doc.html {
+        step(&mut s, chars, |t, _| decode_entities(t, log));
+    }
+    step(&mut s, chars, |t, _| collapse_lossy(t, log));
     let mut layered = false;
     for _ in 0..MAX_LAYERS {
-        let before = s.clone();
-        s = fix_cjk(&s, log);
-        s = fix_latin(&s, layered, log);
+        // The text before this layer, kept only when a step changed it (a
+        // later step could change it back).
+        let mut before = None;
+        step_from(&mut s, chars, &mut before, |t, c| fix_cjk_latin(t, c, log));
+        step_from(&mut s, chars, &mut before, |t, c| fix_cjk_runs(t, c, log));
+        step_from(&mut s, chars, &mut before, |t, c| {
+            fix_latin(t, c, layered, log)
+        });
         // A layer that left nothing the fast scan would look at is the last
         // (the scan is what a later cleaning of this text would see first).
-        if s == before || !line_needs_work(&s) {
+        if before.is_none_or(|before| before == s) || !line_needs_work(&s) {
             break;
         }
         layered = true;
     }
-    s = fix_controls(&s, log);
+    step(&mut s, chars, |t, _| fix_controls(t, log));
     if doc.pinyin {
-        s = remove_pinyin(&s, log);
+        step(&mut s, chars, |t, _| remove_pinyin(t, log));
     }
-    let realigned = realign_after_lost(&s, log);
-    if realigned != s && doc.pinyin {
-        s = remove_pinyin(&realigned, log);
-    } else {
-        s = realigned;
+    if step(&mut s, chars, |t, c| realign_after_lost(t, c, log)) && doc.pinyin {
+        step(&mut s, chars, |t, _| remove_pinyin(t, log));
     }
-    s = merge_lost(&s, log);
-    let pua = s.chars().filter(|&c| is_private_use(c)).count();
-    log.report.add(RepairEdit::PrivateUse, pua as u64);
+    step(&mut s, chars, |t, c| merge_lost(t, c, log));
+    log.report
+        .add(RepairEdit::PrivateUse, count_private_use(&s));
     s
+}
+
+/// Private-use characters (U+E000-U+F8FF) in `s`, from its UTF-8 bytes:
+/// their leads are 0xEE, or 0xEF before 0x80-0xA3.
+fn count_private_use(s: &str) -> u64 {
+    let b = s.as_bytes();
+    if !b.contains(&0xEE) && !b.contains(&0xEF) {
+        return 0;
+    }
+    let mut n = 0;
+    let mut i = 0;
+    // Character by character: only three-byte sequences can be private use.
+    while i < b.len() {
+        match b[i] {
+            0xEE => n += 1,
+            0xEF => n += u64::from(b[i + 1] <= 0xA3),
+            _ => {}
+        }
+        i += match b[i] {
+            0xE0..=0xEF => 3,
+            0xF0.. => 4,
+            _ => 1,
+        };
+    }
+    n
 }
 
 // ---------------------------------------------------------------------------
@@ -774,9 +900,9 @@ fn is_hanzi(c: char) -> bool {
 // ---------------------------------------------------------------------------
 // Markup and terminal debris.
 
-fn strip_ansi(line: &str, log: &mut Log<'_>) -> String {
+fn strip_ansi(line: &str, log: &mut Log<'_>) -> Option<String> {
     if !line.contains('\u{1B}') {
-        return line.to_string();
+        return None;
     }
     let b = line.as_bytes();
     let mut out = String::with_capacity(line.len());
@@ -814,7 +940,7 @@ fn strip_ansi(line: &str, log: &mut Log<'_>) -> String {
         log.edit(RepairEdit::AnsiEscape, line, i, j, "");
         i = j;
     }
-    out
+    Some(out)
 }
 
 fn looks_like_html(text: &str) -> bool {
@@ -971,13 +1097,17 @@ fn entity_at(s: &str) -> Option<(char, usize)> {
     Some((c, end + 1))
 }
 
-fn decode_entities(line: &str, log: &mut Log<'_>) -> String {
+fn decode_entities(line: &str, log: &mut Log<'_>) -> Option<String> {
+    if !line.contains('&') {
+        return None;
+    }
     let mut s = line.to_string();
+    let mut changed = false;
     // Doubly escaped references (`&amp;lt;`) decode in a later round; each
     // round shortens the text, so this ends.
     loop {
         if !s.contains('&') {
-            return s;
+            return changed.then_some(s);
         }
         let mut out = String::with_capacity(s.len());
         let mut i = 0;
@@ -1006,9 +1136,10 @@ fn decode_entities(line: &str, log: &mut Log<'_>) -> String {
         }
         out.push_str(&s[i..]);
         if !any {
-            return s;
+            return changed.then_some(s);
         }
         s = out;
+        changed = true;
     }
 }
 
@@ -1020,9 +1151,26 @@ fn removable_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\r' | '\x0C')) || c == '\u{7F}'
 }
 
-fn fix_controls(line: &str, log: &mut Log<'_>) -> String {
-    if !line.chars().any(removable_control) {
-        return line.to_string();
+/// Whether `line` has a character [`removable_control`] accepts, from its
+/// UTF-8 bytes: C0 controls and DEL are single bytes, C1 controls are 0xC2
+/// before 0x80-0x9F.
+fn has_removable_control(line: &str) -> bool {
+    // Folds without a branch per byte, so the compiler can vectorise them.
+    let b = line.as_bytes();
+    let c0 = b.iter().fold(false, |any, &x| {
+        any | ((x < 0x20) & (x != b'\t') & (x != b'\r') & (x != 0x0C)) | (x == 0x7F)
+    });
+    c0 || b
+        .iter()
+        .zip(&b[1.min(b.len())..])
+        .fold(false, |any, (&x, &next)| {
+            any | ((x == 0xC2) & (next <= 0x9F))
+        })
+}
+
+fn fix_controls(line: &str, log: &mut Log<'_>) -> Option<String> {
+    if !has_removable_control(line) {
+        return None;
     }
     let mut out = String::with_capacity(line.len());
     for (i, c) in line.char_indices() {
@@ -1047,7 +1195,7 @@ fn fix_controls(line: &str, log: &mut Log<'_>) -> String {
         }
         out.push(c);
     }
-    out
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1060,10 +1208,8 @@ const LOSSY_PATTERNS: &[&str] = &["锟斤拷", "嚙踝蕭", "锟斤", "嚙踝"];
 /// Uninitialised-memory fills read as GBK: MSVC's 0xCC (`烫`) and 0xCD (`屯`).
 const FILL_CHARS: &[char] = &['烫', '屯'];
 
-fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
-    if !line.contains(LOSSY_STARTS) {
-        return line.to_string();
-    }
+fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
+    find_lossy_start(line)?;
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
     let mut span_start: Option<usize> = None;
@@ -1091,20 +1237,43 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> String {
         }
         // Up to the next character a lossy span can start with.
         let c = rest.chars().next().unwrap();
-        let next = rest[c.len_utf8()..]
-            .find(LOSSY_STARTS)
-            .map_or(rest.len(), |j| j + c.len_utf8());
+        let next = find_lossy_start(&rest[c.len_utf8()..]).map_or(rest.len(), |j| j + c.len_utf8());
         out.push_str(&rest[..next]);
         i += next;
     }
     if let Some(start) = span_start {
         close_lost(line, start, b.len(), &mut out, log);
     }
-    out
+    Some(out)
 }
 
-/// The characters [`collapse_lossy`] looks at.
-const LOSSY_STARTS: [char; 5] = ['锟', '嚙', '烫', '屯', '\u{FFFD}'];
+/// Where the first character [`collapse_lossy`] looks at is in `s`: `锟`,
+/// `嚙`, `烫`, `屯` or U+FFFD, found by their UTF-8 bytes (a search by
+/// character decodes every character).
+fn find_lossy_start(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Character by character: all five are three-byte sequences.
+    while i < b.len() {
+        match b[i] {
+            0xE5 | 0xE7 | 0xE9 | 0xEF
+                if matches!(
+                    b[i + 1..i + 3],
+                    [0x94, 0x9F] | [0x9A, 0x99] | [0x83, 0xAB] | [0xB1, 0xAF] | [0xBF, 0xBD]
+                ) && matches!(
+                    (b[i], b[i + 1]),
+                    (0xE9, 0x94) | (0xE5, 0x9A) | (0xE7, 0x83) | (0xE5, 0xB1) | (0xEF, 0xBF)
+                ) =>
+            {
+                return Some(i);
+            }
+            0xE0..=0xEF => i += 3,
+            0xF0.. => i += 4,
+            _ => i += 1,
+        }
+    }
+    None
+}
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
     out.push('\u{FFFD}');
@@ -1122,11 +1291,11 @@ fn is_question_particle(c: char) -> bool {
 
 /// Merges U+FFFD with adjacent private-use characters and question marks
 /// into one U+FFFD, and turns runs of `?` between hanzi into U+FFFD.
-fn merge_lost(line: &str, log: &mut Log<'_>) -> String {
-    if !line.contains(['?', '\u{FFFD}']) {
-        return line.to_string();
+fn merge_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
+    if !line.contains('?') && !line.contains('\u{FFFD}') {
+        return None;
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let chars = chars.of(line);
     let mut out = String::with_capacity(line.len());
     let mut k = 0;
     while k < chars.len() {
@@ -1161,7 +1330,7 @@ fn merge_lost(line: &str, log: &mut Log<'_>) -> String {
         out.push(c);
         k += 1;
     }
-    out
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1211,9 +1380,8 @@ fn pinyin_syllable(s: &str) -> Option<bool> {
 /// Annotations `(syllable)` with a tone mark right after a hanzi.
 fn count_pinyin_annotations(text: &str) -> usize {
     let mut n = 0;
-    let mut prev = '\0';
-    for (i, c) in text.char_indices() {
-        if c == '(' && is_hanzi(prev) {
+    for (i, _) in text.match_indices('(') {
+        if char_before(text, i).is_some_and(is_hanzi) {
             let rest = &text[i + 1..];
             if let Some(end) = rest.find(')').filter(|&e| e <= 24)
                 && pinyin_syllable(&rest[..end]) == Some(true)
@@ -1224,14 +1392,13 @@ fn count_pinyin_annotations(text: &str) -> usize {
                 }
             }
         }
-        prev = c;
     }
     n
 }
 
-fn remove_pinyin(line: &str, log: &mut Log<'_>) -> String {
+fn remove_pinyin(line: &str, log: &mut Log<'_>) -> Option<String> {
     if !line.contains(')') {
-        return line.to_string();
+        return None;
     }
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
@@ -1268,7 +1435,7 @@ fn remove_pinyin(line: &str, log: &mut Log<'_>) -> String {
         prev = c;
         i += c.len_utf8();
     }
-    out
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -1277,20 +1444,50 @@ fn remove_pinyin(line: &str, log: &mut Log<'_>) -> String {
 /// Plausibility of text as Chinese: common hanzi score high, rare ones,
 /// private use and U+FFFD low. Used only to compare readings of one span.
 fn cjk_score(s: &str) -> i32 {
-    s.chars()
-        .map(|c| match c as u32 {
-            0..=0x7F => 0,
-            0x4E00..=0x9FFF if is_common_hanzi(c) => 4,
-            0x4E00..=0x9FFF if is_frequent_hanzi(c) => 2,
-            0x4E00..=0x9FFF => -2,
-            0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000.. => -4,
-            0x3000..=0x303F | 0xFF01..=0xFF5E | 0x2018..=0x201D | 0x2026 | 0xB7 => 1,
-            0x3040..=0x30FF | 0xAC00..=0xD7AF => 0,
-            0xE000..=0xF8FF => -6,
-            0xFFFD => -3,
-            _ => -1,
-        })
-        .sum()
+    s.chars().map(char_score).sum()
+}
+
+/// One character's part of [`cjk_score`].
+fn char_score(c: char) -> i32 {
+    match c as u32 {
+        0..=0x7F => 0,
+        0x4E00..=0x9FFF if is_common_hanzi(c) => 4,
+        0x4E00..=0x9FFF if is_frequent_hanzi(c) => 2,
+        0x4E00..=0x9FFF => -2,
+        0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000.. => -4,
+        0x3000..=0x303F | 0xFF01..=0xFF5E | 0x2018..=0x201D | 0x2026 | 0xB7 => 1,
+        0x3040..=0x30FF | 0xAC00..=0xD7AF => 0,
+        0xE000..=0xF8FF => -6,
+        0xFFFD => -3,
+        _ => -1,
+    }
+}
+
+/// What [`best_cjk_reading`] asks of a reading, counted in one pass.
+struct Tally {
+    chars: usize,
+    odd: usize,
+    hanzi: usize,
+    all_frequent: bool,
+    score: i32,
+}
+
+fn tally(s: &str) -> Tally {
+    let mut t = Tally {
+        chars: 0,
+        odd: 0,
+        hanzi: 0,
+        all_frequent: true,
+        score: 0,
+    };
+    for c in s.chars() {
+        t.chars += 1;
+        t.odd += usize::from(is_odd_cjk(c));
+        t.hanzi += usize::from(is_hanzi(c));
+        t.all_frequent &= is_frequent_hanzi(c);
+        t.score += char_score(c);
+    }
+    t
 }
 
 fn is_odd_cjk(c: char) -> bool {
@@ -1309,31 +1506,30 @@ struct Candidate {
     score: i32,
 }
 
-fn fix_cjk(line: &str, log: &mut Log<'_>) -> String {
-    let mut s = fix_cjk_latin(line, log);
-    s = fix_cjk_runs(&s, log);
-    s
-}
-
 /// GBK or Big5 bytes read as windows-1252/Latin-1: spans of Latin-1
 /// characters that decode, as GBK or Big5, to frequent hanzi. The evidence
 /// is judged over the whole line (`2022Äê12ÔÂ` has one hanzi per span).
-fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
-    if !line.chars().any(|c| ('\u{80}'..='\u{FF}').contains(&c)) {
-        return line.to_string();
+fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
+    // U+0080-U+00FF are the characters led by 0xC2 and 0xC3.
+    let b = line.as_bytes();
+    if !b.iter().any(|&x| x == 0xC2 || x == 0xC3) {
+        return None;
     }
     let cp = Codepage::of(Charset::Windows1252).unwrap();
     // Latin letters windows-1252 does not have (Hungarian `ő`, Polish `ł`)
-    // say the line was not read as windows-1252: its `áé` are words.
-    if line
-        .chars()
-        .any(|c| ('\u{100}'..='\u{24F}').contains(&c) && cp.byte(c).is_none())
+    // say the line was not read as windows-1252: its `áé` are words. (U+0100-
+    // U+024F are led by 0xC4-0xC9.)
+    if b.iter().any(|x| (0xC4..=0xC9).contains(x))
+        && line
+            .chars()
+            .any(|c| ('\u{100}'..='\u{24F}').contains(&c) && cp.byte(c).is_none())
     {
-        return line.to_string();
+        return None;
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    // (start, end, bytes) of each span.
-    let mut spans: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+    let chars = chars.of(line);
+    // (start, end) of each span in the line, and its bytes in `bytes`.
+    let mut spans: Vec<(usize, usize, Range<usize>)> = Vec::new();
+    let mut bytes = Vec::new();
     let mut k = 0;
     while k < chars.len() {
         if chars[k].1.is_ascii() || cp.byte(chars[k].1).is_none() {
@@ -1343,7 +1539,7 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         // Each lead takes the next character as its trail byte (Big5/GBK
         // trails include ASCII letters).
         let mut e = k;
-        let mut bytes = Vec::new();
+        let first = bytes.len();
         while e < chars.len() {
             match cp.byte(chars[e].1) {
                 Some(b) if b >= 0x81 => {
@@ -1362,41 +1558,68 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         }
         let start = chars[k].0;
         let end = chars.get(e).map_or(line.len(), |p| p.0);
-        spans.push((start, end, bytes));
+        spans.push((start, end, first..bytes.len()));
         k = e.max(k + 1);
     }
     // Spans that are plausible UTF-8 are left to the Latin repair; a line of
     // UTF-8 read as windows-1252 has nothing else, so it stops here.
     let double_byte: Vec<bool> = spans
         .iter()
-        .map(|(start, end, bytes)| {
-            !std::str::from_utf8(bytes)
+        .map(|(start, end, range)| {
+            let span = &bytes[range.clone()];
+            !std::str::from_utf8(span)
                 .is_ok_and(|u| u.chars().all(|c| !unlikely_result(c) && !rare_latin(c)))
-                && !accented_letter_in_word(line, *start, *end, bytes.len())
+                && !accented_letter_in_word(line, *start, *end, span.len())
         })
         .collect();
     if !double_byte.contains(&true) {
-        return line.to_string();
+        return None;
     }
-    let mut best: Option<(Charset, Vec<Option<String>>, usize)> = None;
+    // Each code page's readings are decoded into one reused buffer; those
+    // kept go into one string.
+    let mut buf = String::new();
+    let mut best: Option<LatinCjkReading> = None;
     for written in [Charset::Gbk, Charset::Big5] {
-        let decoded: Vec<Option<String>> = spans
-            .iter()
-            .zip(&double_byte)
-            .map(|((_, _, bytes), &double_byte)| {
-                if !double_byte {
-                    return None;
+        // Which spans read as hanzi with no odd character (their text in
+        // `texts`), and the counts of hanzi, frequent and common hanzi
+        // over those.
+        let mut texts = String::new();
+        let mut read: Vec<Option<Range<usize>>> = vec![None; spans.len()];
+        let (mut hanzi, mut frequent, mut common) = (0, 0, 0);
+        for ((_, _, range), (text, &double_byte)) in
+            spans.iter().zip(read.iter_mut().zip(&double_byte))
+        {
+            // A reading with an odd character is not kept: its decoding
+            // stops there.
+            if !double_byte
+                || !decode_double_byte_into(written, &bytes[range.clone()], is_odd_cjk, &mut buf)
+            {
+                continue;
+            }
+            let (mut odd, mut h, mut f, mut c) = (false, 0, 0, 0);
+            for ch in buf.chars() {
+                if is_odd_cjk(ch) {
+                    odd = true;
+                    break;
                 }
-                let text = decode_double_byte(written, bytes)?;
-                (!text.chars().any(is_odd_cjk) && text.chars().any(is_hanzi)).then_some(text)
-            })
-            .collect();
+                h += usize::from(is_hanzi(ch));
+                f += usize::from(is_frequent_hanzi(ch));
+                c += usize::from(is_common_hanzi(ch));
+            }
+            if !odd && h > 0 {
+                hanzi += h;
+                frequent += f;
+                common += c;
+                *text = Some(texts.len()..texts.len() + buf.len());
+                texts.push_str(&buf);
+            }
+        }
         // Pairs whose trail byte was an ASCII letter are weak evidence
         // (`°e` is Big5 for 送): enough pairs must be two high bytes.
         let (mut high, mut pairs) = (0, 0);
-        for ((_, _, bytes), text) in spans.iter().zip(&decoded) {
+        for ((_, _, range), text) in spans.iter().zip(&read) {
             if text.is_some() {
-                for pair in bytes.chunks(2).filter(|p| p.len() == 2) {
+                for pair in bytes[range.clone()].chunks(2).filter(|p| p.len() == 2) {
                     pairs += 1;
                     high += usize::from(pair[1] >= 0x80);
                 }
@@ -1405,40 +1628,40 @@ fn fix_cjk_latin(line: &str, log: &mut Log<'_>) -> String {
         if high * LATIN_CJK_HIGH_TRAIL_RATIO < pairs {
             continue;
         }
-        let all: String = decoded.iter().flatten().map(String::as_str).collect();
-        let hanzi = all.chars().filter(|&c| is_hanzi(c)).count();
-        let frequent = all.chars().filter(|&c| is_frequent_hanzi(c)).count();
-        let common = all.chars().filter(|&c| is_common_hanzi(c)).count();
         if hanzi < LATIN_CJK_MIN_HANZI
             || (frequent as f64) < LATIN_CJK_MIN_FREQUENT_SHARE * hanzi as f64
             || (common as f64) < LATIN_CJK_MIN_COMMON_SHARE * hanzi as f64
         {
             continue;
         }
-        if best.as_ref().is_none_or(|b| common > b.2) {
-            best = Some((written, decoded, common));
+        if best.as_ref().is_none_or(|b| common > b.3) {
+            best = Some((written, texts, read, common));
         }
     }
-    let Some((written, decoded, _)) = best else {
-        return line.to_string();
-    };
+    let (written, texts, read, _) = best?;
     let kind = RepairEdit::Mojibake(Chain {
         written,
         read: Charset::Windows1252,
     });
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
-    for ((start, end, _), text) in spans.iter().zip(decoded) {
+    for ((start, end, _), text) in spans.iter().zip(read) {
         if let Some(text) = text {
+            let text = &texts[text];
             out.push_str(&line[copied..*start]);
-            log.edit(kind, line, *start, *end, &text);
-            out.push_str(&text);
+            log.edit(kind, line, *start, *end, text);
+            out.push_str(text);
             copied = *end;
         }
     }
     out.push_str(&line[copied..]);
-    out
+    Some(out)
 }
+
+/// A GBK or Big5 reading of a line's windows-1252 spans: the code page, the
+/// texts of the spans it reads (where each is in that string; `None` for a
+/// span left alone) and its count of common hanzi.
+type LatinCjkReading = (Charset, String, Vec<Option<Range<usize>>>, usize);
 
 /// Whether the rare hanzi `u` is, in Big5, a pair led by a UTF-8 lead byte
 /// of a hanzi (E4-E9): UTF-8 read as Big5 starts each damaged character
@@ -1501,33 +1724,53 @@ fn is_cjk_suspect(c: char) -> bool {
 /// characters re-read through each chain; when the whole run does not
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
-fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
-    // No run of the line can have more odd characters than the line.
-    let line_stray = line.chars().filter(|&c| is_stray_kana(c)).count();
-    if line
-        .chars()
-        .filter(|&c| is_odd_cjk(c))
-        .take(CJK_MIN_ODD)
-        .count()
-        + line_stray
-        < CJK_MIN_ODD
-        && !line.chars().any(is_private_use)
-        && !line
-            .chars()
-            .any(|c| is_odd_cjk(c) && big5_of_utf8_lead(c as u32))
-    {
-        return line.to_string();
+fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
+    // No run of the line can have more odd characters than the line. One
+    // pass counts what the gate needs.
+    // Odd characters and stray kana are all three-byte sequences led by
+    // 0xE3-0xEF: the others are skipped byte by byte.
+    let (mut odd, mut line_stray, mut private_use, mut lone_utf8) = (0, 0, false, false);
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !(0xE3..=0xEF).contains(&b[i]) {
+            i += 1;
+            continue;
+        }
+        let u = (u32::from(b[i] & 0x0F) << 12)
+            | (u32::from(b[i + 1] & 0x3F) << 6)
+            | u32::from(b[i + 2] & 0x3F);
+        i += 3;
+        let c = char::from_u32(u).unwrap_or('\0');
+        line_stray += usize::from(is_stray_kana(c));
+        if is_odd_cjk(c) {
+            odd += 1;
+            private_use |= is_private_use(c);
+            lone_utf8 |= big5_of_utf8_lead(u);
+        }
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let line_hanzi = chars.iter().filter(|p| is_hanzi(p.1)).count();
-    let japanese = chars
-        .split(|p| !is_kana(p.1))
-        .any(|word| word.len() >= JAPANESE_KANA_WORD);
+    if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD && !private_use && !lone_utf8 {
+        return None;
+    }
+    let (chars, runs) = chars.with_runs(line);
+    let RunBuffers {
+        buf,
+        gbk,
+        big5,
+        scores,
+    } = runs;
+    // Hanzi, and whether kana make a word (one pass).
+    let (mut line_hanzi, mut kana_word, mut japanese) = (0, 0, false);
+    for &(_, c) in chars {
+        line_hanzi += usize::from(is_hanzi(c));
+        kana_word = if is_kana(c) { kana_word + 1 } else { 0 };
+        japanese |= kana_word >= JAPANESE_KANA_WORD;
+    }
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
     let in_run = |c: char| {
         !c.is_ascii() && (!('\u{80}'..='\u{24F}').contains(&c) || is_gbk_pinyin_letter(c))
     };
-    let mut out = String::with_capacity(line.len());
+    let mut out = String::new();
     let mut copied = 0;
     let mut k = 0;
     while k < chars.len() {
@@ -1536,12 +1779,15 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
             continue;
         }
         let mut e = k;
+        let (mut odd, mut stray, mut private_use) = (0, 0, false);
         while e < chars.len() && in_run(chars[e].1) {
+            let c = chars[e].1;
+            odd += usize::from(is_odd_cjk(c));
+            stray += usize::from(is_stray_kana(c));
+            private_use |= is_private_use(c);
             e += 1;
         }
-        let odd = (k..e).filter(|&i| is_odd_cjk(chars[i].1)).count();
         // Stray kana count when they are all in this run of a Chinese line.
-        let stray = (k..e).filter(|&i| is_stray_kana(chars[i].1)).count();
         let stray = if stray == line_stray && line_hanzi >= STRAY_KANA_HANZI_RATIO * stray {
             stray
         } else {
@@ -1549,24 +1795,36 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
         };
         // One odd character alone is only looked at through UTF-8 chains
         // that decode strictly (see `best_cjk_reading`).
-        let lone_only = odd + stray < CJK_MIN_ODD && !(k..e).any(|i| is_private_use(chars[i].1));
+        let lone_only = odd + stray < CJK_MIN_ODD && !private_use;
         if lone_only && odd == 0 {
             k = e;
             continue;
+        }
+        gbk.fill(Charset::Gbk, &chars[k..e]);
+        big5.fill(Charset::Big5, &chars[k..e]);
+        scores.clear();
+        scores.reserve(e - k + 1);
+        scores.push(0);
+        let mut sum = 0;
+        for &(_, c) in &chars[k..e] {
+            sum += char_score(c);
+            scores.push(sum);
         }
         let run = Run {
             line,
             chars: &chars[k..e],
             end: pos(e),
-            gbk: EncodedRun::new(Charset::Gbk, &chars[k..e]),
-            big5: EncodedRun::new(Charset::Big5, &chars[k..e]),
+            gbk,
+            big5,
+            scores,
             japanese,
         };
         let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster.
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only) {
+        if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only, buf)
+        {
             chosen.push((k, e, cand, consumed));
         } else {
             let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
@@ -1588,7 +1846,7 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
                         if let Some((cand, consumed, gain)) =
-                            best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only)
+                            best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only, buf)
                             && best
                                 .as_ref()
                                 .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
@@ -1617,14 +1875,41 @@ fn fix_cjk_runs(line: &str, log: &mut Log<'_>) -> String {
         k = e.max(taken_to);
     }
     out.push_str(&line[copied..]);
-    out
+    (copied > 0).then_some(out)
 }
 
 /// GBK's row of pinyin letters (A8A1-A8BA): mojibake made of GBK pairs
 /// contains them (`瑙勬ā` is UTF-8 `规模` read as GBK), so they do not end
 /// a run; Latin text keeps them next to ASCII letters, which do.
 fn is_gbk_pinyin_letter(c: char) -> bool {
-    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê".contains(c)
+    matches!(
+        c,
+        'ā' | 'á'
+            | 'ǎ'
+            | 'à'
+            | 'ē'
+            | 'é'
+            | 'ě'
+            | 'è'
+            | 'ī'
+            | 'í'
+            | 'ǐ'
+            | 'ì'
+            | 'ō'
+            | 'ó'
+            | 'ǒ'
+            | 'ò'
+            | 'ū'
+            | 'ú'
+            | 'ǔ'
+            | 'ù'
+            | 'ǖ'
+            | 'ǘ'
+            | 'ǚ'
+            | 'ǜ'
+            | 'ü'
+            | 'ê'
+    )
 }
 
 /// A run of non-ASCII characters of a line with its GBK and Big5 bytes.
@@ -1633,8 +1918,10 @@ struct Run<'a> {
     chars: &'a [(usize, char)],
     /// Byte offset in `line` where the run ends.
     end: usize,
-    gbk: EncodedRun,
-    big5: EncodedRun,
+    gbk: &'a EncodedRun,
+    big5: &'a EncodedRun,
+    /// [`cjk_score`] of the characters before each position.
+    scores: &'a [i32],
     /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
     /// words, not mojibake.
     japanese: bool,
@@ -1647,10 +1934,15 @@ impl Run<'_> {
         &self.line[pos(a)..pos(b)]
     }
 
+    /// [`cjk_score`] of the characters `a..b`.
+    fn score(&self, a: usize, b: usize) -> i32 {
+        self.scores[b] - self.scores[a]
+    }
+
     fn bytes(&self, cs: Charset) -> &EncodedRun {
         match cs {
-            Charset::Gbk => &self.gbk,
-            _ => &self.big5,
+            Charset::Gbk => self.gbk,
+            _ => self.big5,
         }
     }
 }
@@ -1672,6 +1964,7 @@ fn best_cjk_reading(
     b: usize,
     next: Option<char>,
     lone: bool,
+    buf: &mut String,
 ) -> Option<Reading> {
     let text = run.text(a, b);
     // GBK's kana rows read as Big5 are Big5's commonest hanzi, so Japanese
@@ -1679,7 +1972,7 @@ fn best_cjk_reading(
     if run.japanese && text.chars().any(is_kana) {
         return None;
     }
-    let before = cjk_score(text);
+    let before = run.score(a, b);
     // Rare characters that are all GB2312 level 2 are words of real text as
     // often as mojibake (`忐忑`, `忡忡`): they need more gain.
     let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
@@ -1693,11 +1986,10 @@ fn best_cjk_reading(
         CJK_MIN_GAIN
     };
     let mut best: Option<Reading> = None;
-    let consider = |best: &mut Option<Reading>, cand: Candidate, consumed: usize| {
-        let gain = cand.score - before;
-        if gain >= min_gain && best.as_ref().is_none_or(|b| cand.score > b.0.score) {
-            *best = Some((cand, consumed, gain));
-        }
+    // Whether a reading scoring `score` replaces the best so far; only then
+    // is its text made.
+    let wins = |best: &Option<Reading>, score: i32| {
+        score - before >= min_gain && best.as_ref().is_none_or(|b| score > b.0.score)
     };
     let chains = [
         (Charset::Utf8, Charset::Gbk),
@@ -1712,40 +2004,46 @@ fn best_cjk_reading(
         let Some(bytes) = run.bytes(chain.read).slice(a, b) else {
             continue;
         };
-        if lone && std::str::from_utf8(bytes).is_err() {
+        let strict_utf8 = match chain.written {
+            Charset::Utf8 => std::str::from_utf8(bytes).ok(),
+            _ => None,
+        };
+        if lone && strict_utf8.is_none() {
             continue;
         }
-        let decoded = match chain.written {
-            Charset::Utf8 if bytes.contains(&LOST_BYTE) => utf8_with_lost_bytes(bytes),
-            Charset::Utf8 => decode_strict(chain.written, bytes),
-            cs => decode_double_byte(cs, bytes),
+        let decoded: Option<Cow<'_, str>> = match chain.written {
+            Charset::Utf8 if bytes.contains(&LOST_BYTE) => {
+                utf8_with_lost_bytes(bytes).map(Cow::Owned)
+            }
+            Charset::Utf8 => strict_utf8.map(Cow::Borrowed),
+            cs => decode_double_byte_into(cs, bytes, |_| false, buf)
+                .then_some(Cow::Borrowed(buf.as_str())),
         };
         let text = match decoded {
             Some(t) => t,
             // UTF-8 whose last character lost a byte.
             None if chain.written == Charset::Utf8 => match utf8_with_lost_tail(bytes) {
-                Some(t) => t,
+                Some(t) => Cow::Owned(t),
                 None => continue,
             },
             None => continue,
         };
-        if text.chars().filter(|&c| is_odd_cjk(c)).count() * 4 > text.chars().count()
-            || text.chars().filter(|&c| is_hanzi(c)).count() < CJK_MIN_HANZI
+        let t = tally(&text);
+        if t.odd * 4 > t.chars
+            || t.hanzi < CJK_MIN_HANZI
             // A lone suspect's reading must be frequent hanzi only.
-            || (lone && !text.chars().all(is_frequent_hanzi))
+            || (lone && !t.all_frequent)
         {
             continue;
         }
-        let score = cjk_score(&text);
-        consider(
-            &mut best,
-            Candidate {
-                text,
+        if wins(&best, t.score) {
+            let cand = Candidate {
+                text: text.into_owned(),
                 kind: RepairEdit::Mojibake(chain),
-                score,
-            },
-            0,
-        );
+                score: t.score,
+            };
+            best = Some((cand, 0, t.score - before));
+        }
     }
     // A chain that explains the run with no odd character left but the
     // lost bytes the run already showed leaves nothing for a realignment to
@@ -1772,6 +2070,7 @@ fn best_cjk_reading(
     if stop - a > MISALIGN_MAX_RUN {
         return best;
     }
+    let lost = char_score('\u{FFFD}');
     for written in [Charset::Gbk, Charset::Big5] {
         let encoded = run.bytes(written);
         if encoded.slice(a, stop).is_none() {
@@ -1797,24 +2096,26 @@ fn best_cjk_reading(
             } else {
                 &bytes[1..]
             };
-            let Some(decoded) = decode_double_byte_unless(written, body, is_odd_cjk) else {
+            let tail_score = if lost_tail { lost } else { 0 };
+            if !decode_double_byte_into(written, body, is_odd_cjk, buf) {
                 continue;
-            };
+            }
+            let decoded = buf.as_str();
             if trail.is_some_and(|t| decoded.ends_with(t)) {
                 continue;
             }
-            let tail = if lost_tail { "\u{FFFD}" } else { "" };
-            let text = format!("{}\u{FFFD}{}{}", run.text(a, i), decoded, tail);
-            let score = cjk_score(&text);
-            consider(
-                &mut best,
-                Candidate {
-                    text,
+            // The text is the window's start, the lost character, the
+            // realigned rest and, when its last pair was cut, one more.
+            let score = run.score(a, i) + lost + cjk_score(decoded) + tail_score;
+            if wins(&best, score) {
+                let tail = if lost_tail { "\u{FFFD}" } else { "" };
+                let cand = Candidate {
+                    text: format!("{}\u{FFFD}{}{}", run.text(a, i), decoded, tail),
                     kind: RepairEdit::MisalignedRun,
                     score,
-                },
-                trail.map_or(0, |t| t.len_utf8()),
-            );
+                };
+                best = Some((cand, trail.map_or(0, |t| t.len_utf8()), score - before));
+            }
         }
     }
     best
@@ -1824,11 +2125,11 @@ fn best_cjk_reading(
 /// shifted: the lost character took a byte of the run with it. Realigned
 /// when dropping the run's first byte gives only frequent hanzi and the
 /// shift ends on an ASCII character that served as the last trail byte.
-fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
-    if !line.contains(['?', '\u{FFFD}']) {
-        return line.to_string();
+fn realign_after_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
+    if !line.contains('?') && !line.contains('\u{FFFD}') {
+        return None;
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let chars = chars.of(line);
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     let mut k = 0;
@@ -1883,7 +2184,7 @@ fn realign_after_lost(line: &str, log: &mut Log<'_>) -> String {
         }
     }
     out.push_str(&line[copied..]);
-    out
+    (copied > 0).then_some(out)
 }
 
 /// Stands for a byte lost to a GBK decoder's U+FFFD: 0xFF is in neither
@@ -1931,7 +2232,7 @@ fn utf8_with_lost_bytes(bytes: &[u8]) -> Option<String> {
         if seq.contains(&LOST_BYTE) {
             out.push('\u{FFFD}');
         } else {
-            out.push_str(std::str::from_utf8(seq).ok()?);
+            out.push(utf8_sequence(seq)?);
         }
         i += need + 1;
     }
@@ -2065,6 +2366,40 @@ static REVERSE_CODEPAGES: std::sync::LazyLock<Vec<Box<[u8]>>> = std::sync::LazyL
         .collect()
 });
 
+/// Which of [`LATIN_CODEPAGES`] (bit `i` for the `i`th) have a byte of
+/// 0x80 or more for each character below [`REVERSE_LIMIT`].
+static HIGH_BYTE_MASKS: std::sync::LazyLock<Box<[u16]>> = std::sync::LazyLock::new(|| {
+    let pages: Vec<Codepage> = LATIN_CODEPAGES
+        .iter()
+        .map(|&cs| Codepage::of(cs).unwrap())
+        .collect();
+    (0..REVERSE_LIMIT)
+        .map(|u| char::from_u32(u).map_or(0, |c| high_byte_mask_of(&pages, c)))
+        .collect()
+});
+
+fn high_byte_mask_of(pages: &[Codepage], c: char) -> u16 {
+    pages
+        .iter()
+        .enumerate()
+        .filter(|(_, cp)| cp.byte(c).is_some_and(|b| b >= 0x80))
+        .fold(0, |mask, (i, _)| mask | 1 << i)
+}
+
+/// Which of [`LATIN_CODEPAGES`] have a byte of 0x80 or more for `c`.
+fn high_byte_mask(c: char) -> u16 {
+    match HIGH_BYTE_MASKS.get(c as usize) {
+        Some(&mask) => mask,
+        None => {
+            let pages: Vec<Codepage> = LATIN_CODEPAGES
+                .iter()
+                .map(|&cs| Codepage::of(cs).unwrap())
+                .collect();
+            high_byte_mask_of(&pages, c)
+        }
+    }
+}
+
 /// One UTF-8 sequence found in code-page text.
 #[derive(Debug, Clone)]
 struct Seq {
@@ -2098,7 +2433,7 @@ fn parse_seqs(
     cp: &Codepage,
 ) -> Vec<Seq> {
     let end_of = |k: usize| chars.get(k).map_or(line_len, |p| p.0);
-    let mut seqs: Vec<Seq> = Vec::new();
+    let mut seqs: Vec<Seq> = Vec::with_capacity(leads.len());
     let mut next_lead = 0;
     let mut k = 0;
     loop {
@@ -2203,16 +2538,16 @@ fn parse_seqs(
         let decoded = if lost {
             Some('\u{FFFD}')
         } else {
-            match std::str::from_utf8(&buf[..len]) {
-                Ok(s) => s.chars().next(),
+            match utf8_sequence(&buf[..len]) {
+                Some(c) => Some(c),
                 // CESU-8: a surrogate pair as two three-byte sequences.
-                Err(_) if lead == 0xED && (0xA0..=0xAF).contains(&buf[1]) => {
+                None if lead == 0xED && (0xA0..=0xAF).contains(&buf[1]) => {
                     cesu_pair(chars, j, cp, &buf[..len]).map(|(c, next)| {
                         j = next;
                         c
                     })
                 }
-                Err(_) => None,
+                None => None,
             }
         };
         match decoded {
@@ -2233,6 +2568,34 @@ fn parse_seqs(
         }
     }
     seqs
+}
+
+/// The character of one UTF-8 sequence whose lead byte (0xC2-0xF4) is
+/// followed by as many continuation bytes (0x80-0xBF) as it needs: what
+/// `str::from_utf8` answers, without its general validation (this runs for
+/// every sequence of every code page). The second byte is what makes such a
+/// sequence invalid: an overlong form, a surrogate, or beyond U+10FFFF.
+fn utf8_sequence(seq: &[u8]) -> Option<char> {
+    let (lead, second) = (seq[0], seq[1]);
+    let valid = match lead {
+        0xE0 => second >= 0xA0,
+        0xED => second < 0xA0,
+        0xF0 => second >= 0x90,
+        0xF4 => second < 0x90,
+        _ => true,
+    };
+    if !valid {
+        return None;
+    }
+    let lead_bits = match seq.len() {
+        2 => u32::from(lead & 0x1F),
+        3 => u32::from(lead & 0x0F),
+        _ => u32::from(lead & 0x07),
+    };
+    let u = seq[1..]
+        .iter()
+        .fold(lead_bits, |u, &t| (u << 6) | u32::from(t & 0x3F));
+    char::from_u32(u)
 }
 
 /// `Å iaip`: lead + NBSP is a capital letter and a lowercase word follows
@@ -2347,9 +2710,9 @@ fn other_script_letter(c: char) -> bool {
             && c.is_alphabetic())
 }
 
-fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
-    if !line.chars().any(may_be_lead) {
-        return line.to_string();
+fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) -> Option<String> {
+    if !has_possible_lead(line.as_bytes()) {
+        return None;
     }
     // No code page can cover more than the non-ASCII characters and the
     // spaces and `?` that may stand for lost bytes: once one does, the
@@ -2359,15 +2722,44 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
             .bytes()
             .filter(|&b| b.is_ascii() && b != b' ' && b != b'?')
             .count();
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let leads: Vec<usize> = (0..chars.len())
-        .filter(|&k| may_be_lead(chars[k].1))
-        .collect();
-    let has_hanzi = chars.iter().any(|p| is_hanzi(p.1));
-    let mut best: Option<(usize, Charset, Vec<Vec<Seq>>)> = None;
-    for cs in LATIN_CODEPAGES {
+    let chars = chars.of(line);
+    let mut leads: Vec<usize> = Vec::new();
+    let mut has_hanzi = false;
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        if may_be_lead(c) {
+            leads.push(k);
+        }
+        has_hanzi |= is_hanzi(c);
+    }
+    // What any code page's sequences may cover besides its own high bytes:
+    // the spaces, `?` and U+FFFD that may stand for a byte (counted once
+    // needed).
+    let mut bounds: Option<[usize; LATIN_CODEPAGES.len()]> = None;
+    let mut best: Option<LatinReading> = None;
+    for (index, cs) in LATIN_CODEPAGES.into_iter().enumerate() {
         let cp = Codepage::of(cs).unwrap();
-        let seqs = parse_seqs(&chars, &leads, line.len(), &cp);
+        // A code page's sequences cover only characters it has a high byte
+        // for and the stand-ins: when those cannot beat the best so far,
+        // it is not parsed. The bounds of all code pages take one pass.
+        if let Some(b) = &best {
+            let bounds = bounds.get_or_insert_with(|| {
+                let stand_ins = line.bytes().filter(|&b| b == b' ' || b == b'?').count()
+                    + line.matches('\u{FFFD}').count() * '\u{FFFD}'.len_utf8();
+                let mut bounds = [stand_ins; LATIN_CODEPAGES.len()];
+                for &k in &leads {
+                    let c = chars[k].1;
+                    let mask = high_byte_mask(c);
+                    for (i, bound) in bounds.iter_mut().enumerate() {
+                        *bound += c.len_utf8() * usize::from(mask >> i & 1 == 1);
+                    }
+                }
+                bounds
+            });
+            if bounds[index] <= b.0 {
+                continue;
+            }
+        }
+        let seqs = parse_seqs(chars, &leads, line.len(), &cp);
         if seqs.is_empty() {
             continue;
         }
@@ -2380,22 +2772,22 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
             + if layered { 2 } else { 0 };
         let line_hanzi =
             seqs.iter().filter(|s| is_hanzi(s.decoded)).count() + if has_hanzi { 2 } else { 0 };
-        let clusters = clusters(seqs);
-        let accepted: Vec<Vec<Seq>> = clusters
-            .into_iter()
-            .filter(|cl| cluster_ok(line, cl, cs, evidence, line_hanzi))
+        let accepted: Vec<Range<usize>> = clusters(&seqs)
+            .filter(|cl| cluster_ok(line, &seqs[cl.clone()], cs, evidence, line_hanzi))
             .collect();
-        let covered: usize = accepted.iter().flatten().map(|s| s.end - s.start).sum();
+        let covered: usize = accepted
+            .iter()
+            .flat_map(|cl| &seqs[cl.clone()])
+            .map(|s| s.end - s.start)
+            .sum();
         if covered > 0 && best.as_ref().is_none_or(|b| covered > b.0) {
-            best = Some((covered, cs, accepted));
+            best = Some((covered, cs, seqs, accepted));
             if covered >= coverable {
                 break;
             }
         }
     }
-    let Some((_, cs, accepted)) = best else {
-        return line.to_string();
-    };
+    let (_, cs, seqs, accepted) = best?;
     let kind = RepairEdit::Mojibake(Chain {
         written: Charset::Utf8,
         read: cs,
@@ -2403,6 +2795,7 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
     for cl in accepted {
+        let cl = &seqs[cl];
         let start = cl[0].start;
         let end = cl[cl.len() - 1].end;
         let fixed: String = cl.iter().map(|s| s.decoded).collect();
@@ -2412,18 +2805,37 @@ fn fix_latin(line: &str, layered: bool, log: &mut Log<'_>) -> String {
         copied = end;
     }
     out.push_str(&line[copied..]);
-    out
+    Some(out)
 }
 
-fn clusters(seqs: Vec<Seq>) -> Vec<Vec<Seq>> {
-    let mut out: Vec<Vec<Seq>> = Vec::new();
-    for s in seqs {
-        match out.last_mut() {
-            Some(cl) if cl.last().unwrap().end == s.start => cl.push(s),
-            _ => out.push(vec![s]),
+/// A code page's reading of a line: the bytes it covers, the code page, its
+/// sequences and the clusters of them accepted.
+type LatinReading = (usize, Charset, Vec<Seq>, Vec<Range<usize>>);
+
+/// Whether `line` has a character [`may_be_lead`] accepts, from its UTF-8
+/// bytes: U+0080-U+25FF are led by 0xC2-0xE1, or by 0xE2 before 0x80-0x97;
+/// MacRoman's three beyond are U+F8FF (EF A3 BF) and U+FB01-U+FB02 (EF AC
+/// 81-82).
+fn has_possible_lead(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &x)| match x {
+        0xC2..=0xE1 => true,
+        0xE2 => b[i + 1] < 0x98,
+        0xEF => matches!(b[i + 1..i + 3], [0xA3, 0xBF] | [0xAC, 0x81] | [0xAC, 0x82]),
+        _ => false,
+    })
+}
+
+/// The clusters of `seqs`: runs of sequences that follow each other.
+fn clusters(seqs: &[Seq]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    (1..=seqs.len()).filter_map(move |i| {
+        if i < seqs.len() && seqs[i - 1].end == seqs[i].start {
+            return None;
         }
-    }
-    out
+        let cl = start..i;
+        start = i;
+        Some(cl)
+    })
 }
 
 fn char_before(line: &str, at: usize) -> Option<char> {
@@ -2440,10 +2852,11 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
     let end = cl[cl.len() - 1].end;
     let prev = char_before(line, start);
     let next = char_after(line, end);
-    let real: Vec<&Seq> = cl.iter().filter(|s| !s.lost).collect();
+    // The sequences that lost no byte.
+    let real = || cl.iter().filter(|s| !s.lost);
     // `?` for a lost byte only next to real mojibake, and never `Ã?` alone
     // (`IRMÃ?` is Portuguese).
-    if real.is_empty()
+    if real().next().is_none()
         && cl
             .iter()
             .any(|s| s.lost_q && (s.known == 0 || evidence == 0))
@@ -2489,25 +2902,25 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
         }
     }
     // A lone letter of another script glued to Latin letters or digits.
-    let other: Vec<char> = cl
+    let mut others = cl
         .iter()
         .map(|s| s.decoded)
-        .filter(|&c| other_script_letter(c))
-        .collect();
+        .filter(|&c| other_script_letter(c));
+    let other = others.next().filter(|_| others.next().is_none());
     let latinish = |c: char| c.is_ascii_alphanumeric() || ('\u{80}'..='\u{24F}').contains(&c);
     // Hanzi next to digits is ordinary in Chinese text.
     let cjk_line = line_hanzi >= 2;
     let foreign = |c: char| latinish(c) || (c.is_alphabetic() && !is_hanzi(c));
-    if other.len() == 1
-        && !(cjk_line && is_hanzi(other[0]))
+    if let Some(other) = other
+        && !(cjk_line && is_hanzi(other))
         && (prev.is_some_and(foreign) || next.is_some_and(foreign))
     {
         return false;
     }
-    let strong = real.iter().any(|s| s.bytes >= 3) || real.len() >= 2 || evidence >= 2;
+    let strong = real().any(|s| s.bytes >= 3) || real().nth(1).is_some() || evidence >= 2;
     let decoded = cl[0].decoded;
     if cl.len() == 1 && decoded.is_alphabetic() {
-        if rare_latin(decoded) && !real.iter().any(|s| s.bytes >= 3) {
+        if rare_latin(decoded) && !real().any(|s| s.bytes >= 3) {
             return false;
         }
         // Case must fit the word: no `NICIODATà`, no `AHř`.
@@ -2628,6 +3041,26 @@ mod tests {
         assert!(out.text.contains("\u{FFFD}部署的體現"));
         assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
         assert_eq!(repair(&out.text).text, out.text);
+    }
+
+    #[test]
+    fn utf8_sequence_agrees_with_from_utf8() {
+        let check = |seq: &[u8]| {
+            let want = std::str::from_utf8(seq).ok().and_then(|s| s.chars().next());
+            assert_eq!(utf8_sequence(seq), want, "{seq:x?}");
+        };
+        let cont = 0x80..=0xBFu8;
+        for lead in 0xC2..=0xF4u8 {
+            for b1 in cont.clone() {
+                match lead {
+                    0xC2..=0xDF => check(&[lead, b1]),
+                    0xE0..=0xEF => cont.clone().for_each(|b2| check(&[lead, b1, b2])),
+                    _ => [0x80, 0x9F, 0xA5, 0xBF]
+                        .iter()
+                        .for_each(|&b2| check(&[lead, b1, b2, b2])),
+                }
+            }
+        }
     }
 
     #[test]
