@@ -238,6 +238,25 @@ fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
     }
 }
 
+/// [`encode`] for `Gbk` or `Big5`, from the pair tables: the same bytes,
+/// without the encoders' search of their indexes (thousands of
+/// instructions for a character outside the commonest rows).
+fn encode_double_byte(cs: Charset, s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        match (cs, c) {
+            // The two characters `push_double_byte` gives the bytes a GBK
+            // decoder read them from, not the encoder's.
+            (Charset::Gbk, '\u{20AC}' | '\u{FFFD}') => {
+                out.extend_from_slice(&encode(cs, c.encode_utf8(&mut [0; 4]))?);
+            }
+            _ if !push_double_byte(cs, c, &mut out) => return None,
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
 /// GBK byte pair of every BMP character the GBK decoder produces from a
 /// pair (0: none), built once from the decoder: encoding_rs's encoders
 /// search their tables for every character, and the chains re-encode every
@@ -624,9 +643,11 @@ struct Log<'r> {
 
 impl Log<'_> {
     fn edit(&mut self, kind: RepairEdit, text: &str, start: usize, end: usize, after: &str) {
-        let mut sample: Sample = sample_at(text, start, end, after);
-        sample.line = self.line;
-        self.report.add_sample(kind, sample);
+        let line = self.line;
+        super::normalize::record(self.report, kind, || Sample {
+            line,
+            ..sample_at(text, start, end, after)
+        });
     }
 }
 
@@ -2156,7 +2177,7 @@ fn realign_after_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Optio
         let run = &line[start..end];
         let mut fixed = None;
         for (written, enc) in [(Charset::Gbk, GBK), (Charset::Big5, BIG5)] {
-            let Some(mut bytes) = encode(written, run) else {
+            let Some(mut bytes) = encode_double_byte(written, run) else {
                 continue;
             };
             bytes.push(t as u8);
@@ -3077,6 +3098,28 @@ mod tests {
                     _ => encode(cs, &s),
                 };
                 assert_eq!(found.then_some(table), expected, "{cs:?} {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn double_byte_encoding_agrees_with_the_encoders() {
+        for s in [
+            "涓枃",
+            "中文abc",
+            "€",
+            "\u{FFFD}",
+            "a€b\u{FFFD}c",
+            "\u{E5E5}",
+            "𠮷",
+            "嚙踝蕭",
+            "ÖÐÎÄ",
+            "",
+            "\u{2550}\u{5341}",
+            "한국어",
+        ] {
+            for cs in [Charset::Gbk, Charset::Big5] {
+                assert_eq!(encode_double_byte(cs, s), encode(cs, s), "{cs:?} {s:?}");
             }
         }
     }
