@@ -1270,30 +1270,14 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
 
 /// Where the first character [`collapse_lossy`] looks at is in `s`: `锟`,
 /// `嚙`, `烫`, `屯` or U+FFFD, found by their UTF-8 bytes (a search by
-/// character decodes every character).
+/// character decodes every character; this runs on every line looked at).
 fn find_lossy_start(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    // Character by character: all five are three-byte sequences.
-    while i < b.len() {
-        match b[i] {
-            0xE5 | 0xE7 | 0xE9 | 0xEF
-                if matches!(
-                    b[i + 1..i + 3],
-                    [0x94, 0x9F] | [0x9A, 0x99] | [0x83, 0xAB] | [0xB1, 0xAF] | [0xBF, 0xBD]
-                ) && matches!(
-                    (b[i], b[i + 1]),
-                    (0xE9, 0x94) | (0xE5, 0x9A) | (0xE7, 0x83) | (0xE5, 0xB1) | (0xEF, 0xBF)
-                ) =>
-            {
-                return Some(i);
-            }
-            0xE0..=0xEF => i += 3,
-            0xF0.. => i += 4,
-            _ => i += 1,
-        }
-    }
-    None
+    // Searched for as byte strings (vectorised): a lead byte never occurs
+    // inside another character, so a match is always a character.
+    ["锟", "嚙", "烫", "屯", "\u{FFFD}"]
+        .iter()
+        .filter_map(|p| memchr::memmem::find(s.as_bytes(), p.as_bytes()))
+        .min()
 }
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
@@ -3099,6 +3083,27 @@ mod tests {
                 };
                 assert_eq!(found.then_some(table), expected, "{cs:?} {c:?}");
             }
+        }
+    }
+
+    #[test]
+    fn lossy_starts_are_found_where_a_character_search_finds_them() {
+        let starts = ['锟', '嚙', '烫', '屯', '\u{FFFD}'];
+        for s in [
+            "",
+            "abc",
+            "中文锟斤拷",
+            "烫烫烫",
+            "a\u{FFFD}b",
+            "嚙踝蕭x",
+            "锞锟",
+            "屮屯",
+            "错误�",
+            "銝剜",
+            "\u{9515}\u{951F}",
+            "ÖÐÎÄ屯",
+        ] {
+            assert_eq!(find_lossy_start(s), s.find(starts), "{s:?}");
         }
     }
 
