@@ -321,14 +321,14 @@ impl ScriptTables {
     fn detect(&self, text: &str) -> Script {
         let mut letters = CjkLetters::default();
         let (mut traditional, mut simplified) = (0usize, 0usize);
-        for c in cjk_chars(text) {
+        for_each_cjk_char(text, |c| {
             if self.traditional.contains(c) {
                 traditional += 1;
             } else if self.simplified.contains(c) {
                 simplified += 1;
             }
             letters.count(c);
-        }
+        });
         if letters.japanese_or_korean() {
             return Script::None;
         }
@@ -383,9 +383,9 @@ impl CjkLetters {
         }
     }
 
-    /// Counts the characters of `text` (see [`cjk_chars`]).
+    /// Counts the characters of `text` (see [`for_each_cjk_char`]).
     pub(super) fn count_text(&mut self, text: &str) {
-        cjk_chars(text).for_each(|c| self.count(c));
+        for_each_cjk_char(text, |c| self.count(c));
     }
 
     /// Adds another text's counts to these.
@@ -438,40 +438,37 @@ pub fn is_japanese_or_korean(text: &str) -> bool {
     letters.japanese_or_korean()
 }
 
-/// The characters of `text` from the CJK radicals (U+2E80) up: below them
-/// nothing is Chinese, kana or Hangul. Read from the UTF-8 bytes so that
-/// ASCII and two-byte letters, often half of a document, cost one
+/// Calls `f` on the characters of `text` from the CJK radicals (U+2E80) up:
+/// below them nothing is Chinese, kana or Hangul. Read from the UTF-8 bytes
+/// so that ASCII and two-byte letters, often half of a document, cost one
 /// comparison each; this runs over every document.
-fn cjk_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+fn for_each_cjk_char(text: &str, mut f: impl FnMut(char)) {
     let bytes = text.as_bytes();
     let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let lead = bytes[i];
-            let len = match lead {
-                0x00..=0xDF => 1 + usize::from(lead >= 0xC0),
-                0xE0..=0xEF => 3,
-                _ => 4,
-            };
-            let start = i;
-            i += len;
-            // E2 leads U+2000–U+2FFF, of which only U+2E80 up counts.
-            if lead < 0xE2 {
-                continue;
-            }
-            let c = if len == 3 {
-                // Valid UTF-8 (a `&str`): the three bytes decode directly.
-                let cont = |k: usize| u32::from(bytes[start + k] & 0x3F);
-                char::from_u32((u32::from(lead & 0x0F) << 12) | (cont(1) << 6) | cont(2))
-            } else {
-                text[start..i].chars().next()
-            };
-            if let Some(c) = c.filter(|&c| c >= '\u{2E80}') {
-                return Some(c);
-            }
+    while i < bytes.len() {
+        let lead = bytes[i];
+        // E2 leads U+2000–U+2FFF, of which only U+2E80 up counts.
+        if lead < 0xE2 {
+            i += 1 + usize::from(lead >= 0xC0);
+            continue;
         }
-        None
-    })
+        let code = if lead < 0xF0 {
+            // Valid UTF-8 (a `&str`): the three bytes decode directly.
+            let cont = |k: usize| u32::from(bytes[i + k] & 0x3F);
+            let code = (u32::from(lead & 0x0F) << 12) | (cont(1) << 6) | cont(2);
+            i += 3;
+            code
+        } else {
+            let code = text[i..].chars().next().map_or(0, u32::from);
+            i += 4;
+            code
+        };
+        if code >= 0x2E80
+            && let Some(c) = char::from_u32(code)
+        {
+            f(c);
+        }
+    }
 }
 
 /// Parses an OpenCC character table (`key<TAB>value value…`) into key →
