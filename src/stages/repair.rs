@@ -2760,7 +2760,9 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
                 }
                 bounds
             });
-            if bounds[index] <= b.0 {
+            // A code page that can at best tie is still read when the best
+            // so far used C1 controls it has its own characters for.
+            if bounds[index] < b.0 || (bounds[index] == b.0 && b.4 == 0) {
                 continue;
             }
         }
@@ -2785,14 +2787,21 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
             .flat_map(|cl| &seqs[cl.clone()])
             .map(|s| s.end - s.start)
             .sum();
-        if covered > 0 && best.as_ref().is_none_or(|b| covered > b.0) {
-            best = Some((covered, cs, seqs, accepted));
-            if covered >= coverable {
+        let foreign = foreign_controls(line, &cp, &seqs, &accepted);
+        let better = best.as_ref().is_none_or(|b| {
+            covered > b.0
+                || (covered == b.0
+                    && foreign < b.4
+                    && decoded(&seqs, &accepted) != decoded(&b.2, &b.3))
+        });
+        if covered > 0 && better {
+            best = Some((covered, cs, seqs, accepted, foreign));
+            if covered >= coverable && foreign == 0 {
                 break;
             }
         }
     }
-    let (_, cs, seqs, accepted) = best?;
+    let (_, cs, seqs, accepted, _) = best?;
     let kind = RepairEdit::Mojibake(Chain {
         written: Charset::Utf8,
         read: cs,
@@ -2814,8 +2823,33 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
 }
 
 /// A code page's reading of a line: the bytes it covers, the code page, its
-/// sequences and the clusters of them accepted.
-type LatinReading = (usize, Charset, Vec<Seq>, Vec<Range<usize>>);
+/// sequences, the clusters of them accepted, and how many C1 controls in
+/// those the code page has characters of its own for (see
+/// [`foreign_controls`]).
+type LatinReading = (usize, Charset, Vec<Seq>, Vec<Range<usize>>, usize);
+
+/// C1 controls (U+0080-U+009F) inside the accepted sequences whose byte the
+/// code page decodes to a character of its own: its decoder did not write
+/// them. `MĂĄm dost tĹ\u{99}etĂ\u{AD}ho` reads in windows-1250 and in
+/// ISO-8859-2 alike (`Måm`/`Mám`), but windows-1250 writes `™` for byte
+/// 0x99, so it was ISO-8859-2.
+fn foreign_controls(line: &str, cp: &Codepage, seqs: &[Seq], accepted: &[Range<usize>]) -> usize {
+    accepted
+        .iter()
+        .flat_map(|cl| &seqs[cl.clone()])
+        .flat_map(|s| line[s.start..s.end].chars())
+        .filter(|&c| ('\u{80}'..='\u{9F}').contains(&c) && cp.table[c as usize - 0x80] != c)
+        .count()
+}
+
+/// The characters a reading's accepted sequences decode to.
+fn decoded(seqs: &[Seq], accepted: &[Range<usize>]) -> Vec<char> {
+    accepted
+        .iter()
+        .flat_map(|cl| &seqs[cl.clone()])
+        .map(|s| s.decoded)
+        .collect()
+}
 
 /// Whether `line` has a character [`may_be_lead`] accepts, from its UTF-8
 /// bytes: U+0080-U+25FF are led by 0xC2-0xE1, or by 0xE2 before 0x80-0x97;
@@ -3000,6 +3034,32 @@ mod tests {
         let bytes = GBK.encode("中文信息").0;
         let moji: String = bytes.iter().map(|&b| b as char).collect();
         assert_eq!(fixed(&moji), "中文信息");
+    }
+
+    /// Two code pages that read a line equally well are told apart by its
+    /// C1 controls: a decoder that has a character for a byte never writes
+    /// the control.
+    #[test]
+    fn c1_controls_tell_iso_8859_2_from_windows_1250() {
+        let moji = "MĂĄm dost tĹ\u{99}etĂ\u{AD}ho tisĂ\u{AD}ciletĂ\u{AD}";
+        assert_eq!(fixed(moji), "Mám dost třetího tisíciletí");
+        let read = |text: &str| {
+            let out = repair(text);
+            out.report.edits.iter().find_map(|e| match e.kind {
+                RepairEdit::Mojibake(chain) => Some(chain.read),
+                _ => None,
+            })
+        };
+        assert_eq!(read(moji), Some(Charset::Iso88592));
+        // Without a control the first code page of the tie stays.
+        let without = "MĂĄm dost tisĂ\u{AD}ciletĂ\u{AD}";
+        assert_eq!(fixed(without), "Måm dost tisíciletí");
+        assert_eq!(read(without), Some(Charset::Windows1250));
+        // Controls that change nothing when read either way keep the
+        // earlier code page: the text is the same.
+        let quote = "ok â\u{80}\u{9C}senza modifiche";
+        assert_eq!(fixed(quote), "ok “senza modifiche");
+        assert_eq!(read(quote), Some(Charset::Windows1252));
     }
 
     #[test]
