@@ -138,7 +138,11 @@ pub const CJK_WINDOW_PAD: usize = 3;
 pub const CJK_MAX_WINDOW: usize = 48;
 
 /// Start positions tried per run in the misalignment search.
-pub const MISALIGN_MAX_STARTS: usize = 6;
+pub const MISALIGN_MAX_STARTS: usize = 10;
+
+/// How many characters before a suspect one a misaligned run may start:
+/// the pairs a lost byte shifts read as common hanzi as often as rare ones.
+pub const MISALIGN_LOOKBACK: usize = 3;
 
 /// Longest run (in characters) the misalignment search tries every start
 /// of: the search is quadratic, and real shifted runs end at the next ASCII.
@@ -2082,12 +2086,22 @@ fn best_cjk_reading(
             continue;
         }
         // The lost byte sits just before the first damaged character, so
-        // only starts at suspect characters are tried, the first few.
-        let starts = (a..stop)
-            .filter(|&i| i == a || is_cjk_suspect(run.chars[i].1))
-            .take(MISALIGN_MAX_STARTS);
+        // only starts at or shortly before suspect characters are tried, the
+        // first few: a shifted pair is often a common hanzi.
+        let near_suspect = |i: usize| {
+            run.chars[i..stop.min(i + 1 + MISALIGN_LOOKBACK)]
+                .iter()
+                .any(|&(_, c)| is_cjk_suspect(c))
+        };
+        let starts: Vec<usize> = (a..stop)
+            .filter(|&i| i == a || near_suspect(i))
+            .take(MISALIGN_MAX_STARTS)
+            .collect();
         let mut bytes = Vec::new();
-        for i in starts {
+        // Latest first: of two starts that score the same, the later keeps
+        // more of the text as it was (`塑熘` is `塑` and a shifted pair, not
+        // a shifted `塑`).
+        for &i in starts.iter().rev() {
             bytes.clear();
             bytes.extend_from_slice(encoded.slice(i, stop).unwrap_or_default());
             if let Some(t) = trail {
@@ -3060,6 +3074,21 @@ mod tests {
         let quote = "ok â\u{80}\u{9C}senza modifiche";
         assert_eq!(fixed(quote), "ok “senza modifiche");
         assert_eq!(read(quote), Some(Charset::Windows1252));
+    }
+
+    /// A byte lost in GBK shifts every later pair; the first shifted pair is
+    /// often a common hanzi (`咳`), so the search starts a little before the
+    /// first rare one. Of two starts that read as well, the later wins.
+    #[test]
+    fn misaligned_runs_may_start_before_the_first_rare_character() {
+        assert_eq!(
+            fixed("车咳氪蠼中∠铮\u{FFFD}"),
+            "车\u{FFFD}入大街小巷\u{FFFD}"
+        );
+        assert_eq!(
+            fixed("须贯彻以人民为中牡姆⒄顾枷搿薄叭靡\u{FFFD}"),
+            "须贯彻以人民为中\u{FFFD}的发展思想”“让\u{FFFD}"
+        );
     }
 
     #[test]
