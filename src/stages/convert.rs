@@ -663,7 +663,7 @@ fn record_changes(
         if old != new {
             let (changed, old_span, new_span) = changed_span(old, new);
             let start = offset + old_span.start;
-            super::normalize::record(report, kind, || {
+            report.add_sample_with(kind, || {
                 let (old_part, new_part) = (&old[old_span.clone()], &new[new_span.clone()]);
                 let (old_part, new_part) = if old_part.chars().count() == new_part.chars().count() {
                     (

@@ -143,6 +143,22 @@ impl<K: EditKind> StageReport<K> {
         }
     }
 
+    /// Records one edit of `kind`, building its sample only while the report
+    /// still keeps samples of that kind: a sample costs a scan of the text
+    /// around it, which must not happen for every edit of a long document.
+    pub fn add_sample_with(&mut self, kind: K, sample: impl FnOnce() -> Sample) {
+        let wants_sample = self
+            .edits
+            .iter()
+            .find(|e| e.kind == kind)
+            .is_none_or(|e| e.samples.len() < MAX_SAMPLES_PER_EDIT);
+        if wants_sample {
+            self.add_sample(kind, sample());
+        } else {
+            self.add(kind, 1);
+        }
+    }
+
     /// The count for one kind of edit (0 when absent).
     pub fn count(&self, kind: K) -> u64 {
         self.edits
@@ -270,6 +286,25 @@ mod tests {
         assert_eq!(r.count(K::A), 10);
         assert_eq!(r.edits[0].samples.len(), MAX_SAMPLES_PER_EDIT);
         assert_eq!(r.summary(Stage::Repair).edits[0].kind, "a");
+    }
+
+    #[test]
+    fn samples_are_built_only_while_kept() {
+        let mut r = StageReport::<K>::default();
+        let mut built = 0;
+        for i in 0..10 {
+            r.add_sample_with(K::A, || {
+                built += 1;
+                Sample {
+                    line: i,
+                    before: "x".into(),
+                    after: "y".into(),
+                }
+            });
+        }
+        assert_eq!(r.count(K::A), 10);
+        assert_eq!(r.edits[0].samples.len(), MAX_SAMPLES_PER_EDIT);
+        assert_eq!(built, MAX_SAMPLES_PER_EDIT);
     }
 
     #[test]

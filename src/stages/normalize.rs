@@ -351,26 +351,6 @@ fn line_sample(line: &str, line_no: usize, start: usize, end: usize, replacement
     }
 }
 
-/// Records one edit, building its sample only while the report still keeps
-/// samples of that kind: a sample costs a scan of the text before it, which
-/// must not happen for every edit of a long document.
-pub(super) fn record<K: EditKind>(
-    report: &mut StageReport<K>,
-    kind: K,
-    sample: impl FnOnce() -> Sample,
-) {
-    let wants_sample = report
-        .edits
-        .iter()
-        .find(|e| e.kind == kind)
-        .is_none_or(|e| e.samples.len() < super::MAX_SAMPLES_PER_EDIT);
-    if wants_sample {
-        report.add_sample(kind, sample());
-    } else {
-        report.add(kind, 1);
-    }
-}
-
 // ---------------------------------------------------------------------------
 // The fast check
 
@@ -598,7 +578,7 @@ fn fix_characters<'a>(
         } else {
             &replacement
         };
-        record(report, kind, || line_sample(text, line_no, i, end, shown));
+        report.add_sample_with(kind, || line_sample(text, line_no, i, end, shown));
         out.push_str(&replacement);
         prev = out.chars().next_back();
     }
@@ -621,7 +601,7 @@ fn compose_line(
     if composed == line {
         return None;
     }
-    record(report, NormalizeEdit::Nfc, || {
+    report.add_sample_with(NormalizeEdit::Nfc, || {
         line_sample(line, line_no, 0, line.trim_end().len(), composed.trim_end())
     });
     Some(composed)
@@ -759,7 +739,7 @@ fn punctuate_line(
         match wide {
             Some(w) if conv => {
                 changed = true;
-                record(report, NormalizeEdit::ChinesePunctuation, || {
+                report.add_sample_with(NormalizeEdit::ChinesePunctuation, || {
                     line_sample(line, line_no, i, i + 1, &w.to_string())
                 });
                 out.push(w);

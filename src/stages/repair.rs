@@ -648,7 +648,7 @@ struct Log<'r> {
 impl Log<'_> {
     fn edit(&mut self, kind: RepairEdit, text: &str, start: usize, end: usize, after: &str) {
         let line = self.line;
-        super::normalize::record(self.report, kind, || Sample {
+        self.report.add_sample_with(kind, || Sample {
             line,
             ..sample_at(text, start, end, after)
         });
