@@ -28,6 +28,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::stages::utf8_len;
+
 /// Marks "no node" and "no value" in the tables.
 const NONE: u32 = u32::MAX;
 
@@ -216,23 +218,12 @@ impl Group {
                     pos += len;
                 }
                 None => {
-                    let len = char_len(rest);
+                    let len = utf8_len(rest.as_bytes()[0]);
                     out.push_str(&rest[..len]);
                     pos += len;
                 }
             }
         }
-    }
-}
-
-/// Byte length of the first character of a non-empty `text`, from its
-/// first byte alone.
-fn char_len(text: &str) -> usize {
-    match text.as_bytes()[0] {
-        0x00..=0x7F => 1,
-        0x80..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
     }
 }
 
@@ -299,7 +290,7 @@ impl Engine {
                     pos += len;
                     run_start = pos;
                 }
-                None => pos += char_len(rest),
+                None => pos += utf8_len(rest.as_bytes()[0]),
             }
         }
         if run_start < text.len() {

@@ -41,7 +41,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{EditKind, StageOutput, StageReport, sample_at};
+use super::{EditKind, StageOutput, StageReport, sample_at, utf8_len};
 use crate::opencc::Engine;
 use crate::tables::japanese_kanji::JAPANESE_ONLY_KANJI;
 
@@ -449,7 +449,7 @@ fn for_each_cjk_char(text: &str, mut f: impl FnMut(char)) {
         let lead = bytes[i];
         // E2 leads U+2000–U+2FFF, of which only U+2E80 up counts.
         if lead < 0xE2 {
-            i += 1 + usize::from(lead >= 0xC0);
+            i += utf8_len(lead);
             continue;
         }
         let code = if lead < 0xF0 {
@@ -698,14 +698,6 @@ fn changed_span(old: &str, new: &str) -> (usize, Range<usize>, Range<usize>) {
 /// lengths pair by pair (nearly every conversion: a hanzi for a hanzi),
 /// compared as bytes without decoding; `None` when they do not.
 fn changed_span_aligned(old: &[u8], new: &[u8]) -> Option<(usize, Range<usize>, Range<usize>)> {
-    let char_len = |lead: u8| match lead {
-        0x00..=0x7F => 1,
-        // A continuation byte: the lines are not aligned here.
-        0x80..=0xBF => 0,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    };
     let (mut changed, mut span) = (0, None::<Range<usize>>);
     let mut i = 0;
     while i < old.len() {
@@ -715,13 +707,14 @@ fn changed_span_aligned(old: &[u8], new: &[u8]) -> Option<(usize, Range<usize>, 
             && a == b
         {
             i += 8;
-            while i < old.len() && char_len(old[i]) == 0 {
+            while i < old.len() && utf8_len(old[i]) == 0 {
                 i -= 1;
             }
             continue;
         }
-        let len = char_len(old[i]);
-        if len == 0 || char_len(new[i]) != len || i + len > old.len() {
+        // A continuation byte (length 0): the lines are not aligned here.
+        let len = utf8_len(old[i]);
+        if len == 0 || utf8_len(new[i]) != len || i + len > old.len() {
             return None;
         }
         // Compared byte by byte: at most four, not worth a call.

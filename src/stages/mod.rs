@@ -209,6 +209,19 @@ pub struct StageOutput<'a, K> {
     pub report: StageReport<K>,
 }
 
+/// Byte length of the UTF-8 sequence that `lead` starts; 0 for a
+/// continuation byte, which starts none. The stages' fast scans walk text
+/// by its bytes and decode only the characters they need.
+pub fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0x80..=0xBF => 0,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
 /// Builds a sample around the byte range `start..end` of `before`, which was
 /// replaced by `replacement`. Context is cut at line ends and limited to
 /// [`SAMPLE_CONTEXT_CHARS`] on each side.
@@ -286,6 +299,18 @@ mod tests {
         assert_eq!(r.count(K::A), 10);
         assert_eq!(r.edits[0].samples.len(), MAX_SAMPLES_PER_EDIT);
         assert_eq!(r.summary(Stage::Repair).edits[0].kind, "a");
+    }
+
+    #[test]
+    fn utf8_len_reads_a_sequence_length_from_its_lead() {
+        for c in [
+            'a', 'é', '中', '𠮷', '\u{7F}', '\u{80}', '\u{7FF}', '\u{800}', '\u{FFFF}',
+        ] {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(utf8_len(bytes[0]), c.len_utf8(), "{c:?}");
+            assert!(bytes[1..].iter().all(|&b| utf8_len(b) == 0), "{c:?}");
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ use unicode_normalization::char::{compose as compose_pair, decompose_compatible}
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::convert::{CjkLetters, is_han};
-use super::{EditKind, Sample, StageOutput, StageReport, sample_at};
+use super::{EditKind, Sample, StageOutput, StageReport, sample_at, utf8_len};
 
 /// The kinds of edit this stage makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -400,11 +400,7 @@ fn is_normalized(text: &str) -> bool {
             i += 3;
             continue;
         }
-        let len = match b {
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
+        let len = utf8_len(b);
         let Some(c) = text[i..i + len].chars().next() else {
             return false;
         };
@@ -426,13 +422,7 @@ fn all_nfc_safe(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let len = match bytes[i] {
-            0x00..=0x7F => 1,
-            0xE4..=0xE9 => 3,
-            0xC0..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            _ => 4,
-        };
+        let len = utf8_len(bytes[i]);
         if len > 1 && !(0xE4..=0xE9).contains(&bytes[i]) {
             match text[i..].chars().next() {
                 Some(c) if nfc_safe(c) => {}

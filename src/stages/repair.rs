@@ -61,7 +61,7 @@ use std::ops::Range;
 
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 
-use super::{EditKind, Sample, StageOutput, StageReport, sample_at};
+use super::{EditKind, Sample, StageOutput, StageReport, sample_at, utf8_len};
 use crate::tables::codepages;
 use crate::tables::common_hanzi::{COMMON_HANZI_BASE, COMMON_HANZI_BITS};
 use crate::tables::frequent_hanzi::FREQUENT_HANZI_BITS;
@@ -779,11 +779,7 @@ fn count_private_use(s: &str) -> u64 {
             0xEF => n += u64::from(b[i + 1] <= 0xA3),
             _ => {}
         }
-        i += match b[i] {
-            0xE0..=0xEF => 3,
-            0xF0.. => 4,
-            _ => 1,
-        };
+        i += utf8_len(b[i]);
     }
     n
 }
