@@ -430,14 +430,6 @@ fn is_japanese_only_kanji(c: char) -> bool {
         .is_some_and(|word| word & (1 << (offset % 64)) != 0)
 }
 
-/// Whether `text` reads as Japanese or Korean rather than Chinese (see
-/// [`FOREIGN_SCRIPT_SHARE`]).
-pub fn is_japanese_or_korean(text: &str) -> bool {
-    let mut letters = CjkLetters::default();
-    letters.count_text(text);
-    letters.japanese_or_korean()
-}
-
 /// Calls `f` on the characters of `text` from the CJK radicals (U+2E80) up:
 /// below them nothing is Chinese, kana or Hangul. Read from the UTF-8 bytes
 /// so that ASCII and two-byte letters, often half of a document, cost one
