@@ -676,6 +676,8 @@ struct RunBuffers {
     big5: EncodedRun,
     /// See [`Run::scores`].
     scores: Vec<i32>,
+    /// See [`Run::links`].
+    links: Vec<i32>,
 }
 
 impl Chars {
@@ -1477,7 +1479,9 @@ struct Tally {
     score: i32,
 }
 
-fn tally(s: &str) -> Tally {
+/// Tallies `s`, whose score counts the word pairs it makes inside and with
+/// the characters around it, `prev` and `next`.
+fn tally(s: &str, prev: Option<char>, next: Option<char>) -> Tally {
     let mut t = Tally {
         chars: 0,
         odd: 0,
@@ -1485,14 +1489,87 @@ fn tally(s: &str) -> Tally {
         all_frequent: true,
         score: 0,
     };
+    let mut last = prev;
     for c in s.chars() {
         t.chars += 1;
         t.odd += usize::from(is_odd_cjk(c));
         t.hanzi += usize::from(is_hanzi(c));
         t.all_frequent &= is_frequent_hanzi(c);
         t.score += char_score(c);
+        t.score += last.map_or(0, |p| pair_score(p, c));
+        last = Some(c);
+    }
+    if let (Some(l), Some(n)) = (last, next)
+        && t.chars > 0
+    {
+        t.score += pair_score(l, n);
     }
     t
+}
+
+/// What the word pairs inside `s` add to its score (see [`pair_score`]).
+fn pairs_score(s: &str) -> i32 {
+    let mut n = 0;
+    let mut last: Option<char> = None;
+    for c in s.chars() {
+        n += last.map_or(0, |p| pair_score(p, c));
+        last = Some(c);
+    }
+    n
+}
+
+/// What a pair of adjacent hanzi adds to a reading's score when it occurs
+/// inside frequent dictionary words (a strong pair): as much as a common
+/// hanzi. About half of real text's adjacent pairs are strong pairs, and
+/// under 1% of the pairs mojibake makes by chance.
+pub const STRONG_PAIR_SCORE: i32 = 4;
+
+/// What a pair that occurs only inside rare words adds: less, since chance
+/// makes such pairs too (`西府` in `承颲西府`, UTF-8 `承辦該` read as Big5).
+pub const WEAK_PAIR_SCORE: i32 = 2;
+
+/// The word-pair table, see `scripts/gen-word-pairs.py` for its source and
+/// layout.
+static WORD_PAIRS: &[u8] = include_bytes!("../tables/word_pairs.bin");
+
+/// Hanzi the word-pair table covers (U+4E00..=U+9FFF).
+const WORD_PAIR_FIRSTS: usize = 0x9FFF - 0x4E00 + 1;
+
+/// The table's flag of a strong pair.
+const STRONG_PAIR_BIT: u16 = 0x8000;
+
+/// What `a` followed by `b` adds to a score: [`STRONG_PAIR_SCORE`] or
+/// [`WEAK_PAIR_SCORE`] when the two occur in this order inside some word of
+/// jieba's dictionary (Simplified, or converted to Traditional), else 0.
+fn pair_score(a: char, b: char) -> i32 {
+    let (a, b) = (a as u32, b as u32);
+    if !(0x4E00..=0x9FFF).contains(&a) || !(0x4E00..=0x9FFF).contains(&b) {
+        return 0;
+    }
+    let offset = |i: usize| {
+        let at = i * 4;
+        u32::from_le_bytes([
+            WORD_PAIRS[at],
+            WORD_PAIRS[at + 1],
+            WORD_PAIRS[at + 2],
+            WORD_PAIRS[at + 3],
+        ]) as usize
+    };
+    let first = (a - 0x4E00) as usize;
+    let seconds = &WORD_PAIRS[(WORD_PAIR_FIRSTS + 1) * 4..];
+    let (mut lo, mut hi) = (offset(first), offset(first + 1));
+    let want = (b - 0x4E00) as u16;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let got = u16::from_le_bytes([seconds[mid * 2], seconds[mid * 2 + 1]]);
+        match (got & !STRONG_PAIR_BIT).cmp(&want) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal if got & STRONG_PAIR_BIT != 0 => return STRONG_PAIR_SCORE,
+            std::cmp::Ordering::Equal => return WEAK_PAIR_SCORE,
+        }
+    }
+    0
 }
 
 fn is_odd_cjk(c: char) -> bool {
@@ -1763,6 +1840,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
         gbk,
         big5,
         scores,
+        links,
     } = runs;
     // Hanzi, and whether kana make a word (one pass).
     let (mut line_hanzi, mut kana_word, mut japanese) = (0, 0, false);
@@ -1815,6 +1893,16 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
             sum += char_score(c);
             scores.push(sum);
         }
+        links.clear();
+        links.reserve(e - k + 1);
+        links.push(0);
+        let mut linked = 0;
+        let mut prev = None;
+        for &(_, c) in &chars[k..e] {
+            linked += prev.map_or(0, |p| pair_score(p, c));
+            links.push(linked);
+            prev = Some(c);
+        }
         let run = Run {
             line,
             chars: &chars[k..e],
@@ -1822,6 +1910,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
             gbk,
             big5,
             scores,
+            links,
             japanese,
         };
         let next = |b: usize| chars.get(b).map(|p| p.1);
@@ -1927,6 +2016,9 @@ struct Run<'a> {
     big5: &'a EncodedRun,
     /// [`cjk_score`] of the characters before each position.
     scores: &'a [i32],
+    /// What the word pairs (see [`pair_score`]) among the characters before
+    /// each position add to their score.
+    links: &'a [i32],
     /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
     /// words, not mojibake.
     japanese: bool,
@@ -1942,6 +2034,35 @@ impl Run<'_> {
     /// [`cjk_score`] of the characters `a..b`.
     fn score(&self, a: usize, b: usize) -> i32 {
         self.scores[b] - self.scores[a]
+    }
+
+    /// What the word pairs among the characters `a..b` add to their score.
+    fn links(&self, a: usize, b: usize) -> i32 {
+        if b <= a {
+            return 0;
+        }
+        self.links[b] - self.links[a + 1]
+    }
+
+    /// The character before position `a` of the run, if it is in the run.
+    fn before(&self, a: usize) -> Option<char> {
+        a.checked_sub(1).map(|i| self.chars[i].1)
+    }
+
+    /// The character at position `b` of the run, if any.
+    fn at(&self, b: usize) -> Option<char> {
+        self.chars.get(b).map(|p| p.1)
+    }
+
+    /// [`Run::score`] with what the word pairs of `a..b` add, including
+    /// those it makes with its neighbours in the run.
+    fn score_in_context(&self, a: usize, b: usize) -> i32 {
+        let left = self.before(a).zip(self.at(a)).map_or(0, |(p, c)| pair_score(p, c));
+        let right = match (b > a, self.at(b)) {
+            (true, Some(n)) => pair_score(self.chars[b - 1].1, n),
+            _ => 0,
+        };
+        self.score(a, b) + self.links(a, b) + left + right
     }
 
     fn bytes(&self, cs: Charset) -> &EncodedRun {
@@ -1977,7 +2098,7 @@ fn best_cjk_reading(
     if run.japanese && text.chars().any(is_kana) {
         return None;
     }
-    let before = run.score(a, b);
+    let before = run.score_in_context(a, b);
     // Rare characters that are all GB2312 level 2 are words of real text as
     // often as mojibake (`忐忑`, `忡忡`): they need more gain.
     let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
@@ -2033,7 +2154,7 @@ fn best_cjk_reading(
             },
             None => continue,
         };
-        let t = tally(&text);
+        let t = tally(&text, run.before(a), run.at(b));
         if t.odd * 4 > t.chars
             || t.hanzi < CJK_MIN_HANZI
             // A lone suspect's reading must be frequent hanzi only.
@@ -2121,7 +2242,16 @@ fn best_cjk_reading(
             }
             // The text is the window's start, the lost character, the
             // realigned rest and, when its last pair was cut, one more.
-            let score = run.score(a, i) + lost + cjk_score(decoded) + tail_score;
+            let left = match (i > a, run.before(a)) {
+                (true, Some(p)) => pair_score(p, run.chars[a].1),
+                _ => 0,
+            };
+            let right = match (trail.is_none() && !lost_tail, decoded.chars().next_back()) {
+                (true, Some(l)) => run.at(stop).map_or(0, |n| pair_score(l, n)),
+                _ => 0,
+            };
+            let links = run.links(a, i) + pairs_score(decoded) + left + right;
+            let score = run.score(a, i) + lost + cjk_score(decoded) + tail_score + links;
             if wins(&best, score) {
                 let tail = if lost_tail { "\u{FFFD}" } else { "" };
                 let cand = Candidate {
