@@ -1915,7 +1915,9 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
         };
         let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
-        // suspects, the best window per cluster.
+        // suspects, the best window per cluster: the one that gains most, the
+        // shortest of those (a longer one gains as much when its extra
+        // characters read the same, `還` as `临`, and should stay).
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
         if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only, buf)
         {
@@ -1941,9 +1943,10 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
                         if let Some((cand, consumed, gain)) =
                             best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only, buf)
-                            && best
-                                .as_ref()
-                                .is_none_or(|x| (gain, b - a) > (x.4, x.1 - x.0))
+                            && best.as_ref().is_none_or(|x| {
+                                (gain, std::cmp::Reverse(b - a))
+                                    > (x.4, std::cmp::Reverse(x.1 - x.0))
+                            })
                         {
                             best = Some((a, b, cand, consumed, gain));
                         }
@@ -2057,7 +2060,10 @@ impl Run<'_> {
     /// [`Run::score`] with what the word pairs of `a..b` add, including
     /// those it makes with its neighbours in the run.
     fn score_in_context(&self, a: usize, b: usize) -> i32 {
-        let left = self.before(a).zip(self.at(a)).map_or(0, |(p, c)| pair_score(p, c));
+        let left = self
+            .before(a)
+            .zip(self.at(a))
+            .map_or(0, |(p, c)| pair_score(p, c));
         let right = match (b > a, self.at(b)) {
             (true, Some(n)) => pair_score(self.chars[b - 1].1, n),
             _ => 0,
