@@ -456,8 +456,10 @@ fn push_double_byte(cs: Charset, c: char, out: &mut Vec<u8>) -> bool {
 struct EncodedRun {
     bytes: Vec<u8>,
     /// Byte offset of each character, and the total length at the end.
-    offsets: Vec<usize>,
-    /// Characters without bytes in this code page before each position.
+    offsets: Vec<u32>,
+    /// Positions of the characters without bytes in this code page, in
+    /// order (few or none: a list is cheaper to fill than a count per
+    /// position).
     missing: Vec<u32>,
 }
 
@@ -469,15 +471,12 @@ impl EncodedRun {
         self.missing.clear();
         self.bytes.reserve(chars.len() * 2);
         self.offsets.reserve(chars.len() + 1);
-        self.missing.reserve(chars.len() + 1);
         self.offsets.push(0);
-        self.missing.push(0);
         let table: &[u16] = match cs {
             Charset::Gbk => &GBK_PAIRS,
             _ => &BIG5_PAIRS,
         };
-        let mut missing = 0;
-        for &(_, c) in chars {
+        for (k, &(_, c)) in chars.iter().enumerate() {
             // The common case inline: ASCII, or a pair from the table (GBK's
             // single-byte euro sign and lost byte go the long way).
             let pair = table.get(c as usize).copied().unwrap_or(0);
@@ -485,17 +484,24 @@ impl EncodedRun {
                 self.bytes.push(c as u8);
             } else if pair != 0 && !(cs == Charset::Gbk && matches!(c, '\u{20AC}' | '\u{FFFD}')) {
                 self.bytes.extend_from_slice(&pair.to_be_bytes());
-            } else {
-                missing += u32::from(!push_double_byte(cs, c, &mut self.bytes));
+            } else if !push_double_byte(cs, c, &mut self.bytes) {
+                self.missing.push(k as u32);
             }
-            self.offsets.push(self.bytes.len());
-            self.missing.push(missing);
+            self.offsets.push(self.bytes.len() as u32);
         }
     }
 
     /// The bytes of characters `a..b`, if they all have some.
     fn slice(&self, a: usize, b: usize) -> Option<&[u8]> {
-        (self.missing[b] == self.missing[a]).then(|| &self.bytes[self.offsets[a]..self.offsets[b]])
+        let first_missing = self.missing.partition_point(|&m| (m as usize) < a);
+        if self
+            .missing
+            .get(first_missing)
+            .is_some_and(|&m| (m as usize) < b)
+        {
+            return None;
+        }
+        Some(&self.bytes[self.offsets[a] as usize..self.offsets[b] as usize])
     }
 }
 
@@ -673,11 +679,10 @@ struct RunBuffers {
     /// Decodings, one at a time.
     buf: String,
     gbk: EncodedRun,
-    big5: EncodedRun,
+    /// Filled only when a chain reads Big5 (see [`Run::bytes`]).
+    big5: std::cell::RefCell<EncodedRun>,
     /// See [`Run::scores`].
     scores: Vec<i32>,
-    /// See [`Run::links`].
-    links: Vec<i32>,
 }
 
 impl Chars {
@@ -741,13 +746,20 @@ fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> St
         // later step could change it back).
         let mut before = None;
         step_from(&mut s, chars, &mut before, |t, c| fix_cjk_latin(t, c, log));
-        step_from(&mut s, chars, &mut before, |t, c| fix_cjk_runs(t, c, log));
+        // A short span is looked for in the line as it came, not in what a
+        // repair made of it (the repair's rare characters were in its bytes).
+        let short = !layered && before.is_none();
+        step_from(&mut s, chars, &mut before, |t, c| {
+            fix_cjk_runs(t, c, short, log)
+        });
         step_from(&mut s, chars, &mut before, |t, c| {
             fix_latin(t, c, layered, log)
         });
         // A layer that left nothing the fast scan would look at is the last
         // (the scan is what a later cleaning of this text would see first).
-        if before.is_none_or(|before| before == s) || !line_needs_work(&s) {
+        // A short span it left (see `Evidence::Short`) was there before this
+        // layer and has had its look.
+        if before.is_none_or(|before| before == s) || !needs_work(&s, false) {
             break;
         }
         layered = true;
@@ -792,13 +804,21 @@ fn count_private_use(s: &str) -> u64 {
 /// Whether a line has anything this stage could change. Clean text fails
 /// every test, so this is the only cost most lines pay.
 fn line_needs_work(line: &str) -> bool {
+    needs_work(line, true)
+}
+
+/// [`line_needs_work`]; `short`: whether one suspect character in a Chinese
+/// line counts (see [`Evidence::Short`]).
+fn needs_work(line: &str, short: bool) -> bool {
     let bytes = line.as_bytes();
     if bytes.is_ascii() {
         return bytes
             .iter()
             .any(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | 0x0C)) || b == 0x7F || b == b'&');
     }
-    let mut odd = 0usize;
+    let (mut odd, mut hanzi, mut unpaired) = (0usize, 0usize, 0usize);
+    // The hanzi just before (0 after anything else), for word pairs.
+    let mut last_hanzi = 0u32;
     let mut prev = '\0';
     let mut i = 0;
     while i < bytes.len() {
@@ -814,6 +834,7 @@ fn line_needs_work(line: &str) -> bool {
             if u < 0x4E00 {
                 continue;
             }
+            hanzi += 1;
             let off = u - 0x4E00;
             let (w, b) = ((off / 64) as usize, off % 64);
             if FREQUENT_HANZI_BITS[w] >> b & 1 == 0 && COMMON_HANZI_BITS[w] >> b & 1 == 0 {
@@ -821,7 +842,15 @@ fn line_needs_work(line: &str) -> bool {
                 if odd >= CJK_MIN_ODD || big5_of_utf8_lead(u) {
                     return true;
                 }
+                // The only odd hanzi so far: one in a word is no suspect.
+                let c = char::from_u32(u).unwrap_or('\0');
+                let next = line[i..].chars().next().unwrap_or('\0');
+                let last = char::from_u32(last_hanzi).unwrap_or('\0');
+                if unpaired == 0 && pair_score(last, c) == 0 && pair_score(c, next) == 0 {
+                    unpaired += 1;
+                }
             }
+            last_hanzi = u;
             // 锟 烫 屯 嚙: the lossy sequences are made of frequent characters.
             if matches!(u, 0x951F | 0x70EB | 0x5C6F | 0x5699) {
                 return true;
@@ -879,9 +908,15 @@ fn line_needs_work(line: &str) -> bool {
                     || (rare && big5_of_utf8_lead(u))
             }
             0xE000..=0xF8FF | 0xFFFD => true,
-            // Stray kana count as odd characters (see `is_stray_kana`).
-            0x3040..=0x30FF | 0x3380..=0x33FF => {
+            // Stray kana and code-page symbols count as odd characters (see
+            // `is_stray_kana`, `is_cjk_symbol`).
+            0x3040..=0x30FF
+            | 0x3380..=0x33FF
+            | 0x3100..=0x312F
+            | 0x2460..=0x24FF
+            | 0xFE30..=0xFE4F => {
                 odd += 1;
+                unpaired += 1;
                 odd >= CJK_MIN_ODD
             }
             // Cyrillic and Greek are what UTF-8 read as windows-1251/1253 looks like.
@@ -892,8 +927,10 @@ fn line_needs_work(line: &str) -> bool {
             return true;
         }
         prev = c;
+        last_hanzi = 0;
     }
-    false
+    // One suspect in a Chinese line may be a short damaged span.
+    short && unpaired > 0 && hanzi >= SHORT_SPAN_MIN_HANZI
 }
 
 fn is_private_use(c: char) -> bool {
@@ -1276,11 +1313,18 @@ fn collapse_lossy(line: &str, log: &mut Log<'_>) -> Option<String> {
 fn find_lossy_start(s: &str) -> Option<usize> {
     // Searched for as byte strings (vectorised): a lead byte never occurs
     // inside another character, so a match is always a character.
-    ["锟", "嚙", "烫", "屯", "\u{FFFD}"]
+    LOSSY_FINDERS
         .iter()
-        .filter_map(|p| memchr::memmem::find(s.as_bytes(), p.as_bytes()))
+        .filter_map(|f| f.find(s.as_bytes()))
         .min()
 }
+
+/// The searchers [`find_lossy_start`] uses, built once (building one costs
+/// as much as searching a line).
+static LOSSY_FINDERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 5]> =
+    std::sync::LazyLock::new(|| {
+        ["锟", "嚙", "烫", "屯", "\u{FFFD}"].map(memchr::memmem::Finder::new)
+    });
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
     out.push('\u{FFFD}');
@@ -1479,9 +1523,9 @@ struct Tally {
     score: i32,
 }
 
-/// Tallies `s`, whose score counts the word pairs it makes inside and with
-/// the characters around it, `prev` and `next`.
-fn tally(s: &str, prev: Option<char>, next: Option<char>) -> Tally {
+/// Tallies `s` character by character (word pairs are added by the caller,
+/// only for a reading that could win with them: see [`context_pairs`]).
+fn tally(s: &str) -> Tally {
     let mut t = Tally {
         chars: 0,
         odd: 0,
@@ -1489,22 +1533,37 @@ fn tally(s: &str, prev: Option<char>, next: Option<char>) -> Tally {
         all_frequent: true,
         score: 0,
     };
-    let mut last = prev;
     for c in s.chars() {
         t.chars += 1;
         t.odd += usize::from(is_odd_cjk(c));
         t.hanzi += usize::from(is_hanzi(c));
         t.all_frequent &= is_frequent_hanzi(c);
         t.score += char_score(c);
-        t.score += last.map_or(0, |p| pair_score(p, c));
-        last = Some(c);
-    }
-    if let (Some(l), Some(n)) = (last, next)
-        && t.chars > 0
-    {
-        t.score += pair_score(l, n);
     }
     t
+}
+
+/// The most the word pairs of `chars` characters and their two neighbours
+/// can add to a score.
+fn max_pairs_score(chars: usize) -> i32 {
+    STRONG_PAIR_SCORE * (chars as i32 + 1)
+}
+
+/// What the word pairs inside `s` and with the characters around it,
+/// `prev` and `next`, add to its score.
+fn context_pairs(s: &str, prev: Option<char>, next: Option<char>) -> i32 {
+    let mut n = 0;
+    let mut last = prev;
+    for c in s.chars() {
+        n += last.map_or(0, |p| pair_score(p, c));
+        last = Some(c);
+    }
+    if let (Some(l), Some(x)) = (last, next)
+        && !s.is_empty()
+    {
+        n += pair_score(l, x);
+    }
+    n
 }
 
 /// What the word pairs inside `s` add to its score (see [`pair_score`]).
@@ -1535,6 +1594,49 @@ static WORD_PAIRS: &[u8] = include_bytes!("../tables/word_pairs.bin");
 /// Hanzi the word-pair table covers (U+4E00..=U+9FFF).
 const WORD_PAIR_FIRSTS: usize = 0x9FFF - 0x4E00 + 1;
 
+/// [`WORD_PAIRS`] as an open-addressing hash set, for lookups in a few
+/// instructions (a binary search of a frequent character's list took ten
+/// times as many): slot values are `key + 1` (0 is empty), the key being
+/// the two characters' offsets from U+4E00, 15 bits each, with
+/// [`STRONG_PAIR_SLOT_BIT`] set for a strong pair.
+static WORD_PAIR_SET: std::sync::LazyLock<Box<[u32]>> = std::sync::LazyLock::new(|| {
+    let (offsets, seconds) = WORD_PAIRS.split_at((WORD_PAIR_FIRSTS + 1) * 4);
+    let offset = |i: usize| {
+        let b = &offsets[i * 4..i * 4 + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+    };
+    let mut set = vec![0u32; WORD_PAIR_SLOTS].into_boxed_slice();
+    for first in 0..WORD_PAIR_FIRSTS {
+        for k in offset(first)..offset(first + 1) {
+            let second = u16::from_le_bytes([seconds[k * 2], seconds[k * 2 + 1]]);
+            let key = (first as u32) << 15 | u32::from(second & !STRONG_PAIR_BIT);
+            let strong = if second & STRONG_PAIR_BIT != 0 {
+                STRONG_PAIR_SLOT_BIT
+            } else {
+                0
+            };
+            let mut slot = word_pair_slot(key);
+            while set[slot] != 0 {
+                slot = (slot + 1) & (WORD_PAIR_SLOTS - 1);
+            }
+            set[slot] = (key + 1) | strong;
+        }
+    }
+    set
+});
+
+/// Slots of [`WORD_PAIR_SET`]: a power of two over twice the table's
+/// ~450,000 pairs, so probes are short.
+const WORD_PAIR_SLOTS: usize = 1 << 20;
+
+/// The flag of a strong pair in a [`WORD_PAIR_SET`] slot.
+const STRONG_PAIR_SLOT_BIT: u32 = 1 << 31;
+
+/// The first slot to probe for `key` (Fibonacci hashing).
+fn word_pair_slot(key: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - WORD_PAIR_SLOTS.trailing_zeros())) as usize
+}
+
 /// The table's flag of a strong pair.
 const STRONG_PAIR_BIT: u16 = 0x8000;
 
@@ -1546,30 +1648,22 @@ fn pair_score(a: char, b: char) -> i32 {
     if !(0x4E00..=0x9FFF).contains(&a) || !(0x4E00..=0x9FFF).contains(&b) {
         return 0;
     }
-    let offset = |i: usize| {
-        let at = i * 4;
-        u32::from_le_bytes([
-            WORD_PAIRS[at],
-            WORD_PAIRS[at + 1],
-            WORD_PAIRS[at + 2],
-            WORD_PAIRS[at + 3],
-        ]) as usize
-    };
-    let first = (a - 0x4E00) as usize;
-    let seconds = &WORD_PAIRS[(WORD_PAIR_FIRSTS + 1) * 4..];
-    let (mut lo, mut hi) = (offset(first), offset(first + 1));
-    let want = (b - 0x4E00) as u16;
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let got = u16::from_le_bytes([seconds[mid * 2], seconds[mid * 2 + 1]]);
-        match (got & !STRONG_PAIR_BIT).cmp(&want) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal if got & STRONG_PAIR_BIT != 0 => return STRONG_PAIR_SCORE,
-            std::cmp::Ordering::Equal => return WEAK_PAIR_SCORE,
+    let key = (a - 0x4E00) << 15 | (b - 0x4E00);
+    let set = &*WORD_PAIR_SET;
+    let mut slot = word_pair_slot(key);
+    loop {
+        match set[slot] {
+            0 => return 0,
+            v if v & !STRONG_PAIR_SLOT_BIT == key + 1 => {
+                return if v & STRONG_PAIR_SLOT_BIT != 0 {
+                    STRONG_PAIR_SCORE
+                } else {
+                    WEAK_PAIR_SCORE
+                };
+            }
+            _ => slot = (slot + 1) & (WORD_PAIR_SLOTS - 1),
         }
     }
-    0
 }
 
 fn is_odd_cjk(c: char) -> bool {
@@ -1798,40 +1892,133 @@ pub const JAPANESE_KANA_WORD: usize = 3;
 
 /// Characters that hint at a double-byte misreading inside CJK text.
 fn is_cjk_suspect(c: char) -> bool {
-    is_odd_cjk(c)
-        || matches!(c as u32, 0x0370..=0x04FF | 0x2460..=0x24FF | 0x2500..=0x257F | 0x3040..=0x30FF | 0x3380..=0x33FF | 0xFE30..=0xFE4F | 0xA7 | 0xA8)
+    is_odd_cjk(c) || is_stray_kana(c) || is_cjk_symbol(c)
+}
+
+/// Symbols of the double-byte code pages' non-hanzi rows that a misreading
+/// leaves among hanzi: Greek and Cyrillic (GBK rows A6/A7; Big5's second
+/// bytes read as GBK), circled numbers, box drawing, bopomofo (GBK A8C5-,
+/// Big5 A374-), vertical forms, `§` and `¨`.
+fn is_cjk_symbol(c: char) -> bool {
+    matches!(c as u32, 0x0370..=0x04FF | 0x2460..=0x24FF | 0x2500..=0x257F | 0x3100..=0x312F | 0xFE30..=0xFE4F | 0xA7 | 0xA8)
+}
+
+/// Whether the character at `i` makes a word pair with the one before or
+/// after it: a rare hanzi in a word (`忐忑`) is no damage, while mojibake
+/// rarely makes word pairs (see [`pair_score`]).
+fn pairs_with_neighbour(chars: &[(usize, char)], i: usize) -> bool {
+    let c = chars[i].1;
+    i.checked_sub(1)
+        .is_some_and(|j| pair_score(chars[j].1, c) > 0)
+        || chars.get(i + 1).is_some_and(|n| pair_score(c, n.1) > 0)
+}
+
+/// Hanzi a line needs before one suspect character in it is taken as a
+/// possibly damaged short span (see [`Evidence::Short`]): a short line is
+/// too little context to tell a misreading from a rare word.
+pub const SHORT_SPAN_MIN_HANZI: usize = 6;
+
+/// Gain a re-reading of a window around one suspect character needs through
+/// a double-byte chain: two common hanzi with a strong pair between them
+/// over a rare character and a symbol, not one character turning common.
+pub const SHORT_SPAN_MIN_GAIN: i32 = 10;
+
+/// Hanzi a strictly decoded UTF-8 reading without odd characters needs to
+/// be taken without trying the other chains: with fewer, another chain's
+/// reading may be as plausible (two or three characters).
+pub const SURE_UTF8_MIN_HANZI: usize = 4;
+
+/// How much a window's suspects let [`best_cjk_reading`] try.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    /// Two suspects or more: every chain, and realignment.
+    Full,
+    /// One suspect: only UTF-8 chains that decode strictly, whose structure
+    /// is the evidence.
+    Utf8Only,
+    /// One suspect in a Chinese line that a short damaged span explains (an
+    /// odd hanzi, a kana or a code-page symbol next to hanzi): strict UTF-8
+    /// chains as for [`Evidence::Utf8Only`], double-byte chains when the
+    /// reading gains [`SHORT_SPAN_MIN_GAIN`].
+    Short,
 }
 
 /// Double-byte confusions among hanzi-looking text: runs of non-ASCII
 /// characters re-read through each chain; when the whole run does not
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
-fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
+///
+/// `short`: whether one suspect may be taken for a short damaged span (see
+/// [`Evidence::Short`]).
+fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -> Option<String> {
+    let short_allowed = short;
     // No run of the line can have more odd characters than the line. One
     // pass counts what the gate needs.
     // Odd characters and stray kana are all three-byte sequences led by
     // 0xE3-0xEF: the others are skipped byte by byte.
     let (mut odd, mut line_stray, mut private_use, mut lone_utf8) = (0, 0, false, false);
+    // Hanzi, code-page symbols, and whether an odd hanzi makes no word
+    // pair with the hanzi around it (see `SHORT_SPAN_MIN_HANZI`).
+    let (mut hanzi, mut symbols, mut unpaired) = (0, 0, false);
+    let mut last_hanzi = '\0';
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if !(0xE3..=0xEF).contains(&b[i]) {
-            i += 1;
+        let u = match b[i] {
+            // Two-byte symbols: Greek and Cyrillic (leads CD-D3), `§` `¨`.
+            x @ 0xC2..=0xDF => {
+                symbols += usize::from(
+                    (0xCD..=0xD3).contains(&x) || x == 0xC2 && matches!(b[i + 1], 0xA7 | 0xA8),
+                );
+                i += 2;
+                last_hanzi = '\0';
+                continue;
+            }
+            0xE2..=0xEF => {
+                let u = (u32::from(b[i] & 0x0F) << 12)
+                    | (u32::from(b[i + 1] & 0x3F) << 6)
+                    | u32::from(b[i + 2] & 0x3F);
+                i += 3;
+                u
+            }
+            x => {
+                i += utf8_len(x).max(1);
+                last_hanzi = '\0';
+                continue;
+            }
+        };
+        let c = char::from_u32(u).unwrap_or('\0');
+        // Hanzi of the main block, most of the text, take the short way.
+        if (0x4E00..=0x9FFF).contains(&u) {
+            hanzi += 1;
+            if !is_frequent_hanzi(c) {
+                odd += 1;
+                lone_utf8 |= big5_of_utf8_lead(u);
+                if !unpaired && odd == 1 {
+                    let next = line[i..].chars().next().unwrap_or('\0');
+                    unpaired = pair_score(last_hanzi, c) == 0 && pair_score(c, next) == 0;
+                }
+            }
+            last_hanzi = c;
             continue;
         }
-        let u = (u32::from(b[i] & 0x0F) << 12)
-            | (u32::from(b[i + 1] & 0x3F) << 6)
-            | u32::from(b[i + 2] & 0x3F);
-        i += 3;
-        let c = char::from_u32(u).unwrap_or('\0');
         line_stray += usize::from(is_stray_kana(c));
+        symbols += usize::from(is_cjk_symbol(c));
+        hanzi += usize::from(is_hanzi(c));
         if is_odd_cjk(c) {
             odd += 1;
             private_use |= is_private_use(c);
             lone_utf8 |= big5_of_utf8_lead(u);
+            if !unpaired && odd == 1 {
+                let next = line[i..].chars().next().unwrap_or('\0');
+                unpaired = pair_score(last_hanzi, c) == 0 && pair_score(c, next) == 0;
+            }
         }
+        last_hanzi = c;
     }
-    if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD && !private_use && !lone_utf8 {
+    let short =
+        short_allowed && hanzi >= SHORT_SPAN_MIN_HANZI && (unpaired || line_stray + symbols > 0);
+    if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD && !private_use && !lone_utf8 && !short {
         return None;
     }
     let (chars, runs) = chars.with_runs(line);
@@ -1840,7 +2027,6 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
         gbk,
         big5,
         scores,
-        links,
     } = runs;
     // Hanzi, and whether kana make a word (one pass).
     let (mut line_hanzi, mut kana_word, mut japanese) = (0, 0, false);
@@ -1876,15 +2062,42 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
         } else {
             0
         };
-        // One odd character alone is only looked at through UTF-8 chains
-        // that decode strictly (see `best_cjk_reading`).
+        // A suspect that a short damaged span explains: an odd hanzi, a
+        // stray kana that counts, a code-page symbol next to a hanzi.
+        let short_suspect = |i: usize| {
+            let c = chars[i].1;
+            short_allowed
+                && line_hanzi >= SHORT_SPAN_MIN_HANZI
+                && (is_odd_cjk(c) && !pairs_with_neighbour(chars, i)
+                    || (stray > 0 && is_stray_kana(c))
+                    // Big5 text draws dashes with box lines (`──`).
+                    || (is_cjk_symbol(c) && !('\u{2500}'..='\u{2503}').contains(&c)
+                        && (i > 0 && is_hanzi(chars[i - 1].1)
+                            || chars.get(i + 1).is_some_and(|p| is_hanzi(p.1)))))
+        };
+        // One suspect alone is looked at through strict UTF-8 chains, or as
+        // a short span (see `Evidence`).
         let lone_only = odd + stray < CJK_MIN_ODD && !private_use;
-        if lone_only && odd == 0 {
+        let run_short = lone_only && (k..e).any(short_suspect);
+        if lone_only && odd == 0 && !run_short {
             k = e;
             continue;
         }
+        let lone_evidence = |short: bool| {
+            if short {
+                Evidence::Short
+            } else {
+                Evidence::Utf8Only
+            }
+        };
+        // A short span is looked for in windows around its suspect, not in
+        // the whole run.
+        let run_evidence = if lone_only {
+            Evidence::Utf8Only
+        } else {
+            Evidence::Full
+        };
         gbk.fill(Charset::Gbk, &chars[k..e]);
-        big5.fill(Charset::Big5, &chars[k..e]);
         scores.clear();
         scores.reserve(e - k + 1);
         scores.push(0);
@@ -1893,24 +2106,14 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
             sum += char_score(c);
             scores.push(sum);
         }
-        links.clear();
-        links.reserve(e - k + 1);
-        links.push(0);
-        let mut linked = 0;
-        let mut prev = None;
-        for &(_, c) in &chars[k..e] {
-            linked += prev.map_or(0, |p| pair_score(p, c));
-            links.push(linked);
-            prev = Some(c);
-        }
         let run = Run {
             line,
             chars: &chars[k..e],
             end: pos(e),
             gbk,
             big5,
+            big5_filled: std::cell::Cell::new(false),
             scores,
-            links,
             japanese,
         };
         let next = |b: usize| chars.get(b).map(|p| p.1);
@@ -1919,7 +2122,8 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
         // shortest of those (a longer one gains as much when its extra
         // characters read the same, `還` as `临`, and should stay).
         let mut chosen: Vec<(usize, usize, Candidate, usize)> = Vec::new();
-        if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next(e), lone_only, buf)
+        if let Some((cand, consumed, _)) =
+            best_cjk_reading(&run, 0, e - k, next(e), run_evidence, buf)
         {
             chosen.push((k, e, cand, consumed));
         } else {
@@ -1931,7 +2135,11 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
                     d += 1;
                 }
                 let (s0, e0) = (suspects[c], suspects[d] + 1);
-                let lone = d == c;
+                let evidence = if d == c || lone_only {
+                    lone_evidence((s0..e0).any(short_suspect))
+                } else {
+                    Evidence::Full
+                };
                 c = d + 1;
                 // A long cluster was the whole run's to explain; one suspect
                 // alone is usually a rare character, not a damaged span.
@@ -1942,7 +2150,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Stri
                 for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
                         if let Some((cand, consumed, gain)) =
-                            best_cjk_reading(&run, a - k, b - k, next(b), lone || lone_only, buf)
+                            best_cjk_reading(&run, a - k, b - k, next(b), evidence, buf)
                             && best.as_ref().is_none_or(|x| {
                                 (gain, std::cmp::Reverse(b - a))
                                     > (x.4, std::cmp::Reverse(x.1 - x.0))
@@ -2016,12 +2224,11 @@ struct Run<'a> {
     /// Byte offset in `line` where the run ends.
     end: usize,
     gbk: &'a EncodedRun,
-    big5: &'a EncodedRun,
+    big5: &'a std::cell::RefCell<EncodedRun>,
+    /// Whether `big5` holds this run's bytes yet.
+    big5_filled: std::cell::Cell<bool>,
     /// [`cjk_score`] of the characters before each position.
     scores: &'a [i32],
-    /// What the word pairs (see [`pair_score`]) among the characters before
-    /// each position add to their score.
-    links: &'a [i32],
     /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
     /// words, not mojibake.
     japanese: bool,
@@ -2039,12 +2246,12 @@ impl Run<'_> {
         self.scores[b] - self.scores[a]
     }
 
-    /// What the word pairs among the characters `a..b` add to their score.
+    /// What the word pairs (see [`pair_score`]) among the characters `a..b`
+    /// add to their score.
     fn links(&self, a: usize, b: usize) -> i32 {
-        if b <= a {
-            return 0;
-        }
-        self.links[b] - self.links[a + 1]
+        // Looked up for the window asked for, when it is asked for.
+        let window = &self.chars[a..b.max(a)];
+        window.windows(2).map(|w| pair_score(w[0].1, w[1].1)).sum()
     }
 
     /// The character before position `a` of the run, if it is in the run.
@@ -2071,10 +2278,34 @@ impl Run<'_> {
         self.score(a, b) + self.links(a, b) + left + right
     }
 
-    fn bytes(&self, cs: Charset) -> &EncodedRun {
+    /// The run's bytes in `cs`; Big5's are made the first time they are
+    /// asked for (a run that UTF-8 read as GBK explains never needs them).
+    fn bytes(&self, cs: Charset) -> RunBytes<'_> {
         match cs {
-            Charset::Gbk => self.gbk,
-            _ => self.big5,
+            Charset::Gbk => RunBytes::Plain(self.gbk),
+            _ => {
+                if !self.big5_filled.replace(true) {
+                    self.big5.borrow_mut().fill(Charset::Big5, self.chars);
+                }
+                RunBytes::Lazy(self.big5.borrow())
+            }
+        }
+    }
+}
+
+/// What [`Run::bytes`] lends.
+enum RunBytes<'a> {
+    Plain(&'a EncodedRun),
+    Lazy(std::cell::Ref<'a, EncodedRun>),
+}
+
+impl std::ops::Deref for RunBytes<'_> {
+    type Target = EncodedRun;
+
+    fn deref(&self) -> &EncodedRun {
+        match self {
+            RunBytes::Plain(r) => r,
+            RunBytes::Lazy(r) => r,
         }
     }
 }
@@ -2087,24 +2318,28 @@ type Reading = (Candidate, usize, i32);
 /// if it beats them by [`CJK_MIN_GAIN`]; also how many bytes after the run
 /// it consumed.
 ///
-/// `lone`: the window holds one odd character only: it is re-read only as
-/// UTF-8 that decodes strictly, whose structure (leads and continuation
-/// bytes in order) is evidence that a rare character alone is not.
+/// `evidence`: what the window's suspects allow (see [`Evidence`]); with
+/// one suspect only, the reading must be frequent hanzi only.
 fn best_cjk_reading(
     run: &Run<'_>,
     a: usize,
     b: usize,
     next: Option<char>,
-    lone: bool,
+    evidence: Evidence,
     buf: &mut String,
 ) -> Option<Reading> {
+    let lone = evidence != Evidence::Full;
     let text = run.text(a, b);
     // GBK's kana rows read as Big5 are Big5's commonest hanzi, so Japanese
     // always "improves": its kana are never re-read.
     if run.japanese && text.chars().any(is_kana) {
         return None;
     }
-    let before = run.score_in_context(a, b);
+    // The window's score with its word pairs is looked up only once some
+    // reading could beat it: the pairs only raise it.
+    let unigram_before = run.score(a, b);
+    let in_context = std::cell::OnceCell::new();
+    let before = || *in_context.get_or_init(|| run.score_in_context(a, b));
     // Rare characters that are all GB2312 level 2 are words of real text as
     // often as mojibake (`忐忑`, `忡忡`): they need more gain.
     let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
@@ -2121,7 +2356,9 @@ fn best_cjk_reading(
     // Whether a reading scoring `score` replaces the best so far; only then
     // is its text made.
     let wins = |best: &Option<Reading>, score: i32| {
-        score - before >= min_gain && best.as_ref().is_none_or(|b| score > b.0.score)
+        score - unigram_before >= min_gain
+            && best.as_ref().is_none_or(|b| score > b.0.score)
+            && score - before() >= min_gain
     };
     let chains = [
         (Charset::Utf8, Charset::Gbk),
@@ -2130,19 +2367,29 @@ fn best_cjk_reading(
         (Charset::Gbk, Charset::Big5),
     ];
     for chain in chains.map(|(written, read)| Chain { written, read }) {
-        if lone && chain.written != Charset::Utf8 {
+        if evidence == Evidence::Utf8Only && chain.written != Charset::Utf8 {
             continue;
         }
-        let Some(bytes) = run.bytes(chain.read).slice(a, b) else {
+        let encoded = run.bytes(chain.read);
+        let Some(bytes) = encoded.slice(a, b) else {
             continue;
         };
         let strict_utf8 = match chain.written {
             Charset::Utf8 => std::str::from_utf8(bytes).ok(),
             _ => None,
         };
-        if lone && strict_utf8.is_none() {
-            continue;
-        }
+        // The lone gain holds for strict UTF-8 only; anything else read
+        // around one suspect must gain as a short span.
+        let min_gain = match (lone, strict_utf8) {
+            (false, _) | (true, Some(_)) => min_gain,
+            (true, None) if evidence == Evidence::Short => min_gain.max(SHORT_SPAN_MIN_GAIN),
+            (true, None) => continue,
+        };
+        let wins = |best: &Option<Reading>, score: i32| {
+            score - unigram_before >= min_gain
+                && best.as_ref().is_none_or(|b| score > b.0.score)
+                && score - before() >= min_gain
+        };
         let decoded: Option<Cow<'_, str>> = match chain.written {
             Charset::Utf8 if bytes.contains(&LOST_BYTE) => {
                 utf8_with_lost_bytes(bytes).map(Cow::Owned)
@@ -2160,21 +2407,30 @@ fn best_cjk_reading(
             },
             None => continue,
         };
-        let t = tally(&text, run.before(a), run.at(b));
+        let t = tally(&text);
         if t.odd * 4 > t.chars
             || t.hanzi < CJK_MIN_HANZI
             // A lone suspect's reading must be frequent hanzi only.
             || (lone && !t.all_frequent)
+            // Word pairs are looked up only when they could make it win.
+            || !wins(&best, t.score + max_pairs_score(t.chars))
         {
             continue;
         }
-        if wins(&best, t.score) {
+        let score = t.score + context_pairs(&text, run.before(a), run.at(b));
+        if wins(&best, score) {
             let cand = Candidate {
                 text: text.into_owned(),
                 kind: RepairEdit::Mojibake(chain),
-                score: t.score,
+                score,
             };
-            best = Some((cand, 0, t.score - before));
+            best = Some((cand, 0, score - before()));
+            // UTF-8 that decodes strictly into frequent hanzi only is the
+            // answer: no other chain reads such bytes as well, and nothing
+            // is left to realign.
+            if strict_utf8.is_some() && t.odd == 0 && t.hanzi >= SURE_UTF8_MIN_HANZI {
+                return best;
+            }
         }
     }
     // A chain that explains the run with no odd character left but the
@@ -2248,6 +2504,13 @@ fn best_cjk_reading(
             }
             // The text is the window's start, the lost character, the
             // realigned rest and, when its last pair was cut, one more.
+            let unpaired = run.score(a, i) + lost + cjk_score(decoded) + tail_score;
+            if !wins(
+                &best,
+                unpaired + max_pairs_score(i - a + decoded.chars().count() + 1),
+            ) {
+                continue;
+            }
             let left = match (i > a, run.before(a)) {
                 (true, Some(p)) => pair_score(p, run.chars[a].1),
                 _ => 0,
@@ -2257,7 +2520,7 @@ fn best_cjk_reading(
                 _ => 0,
             };
             let links = run.links(a, i) + pairs_score(decoded) + left + right;
-            let score = run.score(a, i) + lost + cjk_score(decoded) + tail_score + links;
+            let score = unpaired + links;
             if wins(&best, score) {
                 let tail = if lost_tail { "\u{FFFD}" } else { "" };
                 let cand = Candidate {
@@ -2265,7 +2528,7 @@ fn best_cjk_reading(
                     kind: RepairEdit::MisalignedRun,
                     score,
                 };
-                best = Some((cand, trail.map_or(0, |t| t.len_utf8()), score - before));
+                best = Some((cand, trail.map_or(0, |t| t.len_utf8()), score - before()));
             }
         }
     }
@@ -3221,6 +3484,82 @@ mod tests {
             fixed("须贯彻以人民为中牡姆⒄顾枷搿薄叭靡\u{FFFD}"),
             "须贯彻以人民为中\u{FFFD}的发展思想”“让\u{FFFD}"
         );
+    }
+
+    /// `span` of `line` written in one double-byte code page and read in
+    /// the other.
+    fn damage_span(
+        line: &str,
+        span: &str,
+        written: &'static Encoding,
+        read: &'static Encoding,
+    ) -> String {
+        let (bytes, _, errors) = written.encode(span);
+        assert!(!errors, "{span}");
+        let (text, errors) = read.decode_without_bom_handling(&bytes);
+        assert!(!errors, "{span}");
+        line.replacen(span, &text, 1)
+    }
+
+    #[test]
+    fn word_pairs_come_from_words_in_both_scripts() {
+        assert_eq!(pair_score('中', '国'), STRONG_PAIR_SCORE);
+        assert_eq!(pair_score('網', '絡'), STRONG_PAIR_SCORE);
+        assert_eq!(pair_score('基', '本'), STRONG_PAIR_SCORE);
+        assert_eq!(pair_score('本', '基'), 0, "order matters");
+        assert_eq!(pair_score('涓', '枃'), 0, "UTF-8 中文 read as GBK");
+        assert_eq!(
+            pair_score('西', '府'),
+            WEAK_PAIR_SCORE,
+            "a rare word's pair"
+        );
+        assert_eq!(pair_score('中', 'A'), 0);
+        // The table's layout: offsets never fall, seconds are sorted within
+        // each first character, and the strong flag is the top bit only.
+        let (offsets, seconds) = WORD_PAIRS.split_at((WORD_PAIR_FIRSTS + 1) * 4);
+        let offset =
+            |i: usize| u32::from_le_bytes(offsets[i * 4..i * 4 + 4].try_into().unwrap()) as usize;
+        assert_eq!(offset(WORD_PAIR_FIRSTS) * 2, seconds.len());
+        for first in 0..WORD_PAIR_FIRSTS {
+            let list: Vec<u16> = (offset(first)..offset(first + 1))
+                .map(|k| {
+                    u16::from_le_bytes([seconds[k * 2], seconds[k * 2 + 1]]) & !STRONG_PAIR_BIT
+                })
+                .collect();
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{first}");
+            assert!(list.iter().all(|&x| (x as usize) < WORD_PAIR_FIRSTS));
+        }
+    }
+
+    #[test]
+    fn short_spans_between_clean_text_are_repaired() {
+        let traditional = "這個計畫的基本目標已經在去年完成了。";
+        let simplified = "我们生活在互联网时代，需要新的工作方法。";
+        for (line, span, written, read) in [
+            (traditional, "基本", BIG5, GBK),
+            (traditional, "目標", BIG5, GBK),
+            (simplified, "在互", GBK, BIG5),
+            (simplified, "工作", GBK, BIG5),
+        ] {
+            let damaged = damage_span(line, span, written, read);
+            assert_ne!(damaged, line);
+            assert_eq!(fixed(&damaged), line, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn one_rare_character_alone_is_not_a_short_span() {
+        for clean in [
+            // Rare characters in words, names and Japanese with its kana
+            // spread out (no three in a row).
+            "他的心里忐忑不安，一直在想明天的考试。",
+            "王珏和李昇在会议上发言，介绍了新的计划。",
+            "複数の単位を一つの方式に含める技術と方法。",
+            "希腊字母α和β常用于表示角度和系数的大小。",
+            "我們擁有同一種信念──反對一切不公平的事情。",
+        ] {
+            assert_eq!(fixed(clean), clean);
+        }
     }
 
     #[test]
