@@ -466,6 +466,29 @@ struct EncodedRun {
 impl EncodedRun {
     /// Encodes `chars` in `cs` into this run's buffers (reused run after run).
     fn fill(&mut self, cs: Charset, chars: &[(usize, char)]) {
+        self.fill_with(cs, chars, |_| None);
+    }
+
+    /// Encodes `chars` in Big5 with code page 950's pairs where they differ
+    /// from WHATWG's; whether any did.
+    fn fill_cp950(&mut self, chars: &[(usize, char)]) -> bool {
+        let mut differs = false;
+        self.fill_with(Charset::Big5, chars, |c| {
+            let pair = cp950_pair(c);
+            differs |= pair.is_some();
+            pair
+        });
+        differs
+    }
+
+    /// [`EncodedRun::fill`], taking a character's pair from `first` when it
+    /// has one.
+    fn fill_with(
+        &mut self,
+        cs: Charset,
+        chars: &[(usize, char)],
+        mut first: impl FnMut(char) -> Option<u16>,
+    ) {
         self.bytes.clear();
         self.offsets.clear();
         self.missing.clear();
@@ -480,7 +503,9 @@ impl EncodedRun {
             // The common case inline: ASCII, or a pair from the table (GBK's
             // single-byte euro sign and lost byte go the long way).
             let pair = table.get(c as usize).copied().unwrap_or(0);
-            if c.is_ascii() {
+            if let Some(pair) = first(c) {
+                self.bytes.extend_from_slice(&pair.to_be_bytes());
+            } else if c.is_ascii() {
                 self.bytes.push(c as u8);
             } else if pair != 0 && !(cs == Charset::Gbk && matches!(c, '\u{20AC}' | '\u{FFFD}')) {
                 self.bytes.extend_from_slice(&pair.to_be_bytes());
@@ -503,6 +528,27 @@ impl EncodedRun {
         }
         Some(&self.bytes[self.offsets[a] as usize..self.offsets[b] as usize])
     }
+}
+
+/// Code page 950's pairs for the characters it puts where WHATWG's Big5
+/// has others (rows C6-C8: ETEN's kana, Cyrillic and signs), sorted by
+/// character.
+static CP950_ONLY: std::sync::LazyLock<Vec<(char, u16)>> = std::sync::LazyLock::new(|| {
+    let mut map: Vec<(char, u16)> = crate::tables::big5_cp950::CP950_PAIRS
+        .iter()
+        .filter(|&&(pair, c)| single_char(BIG5, pair.to_be_bytes()) != Some(c))
+        .map(|&(pair, c)| (c, pair))
+        .collect();
+    map.sort_unstable();
+    map.dedup_by_key(|x| x.0);
+    map
+});
+
+/// `c`'s pair in code page 950 when WHATWG's Big5 decoder would not read
+/// that pair as `c`.
+fn cp950_pair(c: char) -> Option<u16> {
+    let map = &*CP950_ONLY;
+    map.binary_search_by_key(&c, |x| x.0).ok().map(|i| map[i].1)
 }
 
 /// Big5 byte pairs of characters the Big5 encoder does not produce (HKSCS),
@@ -681,6 +727,8 @@ struct RunBuffers {
     gbk: EncodedRun,
     /// Filled only when a chain reads Big5 (see [`Run::bytes`]).
     big5: std::cell::RefCell<EncodedRun>,
+    /// Big5 as code page 950 writes it (see [`Run::cp950_bytes`]).
+    cp950: std::cell::RefCell<EncodedRun>,
     /// See [`Run::scores`].
     scores: Vec<i32>,
 }
@@ -1680,6 +1728,8 @@ struct Candidate {
     text: String,
     kind: RepairEdit,
     score: i32,
+    /// Whether the window had [`Evidence::Full`].
+    full: bool,
 }
 
 /// GBK or Big5 bytes read as windows-1252/Latin-1: spans of Latin-1
@@ -1941,7 +1991,15 @@ enum Evidence {
     /// chains as for [`Evidence::Utf8Only`], double-byte chains when the
     /// reading gains [`SHORT_SPAN_MIN_GAIN`].
     Short,
+    /// A run of a line whose other runs this chain repaired with full
+    /// evidence: only this chain, taken when it gains [`SAME_CHAIN_MIN_GAIN`]
+    /// and leaves no odd character.
+    SameChain(Chain),
 }
+
+/// Gain a run needs through the chain that repaired the rest of its line:
+/// one rare character turning frequent (`爛` → `年`), no less.
+pub const SAME_CHAIN_MIN_GAIN: i32 = 2;
 
 /// Double-byte confusions among hanzi-looking text: runs of non-ASCII
 /// characters re-read through each chain; when the whole run does not
@@ -2026,6 +2084,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
         buf,
         gbk,
         big5,
+        cp950,
         scores,
     } = runs;
     // Hanzi, and whether kana make a word (one pass).
@@ -2039,8 +2098,10 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
     let in_run = |c: char| {
         !c.is_ascii() && (!('\u{80}'..='\u{24F}').contains(&c) || is_gbk_pinyin_letter(c))
     };
-    let mut out = String::new();
-    let mut copied = 0;
+    // Edits as (first character, end character, reading, bytes consumed
+    // after the end), and the runs left as they were.
+    let mut edits: Vec<(usize, usize, Candidate, usize)> = Vec::new();
+    let mut untouched: Vec<(usize, usize)> = Vec::new();
     let mut k = 0;
     while k < chars.len() {
         if !in_run(chars[k].1) {
@@ -2080,6 +2141,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
         let lone_only = odd + stray < CJK_MIN_ODD && !private_use;
         let run_short = lone_only && (k..e).any(short_suspect);
         if lone_only && odd == 0 && !run_short {
+            untouched.push((k, e));
             k = e;
             continue;
         }
@@ -2113,6 +2175,8 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
             gbk,
             big5,
             big5_filled: std::cell::Cell::new(false),
+            cp950,
+            cp950_state: std::cell::Cell::new(None),
             scores,
             japanese,
         };
@@ -2170,17 +2234,78 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
             if a < taken_to {
                 continue;
             }
-            let (start, end) = (pos(a), pos(b) + consumed);
-            out.push_str(&line[copied..start]);
-            log.edit(cand.kind, line, start, end, &cand.text);
-            out.push_str(&cand.text);
-            copied = end;
             taken_to = b + usize::from(consumed > 0);
+            edits.push((a, b, cand, consumed));
+        }
+        if taken_to == k {
+            untouched.push((k, e));
         }
         k = e.max(taken_to);
     }
+    // A line damaged one way is usually damaged that way throughout: when a
+    // double-byte chain undid a span with full evidence, the line's runs left
+    // alone (cut off by digits or ASCII punctuation, too short to show
+    // suspects: `踏爛5堎ㄛ`) are read through that chain too, and taken when
+    // they improve at all.
+    if let Some(chain) = line_chain(&edits) {
+        for (k, e) in untouched {
+            gbk.fill(Charset::Gbk, &chars[k..e]);
+            scores.clear();
+            scores.push(0);
+            let mut sum = 0;
+            for &(_, c) in &chars[k..e] {
+                sum += char_score(c);
+                scores.push(sum);
+            }
+            let run = Run {
+                line,
+                chars: &chars[k..e],
+                end: pos(e),
+                gbk,
+                big5,
+                big5_filled: std::cell::Cell::new(false),
+                cp950,
+                cp950_state: std::cell::Cell::new(None),
+                scores,
+                japanese,
+            };
+            let evidence = Evidence::SameChain(chain);
+            let next = chars.get(e).map(|p| p.1);
+            if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next, evidence, buf)
+            {
+                edits.push((k, e, cand, consumed));
+            }
+        }
+        edits.sort_by_key(|x| x.0);
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    for (a, b, cand, consumed) in edits {
+        let (start, end) = (pos(a), pos(b) + consumed);
+        out.push_str(&line[copied..start]);
+        log.edit(cand.kind, line, start, end, &cand.text);
+        out.push_str(&cand.text);
+        copied = end;
+    }
     out.push_str(&line[copied..]);
-    (copied > 0).then_some(out)
+    Some(out)
+}
+
+/// The chain of the line's largest double-byte repair, if one of its edits
+/// had full evidence (see [`Evidence::SameChain`]).
+fn line_chain(edits: &[(usize, usize, Candidate, usize)]) -> Option<Chain> {
+    edits
+        .iter()
+        .filter(|x| x.2.full)
+        .filter_map(|x| match x.2.kind {
+            RepairEdit::Mojibake(chain) => Some((x.1 - x.0, chain)),
+            _ => None,
+        })
+        .max_by_key(|x| x.0)
+        .map(|x| x.1)
 }
 
 /// GBK's row of pinyin letters (A8A1-A8BA): mojibake made of GBK pairs
@@ -2227,6 +2352,10 @@ struct Run<'a> {
     big5: &'a std::cell::RefCell<EncodedRun>,
     /// Whether `big5` holds this run's bytes yet.
     big5_filled: std::cell::Cell<bool>,
+    cp950: &'a std::cell::RefCell<EncodedRun>,
+    /// Whether `cp950` holds this run's bytes yet, and whether they differ
+    /// from `big5`'s.
+    cp950_state: std::cell::Cell<Option<bool>>,
     /// [`cjk_score`] of the characters before each position.
     scores: &'a [i32],
     /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
@@ -2293,6 +2422,22 @@ impl Run<'_> {
     }
 }
 
+impl Run<'_> {
+    /// The run's bytes as code page 950 writes them, when they differ from
+    /// WHATWG Big5's (the run has one of its ETEN characters).
+    fn cp950_bytes(&self) -> Option<RunBytes<'_>> {
+        let differs = match self.cp950_state.get() {
+            Some(d) => d,
+            None => {
+                let d = self.cp950.borrow_mut().fill_cp950(self.chars);
+                self.cp950_state.set(Some(d));
+                d
+            }
+        };
+        differs.then(|| RunBytes::Lazy(self.cp950.borrow()))
+    }
+}
+
 /// What [`Run::bytes`] lends.
 enum RunBytes<'a> {
     Plain(&'a EncodedRun),
@@ -2328,7 +2473,11 @@ fn best_cjk_reading(
     evidence: Evidence,
     buf: &mut String,
 ) -> Option<Reading> {
-    let lone = evidence != Evidence::Full;
+    let lone = matches!(evidence, Evidence::Utf8Only | Evidence::Short);
+    let same_chain = match evidence {
+        Evidence::SameChain(chain) => Some(chain),
+        _ => None,
+    };
     let text = run.text(a, b);
     // GBK's kana rows read as Big5 are Big5's commonest hanzi, so Japanese
     // always "improves": its kana are never re-read.
@@ -2343,7 +2492,9 @@ fn best_cjk_reading(
     // Rare characters that are all GB2312 level 2 are words of real text as
     // often as mojibake (`忐忑`, `忡忡`): they need more gain.
     let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
-    let min_gain = if odd.peek().is_some() && odd.all(is_gb2312_level2) {
+    let min_gain = if same_chain.is_some() {
+        SAME_CHAIN_MIN_GAIN
+    } else if odd.peek().is_some() && odd.all(is_gb2312_level2) {
         CJK_MIN_GAIN * PLAIN_RARE_GAIN_FACTOR
     } else if lone {
         // UTF-8 read as Big5 turns every continuation byte into half of a
@@ -2360,17 +2511,31 @@ fn best_cjk_reading(
             && best.as_ref().is_none_or(|b| score > b.0.score)
             && score - before() >= min_gain
     };
+    // The last chain reads Big5 as code page 950 does (Windows, Python),
+    // where it differs from WHATWG's decoder (see `CP950_ONLY`); it must do
+    // better than WHATWG's reading, tried first.
     let chains = [
-        (Charset::Utf8, Charset::Gbk),
-        (Charset::Utf8, Charset::Big5),
-        (Charset::Big5, Charset::Gbk),
-        (Charset::Gbk, Charset::Big5),
+        (Charset::Utf8, Charset::Gbk, false),
+        (Charset::Utf8, Charset::Big5, false),
+        (Charset::Big5, Charset::Gbk, false),
+        (Charset::Gbk, Charset::Big5, false),
+        (Charset::Gbk, Charset::Big5, true),
     ];
-    for chain in chains.map(|(written, read)| Chain { written, read }) {
-        if evidence == Evidence::Utf8Only && chain.written != Charset::Utf8 {
+    for (written, read, cp950) in chains {
+        let chain = Chain { written, read };
+        if evidence == Evidence::Utf8Only && chain.written != Charset::Utf8
+            || same_chain.is_some_and(|c| c != chain)
+        {
             continue;
         }
-        let encoded = run.bytes(chain.read);
+        let encoded = if cp950 {
+            match run.cp950_bytes() {
+                Some(bytes) => bytes,
+                None => continue,
+            }
+        } else {
+            run.bytes(chain.read)
+        };
         let Some(bytes) = encoded.slice(a, b) else {
             continue;
         };
@@ -2409,7 +2574,8 @@ fn best_cjk_reading(
         };
         let t = tally(&text);
         if t.odd * 4 > t.chars
-            || t.hanzi < CJK_MIN_HANZI
+            || t.hanzi < CJK_MIN_HANZI && same_chain.is_none()
+            || same_chain.is_some() && (t.odd > 0 || t.hanzi == 0)
             // A lone suspect's reading must be frequent hanzi only.
             || (lone && !t.all_frequent)
             // Word pairs are looked up only when they could make it win.
@@ -2423,6 +2589,7 @@ fn best_cjk_reading(
                 text: text.into_owned(),
                 kind: RepairEdit::Mojibake(chain),
                 score,
+                full: evidence == Evidence::Full,
             };
             best = Some((cand, 0, score - before()));
             // UTF-8 that decodes strictly into frequent hanzi only is the
@@ -2436,7 +2603,7 @@ fn best_cjk_reading(
     // A chain that explains the run with no odd character left but the
     // lost bytes the run already showed leaves nothing for a realignment to
     // improve on (the costly search).
-    if lone {
+    if lone || same_chain.is_some() {
         return best;
     }
     let lost_before = text.matches('\u{FFFD}').count();
@@ -2524,6 +2691,7 @@ fn best_cjk_reading(
             if wins(&best, score) {
                 let tail = if lost_tail { "\u{FFFD}" } else { "" };
                 let cand = Candidate {
+                    full: true,
                     text: format!("{}\u{FFFD}{}{}", run.text(a, i), decoded, tail),
                     kind: RepairEdit::MisalignedRun,
                     score,
@@ -3545,6 +3713,62 @@ mod tests {
             assert_ne!(damaged, line);
             assert_eq!(fixed(&damaged), line, "{damaged}");
         }
+    }
+
+    #[test]
+    fn gbk_read_as_big5_by_either_decoder() {
+        // GBK rows C6-C8 hold common hanzi (平 强 其 疲 前 启); WHATWG's Big5
+        // reads them as HKSCS characters, code page 950 as ETEN's kana and
+        // Cyrillic.
+        let cp950: std::collections::HashMap<u16, char> = crate::tables::big5_cp950::CP950_PAIRS
+            .iter()
+            .copied()
+            .collect();
+        for line in [
+            "精疲力尽的我们终于在前方看到了希望。",
+            "坚持和平发展道路，建设网络强国，其意义重大。",
+            "今年5月，世界互联网领先科技成果启动征集。",
+        ] {
+            let (bytes, _, _) = GBK.encode(line);
+            let (whatwg, _) = BIG5.decode_without_bom_handling(&bytes);
+            let mut windows = String::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] < 0x80 {
+                    windows.push(bytes[i] as char);
+                    i += 1;
+                    continue;
+                }
+                let pair = u16::from_be_bytes([bytes[i], bytes[i + 1]]);
+                match cp950.get(&pair) {
+                    Some(&c) => windows.push(c),
+                    None => windows.push_str(&BIG5.decode_without_bom_handling(&bytes[i..i + 2]).0),
+                }
+                i += 2;
+            }
+            assert_ne!(whatwg, windows, "{line}: no row C6-C8 character");
+            assert_eq!(fixed(&whatwg), line, "WHATWG: {whatwg}");
+            assert_eq!(fixed(&windows), line, "cp950: {windows}");
+        }
+    }
+
+    #[test]
+    fn runs_cut_off_by_ascii_follow_their_line() {
+        // `年` and `月` alone between digits read as `爛` and `堎`, ordinary
+        // Traditional characters; the rest of the line shows the misreading.
+        for line in [
+            "2014年4月,4G基站建成开通。",
+            "今年5月，2023年世界互联网领先科技成果启动征集。",
+        ] {
+            let (bytes, _, _) = GBK.encode(line);
+            let (damaged, _) = BIG5.decode_without_bom_handling(&bytes);
+            assert_eq!(fixed(&damaged), line, "{damaged}");
+        }
+        // A clean run next to a repaired one stays.
+        let (bytes, _, _) = BIG5.encode("基本");
+        let (damaged, _) = GBK.decode_without_bom_handling(&bytes);
+        let line = format!("這個計畫的{damaged}目標,已在2021年完成。");
+        assert_eq!(fixed(&line), "這個計畫的基本目標,已在2021年完成。");
     }
 
     #[test]

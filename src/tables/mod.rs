@@ -1,5 +1,7 @@
 //! Generated lookup tables (see `scripts/gen-*.py`; do not edit them by hand).
 
+/// Code page 950's Big5 pairs where WHATWG's Big5 differs (ETEN's kana, Cyrillic and signs), for undoing GBK read as Big5.
+pub mod big5_cp950;
 /// CNS 11643 planes 1-7 to Unicode, from glibc iconv's EUC-TW mapping, for decoding EUC-TW.
 pub mod cns11643;
 /// High halves of the single-byte code pages whose misreadings of UTF-8 the repair stage undoes.
