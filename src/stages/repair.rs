@@ -733,6 +733,41 @@ struct RunBuffers {
     scores: Vec<i32>,
 }
 
+impl RunBuffers {
+    /// A run of `line`, its characters `chars` (ending at byte `end`), with
+    /// its GBK bytes and scores made; and the decoding buffer.
+    fn run<'a>(
+        &'a mut self,
+        line: &'a str,
+        chars: &'a [(usize, char)],
+        end: usize,
+        japanese: bool,
+    ) -> (Run<'a>, &'a mut String) {
+        self.gbk.fill(Charset::Gbk, chars);
+        self.scores.clear();
+        self.scores.reserve(chars.len() + 1);
+        self.scores.push(0);
+        let mut sum = 0;
+        for &(_, c) in chars {
+            sum += char_score(c);
+            self.scores.push(sum);
+        }
+        let run = Run {
+            line,
+            chars,
+            end,
+            gbk: &self.gbk,
+            big5: &self.big5,
+            big5_filled: std::cell::Cell::new(false),
+            cp950: &self.cp950,
+            cp950_state: std::cell::Cell::new(None),
+            scores: &self.scores,
+            japanese,
+        };
+        (run, &mut self.buf)
+    }
+}
+
 impl Chars {
     /// The characters of `line`, the current text.
     fn of(&mut self, line: &str) -> &[(usize, char)] {
@@ -2080,13 +2115,6 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
         return None;
     }
     let (chars, runs) = chars.with_runs(line);
-    let RunBuffers {
-        buf,
-        gbk,
-        big5,
-        cp950,
-        scores,
-    } = runs;
     // Hanzi, and whether kana make a word (one pass).
     let (mut line_hanzi, mut kana_word, mut japanese) = (0, 0, false);
     for &(_, c) in chars {
@@ -2159,27 +2187,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
         } else {
             Evidence::Full
         };
-        gbk.fill(Charset::Gbk, &chars[k..e]);
-        scores.clear();
-        scores.reserve(e - k + 1);
-        scores.push(0);
-        let mut sum = 0;
-        for &(_, c) in &chars[k..e] {
-            sum += char_score(c);
-            scores.push(sum);
-        }
-        let run = Run {
-            line,
-            chars: &chars[k..e],
-            end: pos(e),
-            gbk,
-            big5,
-            big5_filled: std::cell::Cell::new(false),
-            cp950,
-            cp950_state: std::cell::Cell::new(None),
-            scores,
-            japanese,
-        };
+        let (run, buf) = runs.run(line, &chars[k..e], pos(e), japanese);
         let next = |b: usize| chars.get(b).map(|p| p.1);
         // The whole run first; failing that, windows around each cluster of
         // suspects, the best window per cluster: the one that gains most, the
@@ -2249,26 +2257,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
     // they improve at all.
     if let Some(chain) = line_chain(&edits) {
         for (k, e) in untouched {
-            gbk.fill(Charset::Gbk, &chars[k..e]);
-            scores.clear();
-            scores.push(0);
-            let mut sum = 0;
-            for &(_, c) in &chars[k..e] {
-                sum += char_score(c);
-                scores.push(sum);
-            }
-            let run = Run {
-                line,
-                chars: &chars[k..e],
-                end: pos(e),
-                gbk,
-                big5,
-                big5_filled: std::cell::Cell::new(false),
-                cp950,
-                cp950_state: std::cell::Cell::new(None),
-                scores,
-                japanese,
-            };
+            let (run, buf) = runs.run(line, &chars[k..e], pos(e), japanese);
             let evidence = Evidence::SameChain(chain);
             let next = chars.get(e).map(|p| p.1);
             if let Some((cand, consumed, _)) = best_cjk_reading(&run, 0, e - k, next, evidence, buf)
