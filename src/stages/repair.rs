@@ -3215,6 +3215,8 @@ fn unlikely_result(c: char) -> bool {
         | 0x3190..=0x319F | 0x3400..=0x4DBF
         | 0x0500..=0x05CF
         | 0x0610..=0x061A
+        // Quranic annotation marks (MacRoman `€™` is DB AA, U+06EA).
+        | 0x06D6..=0x06ED
         | 0x0700..=0x08FF
         | 0x1800..=0x1DFF
         | 0xE000..=0xF8FF
@@ -3338,11 +3340,33 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
         }
         // Sequences that decode to something ordinary; a layer already
         // undone on this line is evidence too.
-        let evidence = seqs
+        let ordinary = seqs
             .iter()
             .filter(|s| !s.lost && !unlikely_result(s.decoded) && !rare_latin(s.decoded))
-            .count()
-            + if layered { 2 } else { 0 };
+            .count();
+        // A line with more Latin letters and signs outside any sequence that
+        // are high bytes or no byte at all in this code page than sequences
+        // that decode to ordinary characters is garbled beyond it (ftfy's
+        // "hopeless garble", lowercased mojibake) or mixes text that was
+        // never misread with a few accidents: undoing the few would leave a
+        // different garble.
+        let in_seq = |at: usize| {
+            seqs[seqs.partition_point(|s| s.end <= at)..]
+                .first()
+                .is_some_and(|s| s.start <= at)
+        };
+        let orphans = chars
+            .iter()
+            .filter(|&&(at, c)| {
+                ('\u{A0}'..='\u{24F}').contains(&c)
+                    && cp.byte(c).is_none_or(|b| b >= 0x80)
+                    && !in_seq(at)
+            })
+            .count();
+        if orphans >= GARBLE_MIN_ORPHANS && orphans > ordinary {
+            continue;
+        }
+        let evidence = ordinary + if layered { 2 } else { 0 };
         let line_hanzi =
             seqs.iter().filter(|s| is_hanzi(s.decoded)).count() + if has_hanzi { 2 } else { 0 };
         let accepted: Vec<Range<usize>> = clusters(&seqs)
@@ -3387,6 +3411,11 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
     out.push_str(&line[copied..]);
     Some(out)
 }
+
+/// Unexplained Latin characters (see `fix_latin`) a line needs before they
+/// can outweigh its sequences: a few are accented letters of a line with
+/// some mojibake.
+pub const GARBLE_MIN_ORPHANS: usize = 4;
 
 /// A code page's reading of a line: the bytes it covers, the code page, its
 /// sequences, the clusters of them accepted, and how many C1 controls in
@@ -3548,6 +3577,17 @@ fn cluster_ok(line: &str, cl: &[Seq], cs: Charset, evidence: usize, line_hanzi: 
     let s = &cl[0];
     if s.lost {
         return cs == Charset::Windows1252 && prev.is_some_and(char::is_alphabetic) && !s.lost_q;
+    }
+    // A line that holds, outside the sequence, characters the code page
+    // writes that were not misread is not one misread line (`– DrÃ¥ber`):
+    // the sequence may be a different mistake, or no mistake.
+    if let Some(cp) = Codepage::of(cs)
+        && line[..s.start]
+            .chars()
+            .chain(line[s.end..].chars())
+            .any(|c| !c.is_ascii() && cp.byte(c).is_some())
+    {
+        return false;
     }
     let lead = line[s.start..].chars().next().unwrap();
     let cp_ok = cs == Charset::Windows1252 || (cs == Charset::MacRoman && lead == '√');
@@ -3780,6 +3820,20 @@ mod tests {
         assert_eq!(fixed("cafÃ©"), "café");
         assert_eq!(fixed("doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t"), "doesn’t");
         assert_eq!(fixed("4288×…"), "4288×…");
+    }
+
+    #[test]
+    fn garbles_and_inconsistent_lines_are_left_alone() {
+        for line in [
+            // Mojibake lowercased after the fact: a few sequences still
+            // decode, among lead and continuation bytes that fit none.
+            "ã†â€™ãƒâ€ ã¢â‚¬â„¢ãƒæ’ã‚â¢ãƒâ¢ã¢â‚¬å¡ã‚â¬ãƒâ€šã‚â",
+            // An en dash that was never misread next to one sequence.
+            "Bremer/Mccoy – DrÃ¥ber",
+        ] {
+            assert_eq!(fixed(line), line);
+        }
+        assert_eq!(fixed("Le cafÃ© Ã©tait fermÃ©."), "Le café était fermé.");
     }
 
     #[test]
