@@ -148,6 +148,16 @@ pub const MISALIGN_LOOKBACK: usize = 3;
 /// of: the search is quadratic, and real shifted runs end at the next ASCII.
 pub const MISALIGN_MAX_RUN: usize = 160;
 
+/// Gain a realignment ending in a decoder's U+FFFD needs: shifted pairs are
+/// mostly frequent hanzi, so the gain is the word pairs the realignment
+/// makes, less the character it admits lost.
+pub const MISALIGN_LOST_MIN_GAIN: i32 = 4;
+
+/// Characters before a lost byte's U+FFFD (or a shift's ASCII trail) tried
+/// as starts of a misaligned run while no word pair joins them: the damage
+/// seen in real text spans a few characters, the limit bounds the search.
+pub const MISALIGN_PAIRLESS_MAX: usize = 8;
+
 /// A character set in a mojibake chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charset {
@@ -1988,6 +1998,17 @@ fn is_cjk_symbol(c: char) -> bool {
     matches!(c as u32, 0x0370..=0x04FF | 0x2460..=0x24FF | 0x2500..=0x257F | 0x3100..=0x312F | 0xFE30..=0xFE4F | 0xA7 | 0xA8)
 }
 
+/// Whether the character at `i` is a decoder's U+FFFD after two hanzi that
+/// make no word pair: the mark of a lost byte whose shift garbled the pairs
+/// before it into ordinary-looking hanzi.
+fn lost_after_shift(chars: &[(usize, char)], i: usize) -> bool {
+    chars[i].1 == '\u{FFFD}'
+        && i >= 2
+        && is_hanzi(chars[i - 1].1)
+        && is_hanzi(chars[i - 2].1)
+        && pair_score(chars[i - 2].1, chars[i - 1].1) == 0
+}
+
 /// Whether the character at `i` makes a word pair with the one before or
 /// after it: a rare hanzi in a word (`忐忑`) is no damage, while mojibake
 /// rarely makes word pairs (see [`pair_score`]).
@@ -2053,6 +2074,9 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
     // Hanzi, code-page symbols, and whether an odd hanzi makes no word
     // pair with the hanzi around it (see `SHORT_SPAN_MIN_HANZI`).
     let (mut hanzi, mut symbols, mut unpaired) = (0, 0, false);
+    // A decoder's U+FFFD: a lost byte that may have shifted the pairs
+    // before it (see `lost_after_shift`).
+    let mut lost = false;
     let mut last_hanzi = '\0';
     let b = line.as_bytes();
     let mut i = 0;
@@ -2098,6 +2122,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
         line_stray += usize::from(is_stray_kana(c));
         symbols += usize::from(is_cjk_symbol(c));
         hanzi += usize::from(is_hanzi(c));
+        lost |= c == '\u{FFFD}';
         if is_odd_cjk(c) {
             odd += 1;
             private_use |= is_private_use(c);
@@ -2111,7 +2136,13 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
     }
     let short =
         short_allowed && hanzi >= SHORT_SPAN_MIN_HANZI && (unpaired || line_stray + symbols > 0);
-    if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD && !private_use && !lone_utf8 && !short {
+    let lost = lost && hanzi >= CJK_MIN_HANZI;
+    if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD
+        && !private_use
+        && !lone_utf8
+        && !short
+        && !lost
+    {
         return None;
     }
     let (chars, runs) = chars.with_runs(line);
@@ -2166,7 +2197,8 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
         };
         // One suspect alone is looked at through strict UTF-8 chains, or as
         // a short span (see `Evidence`).
-        let lone_only = odd + stray < CJK_MIN_ODD && !private_use;
+        let shifted = |i: usize| lost && lost_after_shift(chars, i);
+        let lone_only = odd + stray < CJK_MIN_ODD && !private_use && !(k..e).any(shifted);
         let run_short = lone_only && (k..e).any(short_suspect);
         if lone_only && odd == 0 && !run_short {
             untouched.push((k, e));
@@ -2207,10 +2239,18 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
                     d += 1;
                 }
                 let (s0, e0) = (suspects[c], suspects[d] + 1);
-                let evidence = if d == c || lone_only {
+                let after_shift = (s0..e0).any(shifted);
+                let evidence = if (d == c || lone_only) && !after_shift {
                     lone_evidence((s0..e0).any(short_suspect))
                 } else {
                     Evidence::Full
+                };
+                // A shifted stretch ends at the lost byte: the window starts
+                // early enough to hold it (see `MISALIGN_PAIRLESS_MAX`).
+                let pad = if after_shift {
+                    MISALIGN_PAIRLESS_MAX
+                } else {
+                    CJK_WINDOW_PAD
                 };
                 c = d + 1;
                 // A long cluster was the whole run's to explain; one suspect
@@ -2219,7 +2259,13 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
                     continue;
                 }
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
-                for a in s0.saturating_sub(CJK_WINDOW_PAD).max(k)..=s0 {
+                let earliest = s0.saturating_sub(pad).max(k);
+                let firsts = if after_shift {
+                    earliest..=earliest
+                } else {
+                    earliest..=s0
+                };
+                for a in firsts {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
                         if let Some((cand, consumed, gain)) =
                             best_cjk_reading(&run, a - k, b - k, next(b), evidence, buf)
@@ -2615,6 +2661,13 @@ fn best_cjk_reading(
         return best;
     }
     let lost = char_score('\u{FFFD}');
+    // A decoder's U+FFFD at the end is evidence of its own: the lost byte
+    // left its last lead alone.
+    let wins_after_lost = |best: &Option<Reading>, score: i32| {
+        score - unigram_before >= MISALIGN_LOST_MIN_GAIN
+            && best.as_ref().is_none_or(|b| score > b.0.score)
+            && score - before() >= MISALIGN_LOST_MIN_GAIN
+    };
     for written in [Charset::Gbk, Charset::Big5] {
         let encoded = run.bytes(written);
         if encoded.slice(a, stop).is_none() {
@@ -2628,10 +2681,26 @@ fn best_cjk_reading(
                 .iter()
                 .any(|&(_, c)| is_cjk_suspect(c))
         };
-        let starts: Vec<usize> = (a..stop)
+        let mut starts: Vec<usize> = (a..stop)
             .filter(|&i| i == a || near_suspect(i))
             .take(MISALIGN_MAX_STARTS)
             .collect();
+        // Shifted pairs are often all frequent hanzi, but they make no
+        // words: every start in the stretch without word pairs that ends
+        // the window is tried too (`卮舐鄱希�` is `�大论断�`).
+        if lost_tail || trail.is_some() {
+            let mut i = stop;
+            while i > a
+                && stop - i < MISALIGN_PAIRLESS_MAX
+                && (i == stop || pair_score(run.chars[i - 1].1, run.chars[i].1) == 0)
+            {
+                i -= 1;
+                if !starts.contains(&i) {
+                    starts.push(i);
+                }
+            }
+            starts.sort_unstable();
+        }
         let mut bytes = Vec::new();
         // Latest first: of two starts that score the same, the later keeps
         // more of the text as it was (`塑熘` is `塑` and a shifted pair, not
@@ -2661,10 +2730,8 @@ fn best_cjk_reading(
             // The text is the window's start, the lost character, the
             // realigned rest and, when its last pair was cut, one more.
             let unpaired = run.score(a, i) + lost + cjk_score(decoded) + tail_score;
-            if !wins(
-                &best,
-                unpaired + max_pairs_score(i - a + decoded.chars().count() + 1),
-            ) {
+            let bound = unpaired + max_pairs_score(i - a + decoded.chars().count() + 1);
+            if !(wins(&best, bound) || lost_tail && wins_after_lost(&best, bound)) {
                 continue;
             }
             let left = match (i > a, run.before(a)) {
@@ -2677,7 +2744,7 @@ fn best_cjk_reading(
             };
             let links = run.links(a, i) + pairs_score(decoded) + left + right;
             let score = unpaired + links;
-            if wins(&best, score) {
+            if wins(&best, score) || lost_tail && wins_after_lost(&best, score) {
                 let tail = if lost_tail { "\u{FFFD}" } else { "" };
                 let cand = Candidate {
                     full: true,
@@ -3813,6 +3880,19 @@ mod tests {
         ] {
             assert_eq!(fixed(clean), clean);
         }
+    }
+
+    #[test]
+    fn shifted_frequent_hanzi_before_a_lost_byte_are_realigned() {
+        // The lead byte of `关` lost: `于网` shifts into `赜谕`, ordinary
+        // hanzi that make no word; the next pair (F8 C2) is no GBK pair to
+        // Python's or iconv's decoder, which writes U+FFFD and resyncs, so
+        // `网` is gone with it.
+        let damaged = "这是总书记赜谕\u{FFFD}络强国的重要思想的重大历史意义";
+        assert_eq!(
+            fixed(damaged),
+            "这是总书记\u{FFFD}于\u{FFFD}络强国的重要思想的重大历史意义"
+        );
     }
 
     #[test]
