@@ -540,10 +540,14 @@ impl EncodedRun {
     }
 }
 
+/// See [`CP950_ONLY`].
+type Cp950Only = (Vec<(char, u16)>, Box<[u64]>);
+
 /// Code page 950's pairs for the characters it puts where WHATWG's Big5
 /// has others (rows C6-C8: ETEN's kana, Cyrillic and signs), sorted by
-/// character.
-static CP950_ONLY: std::sync::LazyLock<Vec<(char, u16)>> = std::sync::LazyLock::new(|| {
+/// character, and a bitmap of those characters (all in the BMP) for the
+/// check every run makes.
+static CP950_ONLY: std::sync::LazyLock<Cp950Only> = std::sync::LazyLock::new(|| {
     let mut map: Vec<(char, u16)> = crate::tables::big5_cp950::CP950_PAIRS
         .iter()
         .filter(|&&(pair, c)| single_char(BIG5, pair.to_be_bytes()) != Some(c))
@@ -551,13 +555,21 @@ static CP950_ONLY: std::sync::LazyLock<Vec<(char, u16)>> = std::sync::LazyLock::
         .collect();
     map.sort_unstable();
     map.dedup_by_key(|x| x.0);
-    map
+    let mut bits = vec![0u64; 0x10000 / 64].into_boxed_slice();
+    for &(c, _) in &map {
+        bits[c as usize / 64] |= 1 << (c as usize % 64);
+    }
+    (map, bits)
 });
 
 /// `c`'s pair in code page 950 when WHATWG's Big5 decoder would not read
 /// that pair as `c`.
 fn cp950_pair(c: char) -> Option<u16> {
-    let map = &*CP950_ONLY;
+    let (map, bits) = &*CP950_ONLY;
+    let u = c as usize;
+    if u >= 0x10000 || bits[u / 64] >> (u % 64) & 1 == 0 {
+        return None;
+    }
     map.binary_search_by_key(&c, |x| x.0).ok().map(|i| map[i].1)
 }
 
@@ -1687,48 +1699,25 @@ static WORD_PAIRS: &[u8] = include_bytes!("../tables/word_pairs.bin");
 /// Hanzi the word-pair table covers (U+4E00..=U+9FFF).
 const WORD_PAIR_FIRSTS: usize = 0x9FFF - 0x4E00 + 1;
 
-/// [`WORD_PAIRS`] as an open-addressing hash set, for lookups in a few
-/// instructions (a binary search of a frequent character's list took ten
-/// times as many): slot values are `key + 1` (0 is empty), the key being
-/// the two characters' offsets from U+4E00, 15 bits each, with
-/// [`STRONG_PAIR_SLOT_BIT`] set for a strong pair.
-static WORD_PAIR_SET: std::sync::LazyLock<Box<[u32]>> = std::sync::LazyLock::new(|| {
+/// See [`WORD_PAIR_TABLE`].
+type WordPairTable = (Box<[u32]>, Box<[u16]>);
+
+/// [`WORD_PAIRS`] as numbers: where each first character's seconds start
+/// (and, last, where they end), and the seconds. About 1 MB, so lookups
+/// stay in the cache (a hash set of four times the size was faster to
+/// probe but slower to reach).
+static WORD_PAIR_TABLE: std::sync::LazyLock<WordPairTable> = std::sync::LazyLock::new(|| {
     let (offsets, seconds) = WORD_PAIRS.split_at((WORD_PAIR_FIRSTS + 1) * 4);
-    let offset = |i: usize| {
-        let b = &offsets[i * 4..i * 4 + 4];
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
-    };
-    let mut set = vec![0u32; WORD_PAIR_SLOTS].into_boxed_slice();
-    for first in 0..WORD_PAIR_FIRSTS {
-        for k in offset(first)..offset(first + 1) {
-            let second = u16::from_le_bytes([seconds[k * 2], seconds[k * 2 + 1]]);
-            let key = (first as u32) << 15 | u32::from(second & !STRONG_PAIR_BIT);
-            let strong = if second & STRONG_PAIR_BIT != 0 {
-                STRONG_PAIR_SLOT_BIT
-            } else {
-                0
-            };
-            let mut slot = word_pair_slot(key);
-            while set[slot] != 0 {
-                slot = (slot + 1) & (WORD_PAIR_SLOTS - 1);
-            }
-            set[slot] = (key + 1) | strong;
-        }
-    }
-    set
+    let offsets = offsets
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let seconds = seconds
+        .chunks_exact(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    (offsets, seconds)
 });
-
-/// Slots of [`WORD_PAIR_SET`]: a power of two over twice the table's
-/// ~450,000 pairs, so probes are short.
-const WORD_PAIR_SLOTS: usize = 1 << 20;
-
-/// The flag of a strong pair in a [`WORD_PAIR_SET`] slot.
-const STRONG_PAIR_SLOT_BIT: u32 = 1 << 31;
-
-/// The first slot to probe for `key` (Fibonacci hashing).
-fn word_pair_slot(key: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) >> (32 - WORD_PAIR_SLOTS.trailing_zeros())) as usize
-}
 
 /// The table's flag of a strong pair.
 const STRONG_PAIR_BIT: u16 = 0x8000;
@@ -1741,21 +1730,14 @@ fn pair_score(a: char, b: char) -> i32 {
     if !(0x4E00..=0x9FFF).contains(&a) || !(0x4E00..=0x9FFF).contains(&b) {
         return 0;
     }
-    let key = (a - 0x4E00) << 15 | (b - 0x4E00);
-    let set = &*WORD_PAIR_SET;
-    let mut slot = word_pair_slot(key);
-    loop {
-        match set[slot] {
-            0 => return 0,
-            v if v & !STRONG_PAIR_SLOT_BIT == key + 1 => {
-                return if v & STRONG_PAIR_SLOT_BIT != 0 {
-                    STRONG_PAIR_SCORE
-                } else {
-                    WEAK_PAIR_SCORE
-                };
-            }
-            _ => slot = (slot + 1) & (WORD_PAIR_SLOTS - 1),
-        }
+    let (offsets, seconds) = &*WORD_PAIR_TABLE;
+    let first = (a - 0x4E00) as usize;
+    let list = &seconds[offsets[first] as usize..offsets[first + 1] as usize];
+    let want = (b - 0x4E00) as u16;
+    match list.binary_search_by(|&x| (x & !STRONG_PAIR_BIT).cmp(&want)) {
+        Ok(i) if list[i] & STRONG_PAIR_BIT != 0 => STRONG_PAIR_SCORE,
+        Ok(_) => WEAK_PAIR_SCORE,
+        Err(_) => 0,
     }
 }
 
@@ -2136,7 +2118,9 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
     }
     let short =
         short_allowed && hanzi >= SHORT_SPAN_MIN_HANZI && (unpaired || line_stray + symbols > 0);
-    let lost = lost && hanzi >= CJK_MIN_HANZI;
+    // Like a short span, a shift is looked for in the line as it came (a
+    // repair's U+FFFD marks what it could not recover).
+    let lost = short_allowed && lost && hanzi >= CJK_MIN_HANZI;
     if odd.min(CJK_MIN_ODD) + line_stray < CJK_MIN_ODD
         && !private_use
         && !lone_utf8
@@ -2329,14 +2313,20 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
     Some(out)
 }
 
-/// The chain of the line's largest double-byte repair, if one of its edits
-/// had full evidence (see [`Evidence::SameChain`]).
+/// The chain of the line's largest Big5/GBK repair, if one of its edits had
+/// full evidence (see [`Evidence::SameChain`]).
 fn line_chain(edits: &[(usize, usize, Candidate, usize)]) -> Option<Chain> {
     edits
         .iter()
         .filter(|x| x.2.full)
         .filter_map(|x| match x.2.kind {
-            RepairEdit::Mojibake(chain) => Some((x.1 - x.0, chain)),
+            // UTF-8 read as GBK or Big5 leaves odd characters in every run
+            // it touched, which the runs' own search finds: only the
+            // confusions of the two double-byte code pages, whose readings
+            // look ordinary, need the line's help.
+            RepairEdit::Mojibake(chain) if chain.written != Charset::Utf8 => {
+                Some((x.1 - x.0, chain))
+            }
             _ => None,
         })
         .max_by_key(|x| x.0)
@@ -2463,6 +2453,11 @@ impl Run<'_> {
     fn cp950_bytes(&self) -> Option<RunBytes<'_>> {
         let differs = match self.cp950_state.get() {
             Some(d) => d,
+            // Most runs have none of code page 950's own characters.
+            None if !self.chars.iter().any(|&(_, c)| cp950_pair(c).is_some()) => {
+                self.cp950_state.set(Some(false));
+                false
+            }
             None => {
                 let d = self.cp950.borrow_mut().fill_cp950(self.chars);
                 self.cp950_state.set(Some(d));
@@ -2617,6 +2612,28 @@ fn best_cjk_reading(
             || !wins(&best, t.score + max_pairs_score(t.chars))
         {
             continue;
+        }
+        // UTF-8 that decodes (strictly, or but for a lost last byte) into
+        // frequent hanzi only explains a whole run beyond doubt: it is taken
+        // without looking up word pairs, which no other chain or window is
+        // compared by.
+        let utf8_sure = chain.written == Charset::Utf8
+            && t.odd == text.matches('\u{FFFD}').count()
+            && t.odd <= 1
+            && t.hanzi >= SURE_UTF8_MIN_HANZI;
+        if utf8_sure
+            && a == 0
+            && b == run.chars.len()
+            && t.score - unigram_before >= min_gain
+            && best.is_none()
+        {
+            let cand = Candidate {
+                text: text.into_owned(),
+                kind: RepairEdit::Mojibake(chain),
+                score: t.score,
+                full: evidence == Evidence::Full,
+            };
+            return Some((cand, 0, t.score - unigram_before));
         }
         let score = t.score + context_pairs(&text, run.before(a), run.at(b));
         if wins(&best, score) {
@@ -3417,19 +3434,18 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
         // "hopeless garble", lowercased mojibake) or mixes text that was
         // never misread with a few accidents: undoing the few would leave a
         // different garble.
-        let in_seq = |at: usize| {
-            seqs[seqs.partition_point(|s| s.end <= at)..]
-                .first()
-                .is_some_and(|s| s.start <= at)
-        };
-        let orphans = chars
-            .iter()
-            .filter(|&&(at, c)| {
-                ('\u{A0}'..='\u{24F}').contains(&c)
-                    && cp.byte(c).is_none_or(|b| b >= 0x80)
-                    && !in_seq(at)
-            })
-            .count();
+        let mut orphans = 0;
+        let mut next_seq = 0;
+        for &(at, c) in chars {
+            if !('\u{A0}'..='\u{24F}').contains(&c) {
+                continue;
+            }
+            while next_seq < seqs.len() && seqs[next_seq].end <= at {
+                next_seq += 1;
+            }
+            let in_seq = seqs.get(next_seq).is_some_and(|s| s.start <= at);
+            orphans += usize::from(!in_seq && cp.byte(c).is_none_or(|b| b >= 0x80));
+        }
         if orphans >= GARBLE_MIN_ORPHANS && orphans > ordinary {
             continue;
         }
