@@ -135,8 +135,11 @@ pub struct CleanedText<'a> {
 /// (layout joins lines, and the joined line gives normalize a new Chinese
 /// neighbour for a comma; a wider joined line changes layout's own width
 /// evidence), so one pass is not always a fixed point. Real documents settle
-/// in two passes; the cap only guards against a pathological oscillation.
-const MAX_PASSES: usize = 4;
+/// in two passes; wrapped binary-like junk with bare CRs was seen to need
+/// five (`fixtures/fuzz/layout-five-passes.bin`: each pass joins one more
+/// line). Passes stop as soon as the text stops changing, so the cap only
+/// guards against a pathological oscillation.
+const MAX_PASSES: usize = 8;
 
 /// Runs the per-document text stages until the text stops changing (at
 /// most [`MAX_PASSES`] times), keeping the script detected on the first
