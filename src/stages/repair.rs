@@ -38,11 +38,15 @@
 //! evidence than a line full of them. For CJK the score is the share of
 //! common hanzi (`tables::common_hanzi`, GB2312/Big5 level 1 in
 //! `tables::frequent_hanzi`) against rare hanzi, private-use code points and
-//! U+FFFD, and a repair must win by [`CJK_MIN_GAIN`] (twice that when the
-//! only rare characters are GB2312 level 2 hanzi, which real words like
-//! `忐忑` are made of). A rare character alone is looked at only when its
-//! Big5 pair starts a UTF-8 hanzi, and then only through UTF-8 chains that
-//! decode strictly (the byte structure is the evidence). Kana count as
+//! U+FFFD, plus the word pairs adjacent hanzi make (`tables/word_pairs.bin`,
+//! pairs inside jieba's words: two thirds of real text's pairs, 2% of
+//! random ones), and a repair must win by [`CJK_MIN_GAIN`] (twice that when
+//! the only rare characters are GB2312 level 2 hanzi, which real words like
+//! `忐忑` are made of). One suspect alone is looked at through UTF-8 chains
+//! that decode strictly (the byte structure is the evidence), or, in a
+//! Chinese line, as a short damaged span that must gain
+//! [`SHORT_SPAN_MIN_GAIN`]. GBK read as Big5 is undone for WHATWG's decoder
+//! and for code page 950's. Kana count as
 //! evidence only when they all sit in one run of a Chinese line; a line with
 //! three kana in a row is Japanese and its kana are never re-read. A GBK
 //! decoder's U+FFFD is one lost byte: UTF-8 read as GBK is undone around it,
