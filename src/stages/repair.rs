@@ -1882,8 +1882,23 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
                 }
             }
         }
+        // Unless the readings make words, inside and with the hanzi around
+        // them (`¦h¶]路` is `多跑路`).
         if high * LATIN_CJK_HIGH_TRAIL_RATIO < pairs {
-            continue;
+            let mut word_pairs = 0;
+            for ((start, end, _), text) in spans.iter().zip(&read) {
+                if let Some(text) = text {
+                    word_pairs += context_pairs(
+                        &texts[text.clone()],
+                        char_before(line, *start),
+                        char_after(line, *end),
+                    );
+                }
+            }
+            let spans_read = read.iter().filter(|t| t.is_some()).count() as i32;
+            if word_pairs < STRONG_PAIR_SCORE * spans_read {
+                continue;
+            }
         }
         if hanzi < LATIN_CJK_MIN_HANZI
             || (frequent as f64) < LATIN_CJK_MIN_FREQUENT_SHARE * hanzi as f64
@@ -3885,6 +3900,24 @@ mod tests {
         let (damaged, _) = GBK.decode_without_bom_handling(&bytes);
         let line = format!("這個計畫的{damaged}目標,已在2021年完成。");
         assert_eq!(fixed(&line), "這個計畫的基本目標,已在2021年完成。");
+    }
+
+    #[test]
+    fn big5_read_as_latin1_with_ascii_trails_makes_words() {
+        // Big5's `可以` is A5 69 A5 48 and `工作` A4 75 A7 40: ASCII trail
+        // bytes, weak evidence alone; that they make words is enough.
+        for (line, span) in [
+            ("我们可以在这里开会讨论问题。", "可以"),
+            ("他们的工作做得很好，大家都满意。", "工作"),
+        ] {
+            let damaged = damage_span(line, span, BIG5, encoding_rs::WINDOWS_1252);
+            assert_ne!(damaged, line);
+            assert_eq!(fixed(&damaged), line, "{damaged}");
+        }
+        // Latin signs before ASCII letters that make no words stay (`°C` is
+        // Big5 for `乾`).
+        let celsius = "Entre 20°C et 25°C, la réaction est lente.";
+        assert_eq!(fixed(celsius), celsius);
     }
 
     #[test]
