@@ -3447,27 +3447,6 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
             .iter()
             .filter(|s| !s.lost && !unlikely_result(s.decoded) && !rare_latin(s.decoded))
             .count();
-        // A line with more Latin letters and signs outside any sequence that
-        // are high bytes or no byte at all in this code page than sequences
-        // that decode to ordinary characters is garbled beyond it (ftfy's
-        // "hopeless garble", lowercased mojibake) or mixes text that was
-        // never misread with a few accidents: undoing the few would leave a
-        // different garble.
-        let mut orphans = 0;
-        let mut next_seq = 0;
-        for &(at, c) in chars {
-            if !('\u{A0}'..='\u{24F}').contains(&c) {
-                continue;
-            }
-            while next_seq < seqs.len() && seqs[next_seq].end <= at {
-                next_seq += 1;
-            }
-            let in_seq = seqs.get(next_seq).is_some_and(|s| s.start <= at);
-            orphans += usize::from(!in_seq && cp.byte(c).is_none_or(|b| b >= 0x80));
-        }
-        if orphans >= GARBLE_MIN_ORPHANS && orphans > ordinary {
-            continue;
-        }
         let evidence = ordinary + if layered { 2 } else { 0 };
         let line_hanzi =
             seqs.iter().filter(|s| is_hanzi(s.decoded)).count() + if has_hanzi { 2 } else { 0 };
@@ -3487,6 +3466,28 @@ fn fix_latin(line: &str, chars: &mut Chars, layered: bool, log: &mut Log<'_>) ->
                     && decoded(&seqs, &accepted) != decoded(&b.2, &b.3))
         });
         if covered > 0 && better {
+            // (Checked only for a reading that would be the best so far.)
+            // A line with more Latin letters and signs outside any sequence that
+            // are high bytes or no byte at all in this code page than sequences
+            // that decode to ordinary characters is garbled beyond it (ftfy's
+            // "hopeless garble", lowercased mojibake) or mixes text that was
+            // never misread with a few accidents: undoing the few would leave a
+            // different garble.
+            let mut orphans = 0;
+            let mut next_seq = 0;
+            for &(at, c) in chars {
+                if !('\u{A0}'..='\u{24F}').contains(&c) {
+                    continue;
+                }
+                while next_seq < seqs.len() && seqs[next_seq].end <= at {
+                    next_seq += 1;
+                }
+                let in_seq = seqs.get(next_seq).is_some_and(|s| s.start <= at);
+                orphans += usize::from(!in_seq && cp.byte(c).is_none_or(|b| b >= 0x80));
+            }
+            if orphans >= GARBLE_MIN_ORPHANS && orphans > ordinary {
+                continue;
+            }
             best = Some((covered, cs, seqs, accepted, foreign));
             if covered >= coverable && foreign == 0 {
                 break;
