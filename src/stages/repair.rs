@@ -1659,7 +1659,7 @@ fn max_pairs_score(chars: usize) -> i32 {
 }
 
 /// What the word pairs inside `s` and with the characters around it,
-/// `prev` and `next`, add to its score.
+/// `prev` and `next` (when given), add to its score.
 fn context_pairs(s: &str, prev: Option<char>, next: Option<char>) -> i32 {
     let mut n = 0;
     let mut last = prev;
@@ -1671,17 +1671,6 @@ fn context_pairs(s: &str, prev: Option<char>, next: Option<char>) -> i32 {
         && !s.is_empty()
     {
         n += pair_score(l, x);
-    }
-    n
-}
-
-/// What the word pairs inside `s` add to its score (see [`pair_score`]).
-fn pairs_score(s: &str) -> i32 {
-    let mut n = 0;
-    let mut last: Option<char> = None;
-    for c in s.chars() {
-        n += last.map_or(0, |p| pair_score(p, c));
-        last = Some(c);
     }
     n
 }
@@ -2063,10 +2052,14 @@ pub const SAME_CHAIN_MIN_GAIN: i32 = 2;
 /// improve, windows around clusters of suspect characters are tried (a
 /// damaged span inside a clean line).
 ///
-/// `short`: whether one suspect may be taken for a short damaged span (see
-/// [`Evidence::Short`]).
-fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -> Option<String> {
-    let short_allowed = short;
+/// `short_allowed`: whether one suspect may be taken for a short damaged
+/// span (see [`Evidence::Short`]).
+fn fix_cjk_runs(
+    line: &str,
+    chars: &mut Chars,
+    short_allowed: bool,
+    log: &mut Log<'_>,
+) -> Option<String> {
     // No run of the line can have more odd characters than the line. One
     // pass counts what the gate needs.
     // Odd characters and stray kana are all three-byte sequences led by
@@ -2128,10 +2121,8 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
             odd += 1;
             private_use |= is_private_use(c);
             lone_utf8 |= big5_of_utf8_lead(u);
-            if !unpaired && odd == 1 {
-                let next = line[i..].chars().next().unwrap_or('\0');
-                unpaired = pair_score(last_hanzi, c) == 0 && pair_score(c, next) == 0;
-            }
+            // Outside the main block no character makes a word pair.
+            unpaired |= odd == 1;
         }
         last_hanzi = c;
     }
@@ -2303,7 +2294,7 @@ fn fix_cjk_runs(line: &str, chars: &mut Chars, short: bool, log: &mut Log<'_>) -
     // double-byte chain undid a span with full evidence, the line's runs left
     // alone (cut off by digits or ASCII punctuation, too short to show
     // suspects: `踏爛5堎ㄛ`) are read through that chain too, and taken when
-    // they improve at all.
+    // they gain `SAME_CHAIN_MIN_GAIN`.
     if let Some(chain) = line_chain(&edits) {
         for (k, e) in untouched {
             let (run, buf) = runs.run(line, &chars[k..e], pos(e), japanese);
@@ -2464,9 +2455,7 @@ impl Run<'_> {
             }
         }
     }
-}
 
-impl Run<'_> {
     /// The run's bytes as code page 950 writes them, when they differ from
     /// WHATWG Big5's (the run has one of its ETEN characters).
     fn cp950_bytes(&self) -> Option<RunBytes<'_>> {
@@ -2553,12 +2542,12 @@ fn best_cjk_reading(
         CJK_MIN_GAIN
     };
     let mut best: Option<Reading> = None;
-    // Whether a reading scoring `score` replaces the best so far; only then
-    // is its text made.
-    let wins = |best: &Option<Reading>, score: i32| {
-        score - unigram_before >= min_gain
+    // Whether a reading scoring `score` replaces the best so far by `gain`
+    // at least; only then is its text made.
+    let wins_by = |best: &Option<Reading>, score: i32, gain: i32| {
+        score - unigram_before >= gain
             && best.as_ref().is_none_or(|b| score > b.0.score)
-            && score - before() >= min_gain
+            && score - before() >= gain
     };
     // The last chain reads Big5 as code page 950 does (Windows, Python),
     // where it differs from WHATWG's decoder (see `CP950_ONLY`); it must do
@@ -2599,11 +2588,7 @@ fn best_cjk_reading(
             (true, None) if evidence == Evidence::Short => min_gain.max(SHORT_SPAN_MIN_GAIN),
             (true, None) => continue,
         };
-        let wins = |best: &Option<Reading>, score: i32| {
-            score - unigram_before >= min_gain
-                && best.as_ref().is_none_or(|b| score > b.0.score)
-                && score - before() >= min_gain
-        };
+        let wins = |best: &Option<Reading>, score: i32| wins_by(best, score, min_gain);
         let decoded: Option<Cow<'_, str>> = match chain.written {
             Charset::Utf8 if bytes.contains(&LOST_BYTE) => {
                 utf8_with_lost_bytes(bytes).map(Cow::Owned)
@@ -2699,10 +2684,10 @@ fn best_cjk_reading(
     let lost = char_score('\u{FFFD}');
     // A decoder's U+FFFD at the end is evidence of its own: the lost byte
     // left its last lead alone.
-    let wins_after_lost = |best: &Option<Reading>, score: i32| {
-        score - unigram_before >= MISALIGN_LOST_MIN_GAIN
-            && best.as_ref().is_none_or(|b| score > b.0.score)
-            && score - before() >= MISALIGN_LOST_MIN_GAIN
+    let realign_gain = if lost_tail {
+        min_gain.min(MISALIGN_LOST_MIN_GAIN)
+    } else {
+        min_gain
     };
     for written in [Charset::Gbk, Charset::Big5] {
         let encoded = run.bytes(written);
@@ -2767,7 +2752,7 @@ fn best_cjk_reading(
             // realigned rest and, when its last pair was cut, one more.
             let unpaired = run.score(a, i) + lost + cjk_score(decoded) + tail_score;
             let bound = unpaired + max_pairs_score(i - a + decoded.chars().count() + 1);
-            if !(wins(&best, bound) || lost_tail && wins_after_lost(&best, bound)) {
+            if !wins_by(&best, bound, realign_gain) {
                 continue;
             }
             let left = match (i > a, run.before(a)) {
@@ -2778,9 +2763,9 @@ fn best_cjk_reading(
                 (true, Some(l)) => run.at(stop).map_or(0, |n| pair_score(l, n)),
                 _ => 0,
             };
-            let links = run.links(a, i) + pairs_score(decoded) + left + right;
+            let links = run.links(a, i) + context_pairs(decoded, None, None) + left + right;
             let score = unpaired + links;
-            if wins(&best, score) || lost_tail && wins_after_lost(&best, score) {
+            if wins_by(&best, score, realign_gain) {
                 let tail = if lost_tail { "\u{FFFD}" } else { "" };
                 let cand = Candidate {
                     full: true,
