@@ -868,7 +868,7 @@ fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> St
         // (the scan is what a later cleaning of this text would see first).
         // A short span it left (see `Evidence::Short`) was there before this
         // layer and has had its look.
-        if before.is_none_or(|before| before == s) || !needs_work(&s, false) {
+        if before.is_none_or(|before| before == s) || !needs_work(&s, Scan::AfterLayer) {
             break;
         }
         layered = true;
@@ -913,12 +913,25 @@ fn count_private_use(s: &str) -> u64 {
 /// Whether a line has anything this stage could change. Clean text fails
 /// every test, so this is the only cost most lines pay.
 fn line_needs_work(line: &str) -> bool {
-    needs_work(line, true)
+    needs_work(line, Scan::Incoming)
 }
 
-/// [`line_needs_work`]; `short`: whether one suspect character in a Chinese
-/// line counts (see [`Evidence::Short`]).
-fn needs_work(line: &str, short: bool) -> bool {
+/// What [`needs_work`] looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// A line as it came: everything, including one suspect character in
+    /// a Chinese line (see [`Evidence::Short`]) and a decoder's U+FFFD (see
+    /// [`lost_after_shift`]).
+    Incoming,
+    /// A line a layer of repairs changed, for whether another layer could
+    /// change more: a short span and a U+FFFD were the first layer's to
+    /// look at (the U+FFFD a repair leaves marks what it could not
+    /// recover), and the steps after the layers deal with U+FFFD alone.
+    AfterLayer,
+}
+
+/// [`line_needs_work`], looking at what `scan` says.
+fn needs_work(line: &str, scan: Scan) -> bool {
     let bytes = line.as_bytes();
     if bytes.is_ascii() {
         return bytes
@@ -1016,7 +1029,8 @@ fn needs_work(line: &str, short: bool) -> bool {
                     || matches!(c, '锟' | '烫' | '屯' | '嚙')
                     || (rare && big5_of_utf8_lead(u))
             }
-            0xE000..=0xF8FF | 0xFFFD => true,
+            0xE000..=0xF8FF => true,
+            0xFFFD => scan == Scan::Incoming,
             // Stray kana and code-page symbols count as odd characters (see
             // `is_stray_kana`, `is_cjk_symbol`).
             0x3040..=0x30FF
@@ -1039,7 +1053,7 @@ fn needs_work(line: &str, short: bool) -> bool {
         last_hanzi = 0;
     }
     // One suspect in a Chinese line may be a short damaged span.
-    short && unpaired > 0 && hanzi >= SHORT_SPAN_MIN_HANZI
+    scan == Scan::Incoming && unpaired > 0 && hanzi >= SHORT_SPAN_MIN_HANZI
 }
 
 fn is_private_use(c: char) -> bool {
@@ -2261,6 +2275,10 @@ fn fix_cjk_runs(
                 };
                 for a in firsts {
                     for b in e0..=(e0 + CJK_WINDOW_PAD).min(e) {
+                        // The whole run was read that way already.
+                        if (a, b) == (k, e) && evidence == run_evidence {
+                            continue;
+                        }
                         if let Some((cand, consumed, gain)) =
                             best_cjk_reading(&run, a - k, b - k, next(b), evidence, buf)
                             && best.as_ref().is_none_or(|x| {
