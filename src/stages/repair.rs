@@ -757,6 +757,10 @@ struct RunBuffers {
     cp950: std::cell::RefCell<EncodedRun>,
     /// See [`Run::scores`].
     scores: Vec<i32>,
+    /// See [`Run::pair_sums`]; filled when first needed.
+    pair_sums: std::cell::RefCell<Vec<i32>>,
+    /// See [`Run::hanzi_pairs`].
+    hanzi_pairs: Vec<u32>,
 }
 
 impl RunBuffers {
@@ -778,6 +782,14 @@ impl RunBuffers {
             sum += char_score(c);
             self.scores.push(sum);
         }
+        self.hanzi_pairs.clear();
+        self.hanzi_pairs.reserve(chars.len());
+        self.hanzi_pairs.push(0);
+        let mut count = 0;
+        for w in chars.windows(2) {
+            count += u32::from(may_pair(w[0].1) && may_pair(w[1].1));
+            self.hanzi_pairs.push(count);
+        }
         let run = Run {
             line,
             chars,
@@ -788,6 +800,9 @@ impl RunBuffers {
             cp950: &self.cp950,
             cp950_state: std::cell::Cell::new(None),
             scores: &self.scores,
+            pair_sums: &self.pair_sums,
+            pair_sums_filled: std::cell::Cell::new(false),
+            hanzi_pairs: &self.hanzi_pairs,
             japanese,
         };
         (run, &mut self.buf)
@@ -1726,6 +1741,11 @@ static WORD_PAIR_TABLE: std::sync::LazyLock<WordPairTable> = std::sync::LazyLock
     (offsets, seconds)
 });
 
+/// Whether `c` may be part of a word pair (see [`pair_score`]).
+fn may_pair(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
 /// The table's flag of a strong pair.
 const STRONG_PAIR_BIT: u16 = 0x8000;
 
@@ -1733,10 +1753,10 @@ const STRONG_PAIR_BIT: u16 = 0x8000;
 /// [`WEAK_PAIR_SCORE`] when the two occur in this order inside some word of
 /// jieba's dictionary (Simplified, or converted to Traditional), else 0.
 fn pair_score(a: char, b: char) -> i32 {
-    let (a, b) = (a as u32, b as u32);
-    if !(0x4E00..=0x9FFF).contains(&a) || !(0x4E00..=0x9FFF).contains(&b) {
+    if !may_pair(a) || !may_pair(b) {
         return 0;
     }
+    let (a, b) = (a as u32, b as u32);
     let (offsets, seconds) = &*WORD_PAIR_TABLE;
     let first = (a - 0x4E00) as usize;
     let list = &seconds[offsets[first] as usize..offsets[first + 1] as usize];
@@ -2411,6 +2431,17 @@ struct Run<'a> {
     cp950_state: std::cell::Cell<Option<bool>>,
     /// [`cjk_score`] of the characters before each position.
     scores: &'a [i32],
+    /// [`pair_score`] of the adjacent characters before each position: the
+    /// `i`th sum covers the pairs that end at or before character `i`.
+    /// Windows of a run overlap, so each pair is looked up once per run
+    /// (the table is large, and a lookup is likely a cache miss).
+    pair_sums: &'a std::cell::RefCell<Vec<i32>>,
+    /// Whether `pair_sums` holds this run's sums yet.
+    pair_sums_filled: std::cell::Cell<bool>,
+    /// Adjacent characters that could make a word pair (both hanzi of the
+    /// table's block) before each position, counted as `pair_sums` is: a
+    /// bound on the pairs, from no lookup.
+    hanzi_pairs: &'a [u32],
     /// The line is Japanese (see [`JAPANESE_KANA_WORD`]): its kana are
     /// words, not mojibake.
     japanese: bool,
@@ -2428,12 +2459,31 @@ impl Run<'_> {
         self.scores[b] - self.scores[a]
     }
 
-    /// What the word pairs (see [`pair_score`]) among the characters `a..b`
-    /// add to their score.
+    /// What the word pairs (see [`pair_score`]) of the adjacent characters
+    /// `s..t` add to their score: the pairs that end at characters `s + 1`
+    /// to `t` (none when `t <= s`).
+    fn pairs_between(&self, s: usize, t: usize) -> i32 {
+        if t <= s {
+            return 0;
+        }
+        if !self.pair_sums_filled.replace(true) {
+            let mut sums = self.pair_sums.borrow_mut();
+            sums.clear();
+            sums.reserve(self.chars.len());
+            sums.push(0);
+            let mut sum = 0;
+            for w in self.chars.windows(2) {
+                sum += pair_score(w[0].1, w[1].1);
+                sums.push(sum);
+            }
+        }
+        let sums = self.pair_sums.borrow();
+        sums[t] - sums[s]
+    }
+
+    /// What the word pairs among the characters `a..b` add to their score.
     fn links(&self, a: usize, b: usize) -> i32 {
-        // Looked up for the window asked for, when it is asked for.
-        let window = &self.chars[a..b.max(a)];
-        window.windows(2).map(|w| pair_score(w[0].1, w[1].1)).sum()
+        self.pairs_between(a, b.saturating_sub(1))
     }
 
     /// The character before position `a` of the run, if it is in the run.
@@ -2449,15 +2499,23 @@ impl Run<'_> {
     /// [`Run::score`] with what the word pairs of `a..b` add, including
     /// those it makes with its neighbours in the run.
     fn score_in_context(&self, a: usize, b: usize) -> i32 {
-        let left = self
-            .before(a)
-            .zip(self.at(a))
-            .map_or(0, |(p, c)| pair_score(p, c));
-        let right = match (b > a, self.at(b)) {
-            (true, Some(n)) => pair_score(self.chars[b - 1].1, n),
-            _ => 0,
-        };
-        self.score(a, b) + self.links(a, b) + left + right
+        let (s, t) = self.context(a, b);
+        self.score(a, b) + self.pairs_between(s, t)
+    }
+
+    /// The most [`Run::score_in_context`] can be, without looking a pair up.
+    fn most_in_context(&self, a: usize, b: usize) -> i32 {
+        let (s, t) = self.context(a, b);
+        let pairs = self.hanzi_pairs[t.max(s)] - self.hanzi_pairs[s];
+        self.score(a, b) + STRONG_PAIR_SCORE * pairs as i32
+    }
+
+    /// The pairs of window `a..b` in context, as [`Run::pairs_between`]
+    /// takes them: from the one that ends its first character (when a
+    /// character is before it) to the one the character after it ends.
+    fn context(&self, a: usize, b: usize) -> (usize, usize) {
+        let last = self.chars.len().saturating_sub(1);
+        (a.saturating_sub(1).min(last), b.max(a).min(last))
     }
 
     /// The run's bytes in `cs`; Big5's are made the first time they are
@@ -2545,6 +2603,8 @@ fn best_cjk_reading(
     let unigram_before = run.score(a, b);
     let in_context = std::cell::OnceCell::new();
     let before = || *in_context.get_or_init(|| run.score_in_context(a, b));
+    // A reading that beats its bound needs no lookup.
+    let most_before = run.most_in_context(a, b);
     // Rare characters that are all GB2312 level 2 are words of real text as
     // often as mojibake (`忐忑`, `忡忡`): they need more gain.
     let mut odd = text.chars().filter(|&c| is_odd_cjk(c)).peekable();
@@ -2565,7 +2625,7 @@ fn best_cjk_reading(
     let wins_by = |best: &Option<Reading>, score: i32, gain: i32| {
         score - unigram_before >= gain
             && best.as_ref().is_none_or(|b| score > b.0.score)
-            && score - before() >= gain
+            && (score - most_before >= gain || score - before() >= gain)
     };
     // The last chain reads Big5 as code page 950 does (Windows, Python),
     // where it differs from WHATWG's decoder (see `CP950_ONLY`); it must do
