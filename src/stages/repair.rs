@@ -678,7 +678,7 @@ struct Doc {
 /// Runs the stage on one document.
 pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
     let mut report = StageReport::default();
-    if !text.split('\n').any(line_needs_work) {
+    if !lines(text).any(line_needs_work) {
         return StageOutput {
             text: Cow::Borrowed(text),
             report,
@@ -691,7 +691,7 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
     let mut chars = Chars::default();
-    for (i, line) in text.split('\n').enumerate() {
+    for (i, line) in lines(text).enumerate() {
         if i > 0 {
             out.push('\n');
         }
@@ -716,6 +716,37 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
         report,
     }
 }
+
+/// The lines of `text`, as `text.split('\n')` gives them, found by the
+/// vectorised byte search (the standard one goes a word at a time, and
+/// every byte of every document passes through here).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .map(move |end| {
+            let end = end.unwrap_or(text.len());
+            let line = &text[start..end];
+            start = end + 1;
+            line
+        })
+}
+
+/// Whether `s` has the byte `b` (an ASCII character, or a lead byte, which
+/// never occurs inside another character), by the vectorised search.
+fn has_byte(s: &str, b: u8) -> bool {
+    memchr::memchr(b, s.as_bytes()).is_some()
+}
+
+/// Whether `s` has a `?` or a U+FFFD, the marks of lost characters.
+fn has_lost_mark(s: &str) -> bool {
+    has_byte(s, b'?') || LOST_MARK_FINDER.find(s.as_bytes()).is_some()
+}
+
+/// The search for U+FFFD, built once.
+static LOST_MARK_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{FFFD}"));
 
 /// Records edits of one line with samples.
 struct Log<'r> {
@@ -905,7 +936,7 @@ fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> St
 /// their leads are 0xEE, or 0xEF before 0x80-0xA3.
 fn count_private_use(s: &str) -> u64 {
     let b = s.as_bytes();
-    if !b.contains(&0xEE) && !b.contains(&0xEF) {
+    if memchr::memchr2(0xEE, 0xEF, b).is_none() {
         return 0;
     }
     let mut n = 0;
@@ -1099,7 +1130,7 @@ fn is_hanzi(c: char) -> bool {
 // Markup and terminal debris.
 
 fn strip_ansi(line: &str, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains('\u{1B}') {
+    if !has_byte(line, 0x1B) {
         return None;
     }
     let b = line.as_bytes();
@@ -1296,7 +1327,7 @@ fn entity_at(s: &str) -> Option<(char, usize)> {
 }
 
 fn decode_entities(line: &str, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains('&') {
+    if !has_byte(line, b'&') {
         return None;
     }
     let mut s = line.to_string();
@@ -1481,7 +1512,7 @@ fn is_question_particle(c: char) -> bool {
 /// Merges U+FFFD with adjacent private-use characters and question marks
 /// into one U+FFFD, and turns runs of `?` between hanzi into U+FFFD.
 fn merge_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains('?') && !line.contains('\u{FFFD}') {
+    if !has_lost_mark(line) {
         return None;
     }
     let chars = chars.of(line);
@@ -1586,7 +1617,7 @@ fn count_pinyin_annotations(text: &str) -> usize {
 }
 
 fn remove_pinyin(line: &str, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains(')') {
+    if !has_byte(line, b')') {
         return None;
     }
     let mut out = String::with_capacity(line.len());
@@ -2863,7 +2894,7 @@ fn best_cjk_reading(
 /// when dropping the run's first byte gives only frequent hanzi and the
 /// shift ends on an ASCII character that served as the last trail byte.
 fn realign_after_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String> {
-    if !line.contains('?') && !line.contains('\u{FFFD}') {
+    if !has_lost_mark(line) {
         return None;
     }
     let chars = chars.of(line);
@@ -3595,12 +3626,23 @@ type LatinReading = (usize, Charset, Vec<Seq>, Vec<Range<usize>>, usize);
 /// ISO-8859-2 alike (`Måm`/`Mám`), but windows-1250 writes `™` for byte
 /// 0x99, so it was ISO-8859-2.
 fn foreign_controls(line: &str, cp: &Codepage, seqs: &[Seq], accepted: &[Range<usize>]) -> usize {
+    // A C1 control is C2 80-C2 9F in UTF-8 (0xC2 is never a continuation
+    // byte): found by its bytes, without decoding the sequences.
+    let controls = |s: &Seq| {
+        line.as_bytes()[s.start..s.end]
+            .windows(2)
+            .filter(|w| {
+                w[0] == 0xC2
+                    && (0x80..=0x9F).contains(&w[1])
+                    && cp.table[usize::from(w[1] - 0x80)] != char::from(w[1])
+            })
+            .count()
+    };
     accepted
         .iter()
         .flat_map(|cl| &seqs[cl.clone()])
-        .flat_map(|s| line[s.start..s.end].chars())
-        .filter(|&c| ('\u{80}'..='\u{9F}').contains(&c) && cp.table[c as usize - 0x80] != c)
-        .count()
+        .map(controls)
+        .sum()
 }
 
 /// The characters a reading's accepted sequences decode to.
@@ -4070,6 +4112,22 @@ mod tests {
         assert!(out.text.contains("\u{FFFD}部署的體現"));
         assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
         assert_eq!(repair(&out.text).text, out.text);
+    }
+
+    #[test]
+    fn lines_agree_with_split() {
+        for text in ["", "\n", "a", "a\n", "\na", "a\n\nb", "中\n文\r\n", "\n\n"] {
+            let ours: Vec<&str> = lines(text).collect();
+            let split: Vec<&str> = text.split('\n').collect();
+            assert_eq!(ours, split, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lost_marks_and_bytes_are_found_by_the_byte_search() {
+        assert!(has_lost_mark("中?文") && has_lost_mark("中\u{FFFD}文"));
+        assert!(!has_lost_mark("中文\u{FFFC}\u{FFFE}"));
+        assert!(has_byte("a&b", b'&') && !has_byte("a＆b", b'&'));
     }
 
     #[test]
