@@ -936,21 +936,12 @@ fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> St
 /// their leads are 0xEE, or 0xEF before 0x80-0xA3.
 fn count_private_use(s: &str) -> u64 {
     let b = s.as_bytes();
-    if memchr::memchr2(0xEE, 0xEF, b).is_none() {
-        return 0;
-    }
-    let mut n = 0;
-    let mut i = 0;
-    // Character by character: only three-byte sequences can be private use.
-    while i < b.len() {
-        match b[i] {
-            0xEE => n += 1,
-            0xEF => n += u64::from(b[i + 1] <= 0xA3),
-            _ => {}
-        }
-        i += utf8_len(b[i]);
-    }
-    n
+    // A lead byte never occurs inside another character, so every 0xEE or
+    // 0xEF the byte search finds starts one (Chinese text is full of 0xEF:
+    // its full-width punctuation).
+    memchr::memchr2_iter(0xEE, 0xEF, b)
+        .filter(|&i| b[i] == 0xEE || b[i + 1] <= 0xA3)
+        .count() as u64
 }
 
 // ---------------------------------------------------------------------------
@@ -3403,6 +3394,10 @@ fn cesu_pair(
 /// Characters that a correct decoding practically never produces out of
 /// mojibake: controls, IPA, Armenian, Hebrew points, rare scripts, private use.
 fn unlikely_result(c: char) -> bool {
+    // Most results are hanzi of the main block: settled by one test.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
     matches!(c as u32,
         0..=0x1F | 0x7F..=0x9F
         | 0x0180..=0x0191 | 0x0193..=0x019F | 0x01A2..=0x01AE | 0x01B1..=0x01CC
@@ -3427,6 +3422,10 @@ fn unlikely_result(c: char) -> bool {
 /// Latin letters of small languages that two-byte mojibake produces by
 /// accident far more often than text contains them.
 fn rare_latin(c: char) -> bool {
+    // All of them are in Latin Extended-A.
+    if !('\u{100}'..='\u{17F}').contains(&c) {
+        return false;
+    }
     matches!(
         c,
         'Ġ' | 'ġ'
@@ -4121,6 +4120,20 @@ mod tests {
             let split: Vec<&str> = text.split('\n').collect();
             assert_eq!(ours, split, "{text:?}");
         }
+    }
+
+    #[test]
+    fn private_use_is_counted_from_lead_bytes() {
+        for text in [
+            "",
+            "中文，",
+            "\u{E000}\u{E5E5}，\u{F8FF}\u{F900}\u{FFFD}",
+            "a\u{EFFF}\u{F000}b",
+        ] {
+            let by_char = text.chars().filter(|&c| is_private_use(c)).count() as u64;
+            assert_eq!(count_private_use(text), by_char, "{text:?}");
+        }
+        assert_eq!(count_private_use("\u{E000}\u{F8FF}，"), 2);
     }
 
     #[test]
