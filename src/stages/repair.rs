@@ -2205,7 +2205,10 @@ fn fix_cjk_runs(
     }
     let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
     let in_run = |c: char| {
-        !c.is_ascii() && (!('\u{80}'..='\u{24F}').contains(&c) || is_gbk_pinyin_letter(c))
+        !c.is_ascii()
+            && (!('\u{80}'..='\u{24F}').contains(&c)
+                || is_gbk_pinyin_letter(c)
+                || is_double_byte_sign(c))
     };
     // Edits as (first character, end character, reading, bytes consumed
     // after the end), and the runs left as they were.
@@ -2406,6 +2409,16 @@ fn line_chain(edits: &[(usize, usize, Candidate, usize)]) -> Option<Chain> {
 /// GBK's row of pinyin letters (A8A1-A8BA): mojibake made of GBK pairs
 /// contains them (`瑙勬ā` is UTF-8 `规模` read as GBK), so they do not end
 /// a run; Latin text keeps them next to ASCII letters, which do.
+/// Latin-1 signs that GBK or Big5 decode from a UTF-8 continuation byte
+/// 0xA1 and the lead byte after it (GBK `¤` A1E8, `°` A1E3, `÷` A1C2; Big5
+/// `×` A1D1, `÷` A1D2, `±` A1D3): UTF-8 read as either makes them inside
+/// its damage (`倡议` → `鍊¤...`), so they belong to the run around them.
+/// (`§`, GBK A1EC, needs a Hangul lead after it, and among hanzi it is
+/// Big5/GBK damage of its own: see [`is_cjk_symbol`].)
+fn is_double_byte_sign(c: char) -> bool {
+    matches!(c, '¤' | '°' | '±' | '×' | '÷')
+}
+
 fn is_gbk_pinyin_letter(c: char) -> bool {
     matches!(
         c,
@@ -2574,6 +2587,56 @@ impl Run<'_> {
     }
 }
 
+/// The GBK bytes of characters `a..b` of a run (`chars`, encoded in
+/// `encoded`) as UTF-8 needs them: GB18030 decodes both the byte 0x80 and
+/// the pair A2E3 to `€`, and the pair is common in UTF-8 read as GBK (a
+/// character ending in byte 0xA2 before one led by 0xE3, the CJK
+/// punctuation: `面。` reads `闈€€`). A `€` is taken for A2E3 where one
+/// continuation byte completes the character before it and the next byte
+/// is another continuation, which 0x80 would leave without a lead. `None`
+/// when no `€` is.
+fn utf8_euro_pairs(
+    chars: &[(usize, char)],
+    encoded: &EncodedRun,
+    a: usize,
+    b: usize,
+) -> Option<Vec<u8>> {
+    if !chars[a..b].iter().any(|&(_, c)| c == '\u{20AC}') {
+        return None;
+    }
+    let at = |k: usize| encoded.offsets[k] as usize;
+    let end = at(b);
+    let mut out = Vec::with_capacity(end - at(a) + 4);
+    let mut changed = false;
+    // Continuation bytes the UTF-8 character being read still needs.
+    let mut need = 0;
+    for (k, &(_, c)) in chars.iter().enumerate().take(b).skip(a) {
+        let own = &encoded.bytes[at(k)..at(k + 1)];
+        let next = encoded.bytes[at(k + 1)..end].first();
+        if c == '\u{20AC}'
+            && own == [0x80]
+            && need == 1
+            && next.is_some_and(|x| (0x80..=0xBF).contains(x))
+        {
+            out.extend_from_slice(&[0xA2, 0xE3]);
+            need = 2;
+            changed = true;
+            continue;
+        }
+        for &x in own {
+            need = match x {
+                0x80..=0xBF | LOST_BYTE if need > 0 => need - 1,
+                0xC2..=0xDF => 1,
+                0xE0..=0xEF => 2,
+                0xF0..=0xF4 => 3,
+                _ => 0,
+            };
+        }
+        out.extend_from_slice(own);
+    }
+    changed.then_some(out)
+}
+
 /// What [`Run::bytes`] lends.
 enum RunBytes<'a> {
     Plain(&'a EncodedRun),
@@ -2676,6 +2739,14 @@ fn best_cjk_reading(
         };
         let Some(bytes) = encoded.slice(a, b) else {
             continue;
+        };
+        let euro_pairs;
+        let bytes = match chain.read {
+            Charset::Gbk if chain.written == Charset::Utf8 => {
+                euro_pairs = utf8_euro_pairs(run.chars, &encoded, a, b);
+                euro_pairs.as_deref().unwrap_or(bytes)
+            }
+            _ => bytes,
         };
         let strict_utf8 = match chain.written {
             Charset::Utf8 => std::str::from_utf8(bytes).ok(),
@@ -3840,6 +3911,27 @@ mod tests {
         assert_eq!(out.report.count(RepairEdit::Mojibake(chain)), 1);
         let sample = &out.report.edits[0].samples[0];
         assert_eq!(chain.undo(&sample.before).as_deref(), Some(&*sample.after));
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_through_its_euro_pairs_and_latin_signs() {
+        // `面。` leaves GBK's pair A2E3 (`€`) next to the byte 0x80 (`€`);
+        // `议》` and `模、` leave `¤` (A1E8) and `°` (A1E3) among the hanzi.
+        for text in [
+            "为奋力开创网络强国建设新局面。",
+            "签署《二十国集团数字经济发展与合作倡议》、推出“携手构建网络空间命运共同体”实践案例",
+            "我国的网民规模、国家顶级域名注册量均为全球第一",
+        ] {
+            let moji = GBK.decode(text.as_bytes()).0.into_owned();
+            assert!(moji.contains(['€', '¤', '°']), "{moji}");
+            let out = fixed(&moji);
+            // A line's last character may lose a byte to the end.
+            let kept = out.trim_end_matches('\u{FFFD}');
+            assert!(
+                text.starts_with(kept) && kept.chars().count() + 1 >= text.chars().count(),
+                "{moji} → {out}"
+            );
+        }
     }
 
     #[test]
