@@ -1881,7 +1881,23 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
     // kept go into one string.
     let mut buf = String::new();
     let mut best: Option<LatinCjkReading> = None;
-    for written in [Charset::Gbk, Charset::Big5] {
+    // Each code page is read first keeping GB2312's level-2 hanzi (`砥砺`,
+    // `磅礴`: characters of real text, which the shares over the line
+    // judge; a line with no ASCII is one span, and one such word would
+    // leave all of it), then, if that reading fails and had some, without
+    // them (`重巒疊áÖ,ÁÖº£`: `嶂` alone among a few hanzi tips the shares).
+    let mut settled = None;
+    for (written, level2) in [
+        (Charset::Gbk, true),
+        (Charset::Gbk, false),
+        (Charset::Big5, true),
+        (Charset::Big5, false),
+    ] {
+        if !level2 && settled == Some(written) {
+            continue;
+        }
+        let odd_here = |c: char| is_odd_cjk(c) && !(level2 && is_gb2312_level2(c));
+        let mut used_level2 = false;
         // Which spans read as hanzi with no odd character (their text in
         // `texts`), and the counts of hanzi, frequent and common hanzi
         // over those.
@@ -1894,16 +1910,17 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
             // A reading with an odd character is not kept: its decoding
             // stops there.
             if !double_byte
-                || !decode_double_byte_into(written, &bytes[range.clone()], is_odd_cjk, &mut buf)
+                || !decode_double_byte_into(written, &bytes[range.clone()], odd_here, &mut buf)
             {
                 continue;
             }
             let (mut odd, mut h, mut f, mut c) = (false, 0, 0, 0);
             for ch in buf.chars() {
-                if is_odd_cjk(ch) {
+                if odd_here(ch) {
                     odd = true;
                     break;
                 }
+                used_level2 |= is_odd_cjk(ch);
                 h += usize::from(is_hanzi(ch));
                 f += usize::from(is_frequent_hanzi(ch));
                 c += usize::from(is_common_hanzi(ch));
@@ -1915,6 +1932,9 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
                 *text = Some(texts.len()..texts.len() + buf.len());
                 texts.push_str(&buf);
             }
+        }
+        if !used_level2 {
+            settled = Some(written);
         }
         // Pairs whose trail byte was an ASCII letter are weak evidence
         // (`°e` is Big5 for 送): enough pairs must be two high bytes.
@@ -1951,6 +1971,7 @@ fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<Str
         {
             continue;
         }
+        settled = Some(written);
         if best.as_ref().is_none_or(|b| common > b.3) {
             best = Some((written, texts, read, common));
         }
@@ -3939,6 +3960,18 @@ mod tests {
         let bytes = GBK.encode("中文信息").0;
         let moji: String = bytes.iter().map(|&b| b as char).collect();
         assert_eq!(fixed(&moji), "中文信息");
+    }
+
+    #[test]
+    fn gbk_read_as_latin1_keeps_its_level_2_words() {
+        let latin1 = |s: &str| -> String { GBK.encode(s).0.iter().map(|&b| b as char).collect() };
+        // One span (no ASCII) with `砥砺`: kept whole.
+        let line = "二、锚定蓝图、砥砺奋进，新时代网络强国建设取得历史性成就";
+        assert_eq!(fixed(&latin1(line)), line);
+        // `嶂` alone among few hanzi tips the shares: the rest is read
+        // without it.
+        let moji = format!("重巒疊{},{}茫茫", latin1("嶂"), latin1("林海"));
+        assert_eq!(fixed(&moji), format!("重巒疊{},林海茫茫", latin1("嶂")));
     }
 
     /// Two code pages that read a line equally well are told apart by its
