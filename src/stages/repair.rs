@@ -2120,6 +2120,10 @@ enum Evidence {
     SameChain(Chain),
 }
 
+/// Characters a stretch between lost characters of a run needs to be read
+/// on its own: two, a pair's worth of evidence.
+pub const LOST_SPLIT_MIN_CHARS: usize = 2;
+
 /// Gain a run needs through the chain that repaired the rest of its line:
 /// one rare character turning frequent (`爛` → `年`), no less.
 pub const SAME_CHAIN_MIN_GAIN: i32 = 2;
@@ -2305,6 +2309,32 @@ fn fix_cjk_runs(
         {
             chosen.push((k, e, cand, consumed));
         } else {
+            // A character the decoder lost (U+FFFD: GBK's pair that Big5
+            // lacks) has no bytes to re-read, so no window across it reads:
+            // the stretches between lost characters are read whole first,
+            // those that look damaged (a hanzi and a suspect), in the line
+            // as it came (a repair's U+FFFD is no decoder's).
+            if short_allowed
+                && run_evidence == Evidence::Full
+                && chars[k..e].iter().any(|p| p.1 == '\u{FFFD}')
+            {
+                let mut from = k;
+                for i in k..=e {
+                    if i < e && chars[i].1 != '\u{FFFD}' {
+                        continue;
+                    }
+                    let stretch = &chars[from..i];
+                    if stretch.len() >= LOST_SPLIT_MIN_CHARS
+                        && stretch.iter().any(|p| is_hanzi(p.1))
+                        && stretch.iter().any(|p| is_cjk_suspect(p.1))
+                        && let Some((cand, consumed, _)) =
+                            best_cjk_reading(&run, from - k, i - k, next(i), run_evidence, buf)
+                    {
+                        chosen.push((from, i, cand, consumed));
+                    }
+                    from = i + 1;
+                }
+            }
             let suspects: Vec<usize> = (k..e).filter(|&i| is_cjk_suspect(chars[i].1)).collect();
             let mut c = 0;
             while c < suspects.len() {
@@ -2329,7 +2359,8 @@ fn fix_cjk_runs(
                 c = d + 1;
                 // A long cluster was the whole run's to explain; one suspect
                 // alone is usually a rare character, not a damaged span.
-                if e0 - s0 > CJK_MAX_WINDOW {
+                // A stretch between lost characters explained this one.
+                if e0 - s0 > CJK_MAX_WINDOW || chosen.iter().any(|x| x.0 < e0 && s0 < x.1) {
                     continue;
                 }
                 let mut best: Option<(usize, usize, Candidate, usize, i32)> = None;
@@ -2361,6 +2392,7 @@ fn fix_cjk_runs(
                 }
             }
         }
+        chosen.sort_by_key(|x| x.0);
         let mut taken_to = k;
         for (a, b, cand, consumed) in chosen {
             if a < taken_to {
@@ -3952,6 +3984,43 @@ mod tests {
                 text.starts_with(kept) && kept.chars().count() + 1 >= text.chars().count(),
                 "{moji} → {out}"
             );
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_big5_is_read_between_its_lost_characters() {
+        // GBK pairs Big5 has no character for (`全` C8AB) become U+FFFD,
+        // one per character: the stretches between them read on their own.
+        for text in [
+            "深入推进网络安全和个人信息保护，让全社会共同维护网络安全",
+            "我们要以人民为中心，全面推进网络强国建设，全力维护国家安全",
+        ] {
+            let (bytes, _, _) = GBK.encode(text);
+            let moji = BIG5.decode_without_bom_handling(&bytes).0.into_owned();
+            assert!(moji.matches('\u{FFFD}').count() >= 2, "{moji}");
+            // Character for character, the text with its lost characters.
+            let lost: String = moji
+                .chars()
+                .zip(text.chars())
+                .map(|(m, t)| if m == '\u{FFFD}' { m } else { t })
+                .collect();
+            let out = fixed(&moji);
+            let stretches = |s: &str| -> Vec<String> {
+                s.split('\u{FFFD}')
+                    .filter(|x| !x.is_empty())
+                    .map(String::from)
+                    .collect()
+            };
+            let (want, got, damaged) = (stretches(&lost), stretches(&out), stretches(&moji));
+            assert_eq!(got.len(), want.len(), "{moji} → {out}");
+            // Each stretch is restored, but for one of two characters (a
+            // pair's worth of evidence, which may not be enough).
+            for ((g, w), d) in got.iter().zip(&want).zip(&damaged) {
+                assert!(
+                    g == w || (g == d && d.chars().count() <= 2),
+                    "{moji} → {out}"
+                );
+            }
         }
     }
 
