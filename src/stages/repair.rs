@@ -1666,7 +1666,10 @@ fn char_score(c: char) -> i32 {
         0x4E00..=0x9FFF if is_frequent_hanzi(c) => 2,
         0x4E00..=0x9FFF => -2,
         0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000.. => -4,
-        0x3000..=0x303F | 0xFF01..=0xFF5E | 0x2018..=0x201D | 0x2026 | 0xB7 => 1,
+        // CJK punctuation, and what Chinese text writes with general
+        // punctuation: quotes, the dash `——` (U+2014; GBK's A1AA is U+2015
+        // in cp936), the ellipsis and the middle dot.
+        0x3000..=0x303F | 0xFF01..=0xFF5E | 0x2014 | 0x2015 | 0x2018..=0x201D | 0x2026 | 0xB7 => 1,
         0x3040..=0x30FF | 0xAC00..=0xD7AF => 0,
         0xE000..=0xF8FF => -6,
         0xFFFD => -3,
