@@ -1262,46 +1262,6 @@ fn hyphenated(body: &str) -> bool {
     rev.next().is_some_and(|c| c.is_ascii_lowercase())
 }
 
-/// Bytes compared at a time when looking for the end of a line.
-const NEWLINE_CHUNK: usize = 16;
-
-/// The position of the first `\n` in `bytes`. Lines are short, where the
-/// standard library's byte search spends its time aligning; comparing whole
-/// chunks without an early exit lets the compiler use vector instructions.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(NEWLINE_CHUNK);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        if chunk.iter().fold(false, |found, &b| found | (b == b'\n')) {
-            return chunk.iter().position(|&b| b == b'\n').map(|p| base + p);
-        }
-        base += NEWLINE_CHUNK;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|p| base + p)
-}
-
-/// `text.split('\n')`, with `find_newline`.
-fn lines_of(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match find_newline(r.as_bytes()) {
-            Some(p) => {
-                rest = Some(&r[p + 1..]);
-                Some(&r[..p])
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
-    })
-}
-
 /// Splits the text into lines (form feeds start new lines) and classifies
 /// them.
 fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<Line<'a>> {
@@ -1318,7 +1278,7 @@ fn split_lines<'a>(text: &'a str, report: &mut StageReport<LayoutEdit>) -> Vec<L
     // searching every line.
     let mut next_form_feed = body.find('\x0c');
     let mut line_start = 0;
-    for (i, full_line) in lines_of(body).enumerate() {
+    for (i, full_line) in super::lines(body).enumerate() {
         let line_end = line_start + full_line.len();
         let has_form_feed = next_form_feed.is_some_and(|f| f < line_end);
         if has_form_feed {

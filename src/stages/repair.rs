@@ -65,7 +65,7 @@ use std::ops::Range;
 
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 
-use super::{EditKind, Sample, StageOutput, StageReport, sample_at, utf8_len};
+use super::{EditKind, Sample, StageOutput, StageReport, lines, sample_at, utf8_len};
 use crate::tables::codepages;
 use crate::tables::common_hanzi::{COMMON_HANZI_BASE, COMMON_HANZI_BITS};
 use crate::tables::frequent_hanzi::FREQUENT_HANZI_BITS;
@@ -715,22 +715,6 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
         },
         report,
     }
-}
-
-/// The lines of `text`, as `text.split('\n')` gives them, found by the
-/// vectorised byte search (the standard one goes a word at a time, and
-/// every byte of every document passes through here).
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut start = 0;
-    memchr::memchr_iter(b'\n', text.as_bytes())
-        .map(Some)
-        .chain(std::iter::once(None))
-        .map(move |end| {
-            let end = end.unwrap_or(text.len());
-            let line = &text[start..end];
-            start = end + 1;
-            line
-        })
 }
 
 /// Whether `s` has the byte `b` (an ASCII character, or a lead byte, which
@@ -4308,15 +4292,6 @@ mod tests {
         assert!(out.text.contains("\u{FFFD}部署的體現"));
         assert!(out.text.contains("(ISO)") && out.text.contains("(黨組)"));
         assert_eq!(repair(&out.text).text, out.text);
-    }
-
-    #[test]
-    fn lines_agree_with_split() {
-        for text in ["", "\n", "a", "a\n", "\na", "a\n\nb", "中\n文\r\n", "\n\n"] {
-            let ours: Vec<&str> = lines(text).collect();
-            let split: Vec<&str> = text.split('\n').collect();
-            assert_eq!(ours, split, "{text:?}");
-        }
     }
 
     #[test]
