@@ -728,7 +728,8 @@ fn has_lost_mark(s: &str) -> bool {
     has_byte(s, b'?') || LOST_MARK_FINDER.find(s.as_bytes()).is_some()
 }
 
-/// The search for U+FFFD, built once.
+/// The search for U+FFFD, built once (building one costs as much as
+/// searching a line).
 static LOST_MARK_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{FFFD}"));
 
@@ -1459,16 +1460,15 @@ fn find_lossy_start(s: &str) -> Option<usize> {
     // inside another character, so a match is always a character.
     LOSSY_FINDERS
         .iter()
+        .chain([&*LOST_MARK_FINDER])
         .filter_map(|f| f.find(s.as_bytes()))
         .min()
 }
 
-/// The searchers [`find_lossy_start`] uses, built once (building one costs
-/// as much as searching a line).
-static LOSSY_FINDERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 5]> =
-    std::sync::LazyLock::new(|| {
-        ["锟", "嚙", "烫", "屯", "\u{FFFD}"].map(memchr::memmem::Finder::new)
-    });
+/// The searchers [`find_lossy_start`] uses besides [`LOST_MARK_FINDER`],
+/// built once (building one costs as much as searching a line).
+static LOSSY_FINDERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+    std::sync::LazyLock::new(|| ["锟", "嚙", "烫", "屯"].map(memchr::memmem::Finder::new));
 
 fn close_lost(line: &str, start: usize, end: usize, out: &mut String, log: &mut Log<'_>) {
     out.push('\u{FFFD}');
