@@ -4086,6 +4086,42 @@ mod tests {
         line.replacen(span, &text, 1)
     }
 
+    /// A run's pair sums and their bound give, for every window, what
+    /// looking each pair up gives.
+    #[test]
+    fn run_pair_sums_agree_with_lookups() {
+        for line in [
+            "网络安全和信息化工作",
+            "鍏ㄧ悆涓€浣撳寲",
+            "网络α安全ㄤ信息化�建设",
+        ] {
+            let chars: Vec<(usize, char)> = line.char_indices().collect();
+            let mut buffers = RunBuffers::default();
+            let (run, _) = buffers.run(line, &chars, line.len(), false);
+            let at = |k: usize| chars.get(k).map(|p| p.1);
+            for a in 0..=chars.len() {
+                for b in a..=chars.len() {
+                    let inside: i32 = chars[a..b]
+                        .windows(2)
+                        .map(|w| pair_score(w[0].1, w[1].1))
+                        .sum();
+                    let left = match (a.checked_sub(1).and_then(at), at(a)) {
+                        (Some(p), Some(c)) => pair_score(p, c),
+                        _ => 0,
+                    };
+                    let right = match (b > a, at(b)) {
+                        (true, Some(n)) => pair_score(chars[b - 1].1, n),
+                        _ => 0,
+                    };
+                    let looked_up = run.score(a, b) + inside + left + right;
+                    assert_eq!(run.links(a, b), inside, "{line} {a}..{b}");
+                    assert_eq!(run.score_in_context(a, b), looked_up, "{line} {a}..{b}");
+                    assert!(run.most_in_context(a, b) >= looked_up, "{line} {a}..{b}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn word_pairs_come_from_words_in_both_scripts() {
         assert_eq!(pair_score('中', '国'), STRONG_PAIR_SCORE);
