@@ -64,8 +64,12 @@ fn tricky_char() -> impl Strategy<Value = char> {
 // 256 cases each by default; PROPTEST_CASES=N runs more.
 proptest! {
 
+    /// Random bytes are mostly taken for binary (a NUL, a run of controls),
+    /// so this checks that nothing panics and that what is taken for text
+    /// holds the properties; the properties themselves are exercised by the
+    /// text-like generators below, which report how many cases they reach.
     #[test]
-    fn arbitrary_bytes_never_panic_and_clean_to_a_fixed_point(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
         check(&bytes)?;
     }
 
@@ -88,6 +92,178 @@ proptest! {
             encoding.encode(&text).0.into_owned()
         };
         check(&bytes)?;
+    }
+}
+
+/// Real lines to build documents from: the seed documents (Simplified and
+/// Traditional Chinese, with their own debris) and a few lines in other
+/// languages, so every stage has something to act on.
+static LINES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds/input");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let mut lines: Vec<String> = names
+        .iter()
+        .flat_map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    lines.extend(
+        [
+            "Le café est très bon, déjà prêt à servir.",
+            "Die Größe der Übersetzung hängt vom Text ab.",
+            "Русский текст для проверки кодировки.",
+            "日本語の文章です。ひらがなとカタカナがあります。",
+            "한국어 문장도 하나 있습니다.",
+            "    fn main() { println!(\"hello\"); }",
+        ]
+        .map(String::from),
+    );
+    assert!(lines.len() > 100, "seed lines missing");
+    lines
+});
+
+/// How a document made of real lines is damaged before canon sees it.
+#[derive(Debug, Clone, Copy)]
+enum Damage {
+    /// Bytes in a legacy or UTF-16 encoding.
+    Encoded(&'static encoding_rs::Encoding),
+    /// UTF-8 bytes read with the wrong decoder and saved as UTF-8.
+    Mojibake(&'static encoding_rs::Encoding),
+    /// Hard-wrapped at a width, with CRLF, indents and page numbers.
+    PrintLayout(usize),
+    /// A few bytes deleted or overwritten (a damaged transfer).
+    Bytes,
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    use encoding_rs::*;
+    prop_oneof![
+        prop::sample::select(vec![
+            GBK,
+            GB18030,
+            BIG5,
+            UTF_16LE,
+            UTF_16BE,
+            SHIFT_JIS,
+            EUC_KR,
+            WINDOWS_1252
+        ])
+        .prop_map(Damage::Encoded),
+        prop::sample::select(vec![GBK, BIG5, WINDOWS_1252]).prop_map(Damage::Mojibake),
+        (12usize..40).prop_map(Damage::PrintLayout),
+        Just(Damage::Bytes),
+    ]
+}
+
+fn apply(damage: Damage, text: &str, pick: &[usize]) -> Vec<u8> {
+    match damage {
+        Damage::Encoded(enc) if enc == encoding_rs::UTF_16LE => {
+            text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+        }
+        Damage::Encoded(enc) if enc == encoding_rs::UTF_16BE => {
+            text.encode_utf16().flat_map(u16::to_be_bytes).collect()
+        }
+        Damage::Encoded(enc) => enc.encode(text).0.into_owned(),
+        Damage::Mojibake(enc) => enc
+            .decode_without_bom_handling(text.as_bytes())
+            .0
+            .into_owned()
+            .into_bytes(),
+        Damage::PrintLayout(width) => {
+            let mut out = String::new();
+            for (i, line) in text.lines().enumerate() {
+                let chars: Vec<char> = line.chars().collect();
+                for chunk in chars.chunks(width) {
+                    if i == 0 {
+                        out.push_str("  ");
+                    }
+                    out.extend(chunk);
+                    out.push_str("\r\n");
+                }
+                if i % 7 == 6 {
+                    out.push_str(&format!("\r\n- {} -\r\n\u{c}", i / 7 + 1));
+                }
+            }
+            out.into_bytes()
+        }
+        Damage::Bytes => {
+            let mut bytes = text.as_bytes().to_vec();
+            for &p in pick {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = p % bytes.len();
+                if p % 2 == 0 {
+                    bytes.remove(at);
+                } else {
+                    bytes[at] = b'?';
+                }
+            }
+            bytes
+        }
+    }
+}
+
+/// Documents of real lines, damaged in the ways real files are: most of
+/// them must be taken for text and changed by the stages, or the property
+/// would hold only vacuously. Prints how many cases each stage changed.
+#[test]
+fn damaged_real_text_cleans_to_a_fixed_point() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::RefCell;
+
+    let lines = &*LINES;
+    let strategy = (
+        prop::collection::vec(0..lines.len(), 1..12),
+        damage(),
+        prop::collection::vec(any::<usize>(), 0..4),
+    );
+    let mut runner = TestRunner::new(Config::default());
+    let cases = runner.config().cases as usize;
+    // Counts of (all, text, per stage that changed the text).
+    let counts = RefCell::new((0usize, 0usize, std::collections::BTreeMap::new()));
+    runner
+        .run(&strategy, |(picked, damage, pick)| {
+            let text: String = picked.iter().map(|&i| format!("{}\n", lines[i])).collect();
+            let bytes = apply(damage, &text, &pick);
+            let mut c = counts.borrow_mut();
+            c.0 += 1;
+            if let Outcome::Text(cleaned) = clean_bytes(&bytes, &OPTIONS) {
+                c.1 += 1;
+                for summary in &cleaned.changes {
+                    *c.2.entry(summary.stage.name()).or_insert(0usize) += 1;
+                }
+            }
+            drop(c);
+            check(&bytes)
+        })
+        .unwrap();
+    let (all, text, per_stage) = counts.into_inner();
+    eprintln!(
+        "damaged real text: {all} cases, {text} taken for text, changed by stage: {per_stage:?}"
+    );
+    assert!(all >= cases, "{all} cases run of {cases}");
+    // Real lines in any of these damages are text; a few byte-damaged UTF-16
+    // documents may not be.
+    assert!(
+        text * 10 >= all * 9,
+        "only {text} of {all} cases taken for text"
+    );
+    for stage in ["repair", "normalize", "convert", "layout"] {
+        let changed = per_stage.get(stage).copied().unwrap_or(0);
+        assert!(
+            changed * 20 >= all,
+            "{stage} changed only {changed} of {all} cases: the generator does not reach it"
+        );
     }
 }
 
