@@ -8,9 +8,16 @@
 //! - `fixtures/decode/<case>/input.bin` → `expected.txt` through decoding,
 //!   with the encoding named by the case.
 //!
-//! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expected files
-//! of the seeds and stage cases (decode cases come from
-//! `scripts/make-decode-fixtures.py`); review the diff before committing.
+//! Two kinds of expected file:
+//! - true answers, which say what the text really was: the repair cases'
+//!   `expected.txt` (the undamaged line, written by
+//!   `scripts/make-repair-fixtures.py`) and the decode cases' (written by
+//!   `scripts/make-decode-fixtures.py`). Nothing here ever rewrites them;
+//!   a mismatch is a failure, whatever the environment says.
+//! - snapshots, which record reviewed output: the seeds and the other
+//!   stages' cases. `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites
+//!   the snapshots that differ and prints each one it rewrote with its first
+//!   changed line, old and new; review the diff before committing.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,6 +32,29 @@ fn fixtures() -> PathBuf {
 
 fn updating() -> bool {
     std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1")
+}
+
+/// Fixture areas whose expected files are true answers, not snapshots: the
+/// undamaged text a repair must give back is not whatever the stage gives.
+const TRUE_ANSWER_AREAS: &[&str] = &["repair"];
+
+/// The first line where two texts differ, 1-based, with both versions.
+fn first_changed_line(old: &str, new: &str) -> String {
+    let mut old_lines = old.split('\n');
+    let mut new_lines = new.split('\n');
+    let mut n = 1;
+    loop {
+        match (old_lines.next(), new_lines.next()) {
+            (Some(a), Some(b)) if a == b => n += 1,
+            (a, b) => {
+                return format!(
+                    "line {n}:\n    - {}\n    + {}",
+                    a.unwrap_or("(end)"),
+                    b.unwrap_or("(end)")
+                );
+            }
+        }
+    }
 }
 
 fn sorted_dir(dir: &Path) -> Vec<PathBuf> {
@@ -43,16 +73,24 @@ fn clean(bytes: &[u8], options: &Options) -> String {
     }
 }
 
-/// Compares `actual` with the file at `expected`, or rewrites it when
-/// updating. Returns a failure description instead of panicking so one run
+/// Compares `actual` with the file at `expected`. A snapshot that differs is
+/// rewritten when updating, and the rewrite is printed; a true answer never
+/// is. Returns a failure description instead of panicking so one run
 /// reports every mismatch.
-fn check_expected(expected: &Path, actual: &str, failures: &mut Vec<String>) {
-    if updating() {
+fn check_expected(expected: &Path, actual: &str, truth: bool, failures: &mut Vec<String>) {
+    let current = fs::read_to_string(expected);
+    if updating() && !truth && current.as_deref().ok() != Some(actual) {
+        let old = current.unwrap_or_default();
+        eprintln!(
+            "UPDATE_EXPECT: rewrote {} at {}",
+            expected.display(),
+            first_changed_line(&old, actual)
+        );
         fs::create_dir_all(expected.parent().unwrap()).unwrap();
         fs::write(expected, actual).unwrap();
         return;
     }
-    match fs::read_to_string(expected) {
+    match current {
         Ok(want) if want == actual => {}
         Ok(want) => failures.push(format!(
             "{}: differs from the pipeline's output (first difference at byte {})",
@@ -69,7 +107,7 @@ fn check_expected(expected: &Path, actual: &str, failures: &mut Vec<String>) {
 fn assert_no_failures(failures: Vec<String>) {
     assert!(
         failures.is_empty(),
-        "{} fixture(s) failed (UPDATE_EXPECT=1 regenerates; review the diff):\n{}",
+        "{} fixture(s) failed (UPDATE_EXPECT=1 rewrites snapshots, never true answers; review the diff):\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -81,11 +119,14 @@ fn seeds_match_their_expected_output() {
     let mut failures = Vec::new();
     let inputs = sorted_dir(&dir.join("input"));
     assert_eq!(inputs.len(), 5, "the five seed documents");
+    let mut compared = 0;
     for input in inputs {
         let actual = clean(&fs::read(&input).unwrap(), &Options::default());
         let expected = dir.join("expected").join(input.file_name().unwrap());
-        check_expected(&expected, &actual, &mut failures);
+        check_expected(&expected, &actual, false, &mut failures);
+        compared += 1;
     }
+    assert_eq!(compared, 5, "seed cases compared");
     assert_no_failures(failures);
 }
 
@@ -122,7 +163,8 @@ fn stage_fixtures_match() {
             cases += 1;
             let input = fs::read(case.join("input.txt")).unwrap();
             let actual = clean(&input, &only(stage));
-            check_expected(&case.join("expected.txt"), &actual, &mut failures);
+            let truth = TRUE_ANSWER_AREAS.contains(&stage.name());
+            check_expected(&case.join("expected.txt"), &actual, truth, &mut failures);
         }
     }
     assert!(cases > 0, "no stage fixtures found");
