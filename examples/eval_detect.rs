@@ -5,8 +5,12 @@
 //! A file counts as decoded exactly when canon's decoded text equals the
 //! file decoded with its label (BOM of that encoding removed) and canon
 //! reported no replacement characters. For labels encoding_rs cannot
-//! decode (EUC-TW `-`, `replacement` for HZ and ISO-2022-KR, UTF-32), canon
-//! must name the encoding.
+//! decode (EUC-TW `-`, `replacement` for HZ and ISO-2022-KR, UTF-32), the
+//! reference text comes from another implementation: `eval-detect.sh`
+//! decodes those files with glibc's iconv (EUC-TW, ISO-2022-KR) and
+//! Python's codecs (HZ, UTF-32) into a folder given as the second argument,
+//! and canon must name the encoding and give that text. Without a reference
+//! such a file is reported as unchecked, never as decoded exactly.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -22,6 +26,8 @@ fn main() {
             .nth(1)
             .unwrap_or_else(|| "../shared/eval/encodings/real".into()),
     );
+    let references = std::env::args().nth(2).map(PathBuf::from);
+    let mut unchecked = Vec::new();
     let labels = std::fs::read_to_string(root.join("labels.tsv"))
         .unwrap_or_else(|e| panic!("{}: {e}", root.join("labels.tsv").display()));
     // group → (files, exact)
@@ -35,18 +41,33 @@ fn main() {
         let (ok, got) = match decode(&bytes) {
             Decoded::Binary(kind) => (false, format!("binary: {kind}")),
             Decoded::Text { text, report } => {
-                let ok = match expected {
-                    "-" => report.encoding == "EUC-TW",
-                    "replacement" => {
-                        let want = if upstream.to_ascii_lowercase().contains("hz") {
-                            "HZ-GB-2312"
-                        } else {
-                            "ISO-2022-KR"
-                        };
-                        report.encoding == want
+                // The name canon must give where encoding_rs has no decoder.
+                let named = match expected {
+                    "-" => Some("EUC-TW"),
+                    "replacement" if upstream.to_ascii_lowercase().contains("hz") => {
+                        Some("HZ-GB-2312")
                     }
-                    "UTF-32LE" | "UTF-32BE" => report.encoding == expected,
-                    label => {
+                    "replacement" => Some("ISO-2022-KR"),
+                    "UTF-32LE" | "UTF-32BE" => Some(expected),
+                    _ => None,
+                };
+                let ok = match named {
+                    Some(name) => {
+                        let reference = references
+                            .as_ref()
+                            .and_then(|dir| std::fs::read_to_string(dir.join(path)).ok());
+                        match reference {
+                            Some(want) => {
+                                report.encoding == name && report.replacements == 0 && text == want
+                            }
+                            None => {
+                                unchecked.push(format!("{path} (named {})", report.encoding));
+                                false
+                            }
+                        }
+                    }
+                    None => {
+                        let label = expected;
                         let encoding = Encoding::for_label(label.as_bytes()).expect("known label");
                         let (want, _) = encoding.decode_with_bom_removal(&bytes);
                         report.replacements == 0 && text == want
@@ -80,6 +101,13 @@ fn main() {
     }
     println!("failures:");
     for f in &failures {
+        println!("  {f}");
+    }
+    println!(
+        "unchecked (no reference decoding; counted as not exact): {}",
+        unchecked.len()
+    );
+    for f in &unchecked {
         println!("  {f}");
     }
     println!(
