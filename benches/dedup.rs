@@ -7,12 +7,16 @@
 //!    ~2 KB documents at line ends, Simplified and Traditional; the
 //!    comparison key alone, the MinHash alone, and both.
 //! 2. One million signatures, synthesised (random MinHash values; 3% exact
-//!    copies, 5% near copies at Jaccard 0.85, 2% at 0.7 that must not
-//!    match), written to a signature file, read back, and clustered with the
-//!    default threshold. Verification, which re-reads texts in a real run,
-//!    returns the planted similarity (the MinHash estimate for unplanted
-//!    pairs), so the counts measure LSH candidate recall. Prints the time
-//!    of each step, the index's bytes per document and the peak RSS.
+//!    copies, 5% near copies at Jaccard 0.85, 2% far copies at 0.7),
+//!    written to a signature file, read back, and clustered with the
+//!    default threshold. There are no texts behind these signatures, so
+//!    verification (which re-reads texts in a real run) returns the planted
+//!    similarity for planted pairs and the MinHash estimate for others. The
+//!    counts therefore measure the LSH step alone: near copies that became
+//!    candidates (found), and far copies that became candidates (pairs a
+//!    real run pays to verify and then keeps; whether they are kept is not
+//!    measured here, the verifier decides that). Prints the time of each
+//!    step, the index's bytes per document and the peak RSS.
 //!
 //! `DEDUP_BENCH_DOCS=N` changes the one million.
 
@@ -258,6 +262,7 @@ fn million() {
     let started = Instant::now();
     let refs: Vec<Option<&DocSignature>> = sigs.iter().map(Some).collect();
     let mut verified = 0usize;
+    let mut far_candidates = 0usize;
     let config = NearConfig::default();
     // Verification would re-read the two texts; here the planted Jaccard
     // stands in for it (the estimate for unrelated pairs), so the counts
@@ -266,24 +271,27 @@ fn million() {
         verified += 1;
         Some(match planted[b] {
             (2, source) if source == a => 0.85,
-            (3, source) if source == a => 0.7,
+            (3, source) if source == a => {
+                far_candidates += 1;
+                0.7
+            }
             _ => dedup::estimate(&sigs[a], &sigs[b]),
         })
     });
     let clustered = started.elapsed().as_secs_f64();
-    let (mut exact_found, mut near_found, mut far_kept, mut false_found) = (0, 0, 0, 0);
+    let (mut exact_found, mut near_found, mut false_found) = (0, 0, 0);
     for (i, r) in result.iter().enumerate() {
         match (planted[i].0, r) {
             (1, Some(m)) if m.kind == MatchKind::Key && m.of == planted[i].1 => exact_found += 1,
             (2, Some(m)) if m.of == planted[i].1 => near_found += 1,
-            (3, None) => far_kept += 1,
-            (0, Some(_)) | (3, Some(_)) => false_found += 1,
+            (0, Some(_)) => false_found += 1,
             _ => {}
         }
     }
     println!(
         "clustered {n} signatures in {clustered:.2} s ({verified} candidate pairs verified): \
-         exact {exact_found}/{}, near {near_found}/{}, far kept {far_kept}/{}, false {false_found}",
+         exact {exact_found}/{}, near found (LSH candidates) {near_found}/{}, \
+         far copies made candidates {far_candidates}/{}, originals matched by estimate {false_found}",
         planted.iter().filter(|p| p.0 == 1).count(),
         planted.iter().filter(|p| p.0 == 2).count(),
         planted.iter().filter(|p| p.0 == 3).count(),
