@@ -30,11 +30,22 @@ Benchmark (deterministic, seed 6):
   3. All documents go into one directory under shuffled names, so which
      copy sorts first is random; canon runs once per threshold.
 
-A document flagged duplicate is a true positive when its survivor is from
-the same base, a false positive otherwise. Recall is over planted variants
-(a variant counts as found when it, or its base, is marked a duplicate of
-the other: either way one copy is removed). Output: a table per threshold
-with precision, recall and recall per kind.
+Metrics (docs/DEDUP.md defines them with examples):
+  precision   a document flagged duplicate is a true positive when the
+              document it names is from the same base, false otherwise.
+  pairwise    the planted pairs (base, variant) whose true Jaccard, computed
+              here independently on canon's cleaned texts (scripts/
+              dedup_key.py), is at or above the threshold must not both
+              survive: the share of them where at least one was removed.
+  grouping    the strict figure, over every planted variant: the variant
+              and its base end in the same cluster (following duplicate_of
+              from each reaches the same surviving document) and are not
+              both survivors. Per kind, as found/planted.
+  loose       the figure reported before stop 13, kept beside the others
+              for one release: a variant counted as found when it or its
+              base was marked a duplicate of any copy of that base, even
+              when the variant itself survived.
+Output: a table per threshold.
 
 Usage: python3 scripts/eval-dedup.py [--canon PATH] [--thresholds 0.6,0.7,0.8,0.9]
 """
@@ -48,6 +59,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+
+from dedup_key import jaccard
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("CANON_SHARED", os.path.join(REPO, "..", "shared"))
@@ -218,9 +231,9 @@ def build(dir_, rng):
     return names, len(bases)
 
 
-def evaluate(names, manifest):
+def evaluate(names, out, dupdir, threshold):
     by_path = {}
-    with open(manifest, encoding="utf-8") as f:
+    with open(os.path.join(out, "manifest.jsonl"), encoding="utf-8") as f:
         for line in f:
             e = json.loads(line)
             by_path[e["path"]] = e
@@ -236,22 +249,55 @@ def evaluate(names, manifest):
         else:
             fp += 1
             false.append((path, e["duplicate_of"], e["similarity"]))
-    # Recall over variants: the variant or the base it came from removed
-    # as a duplicate of the other (or both of a third copy of the base).
+
+    def survivor(path):
+        seen = set()
+        while by_path[path]["status"] == "duplicate" and path not in seen:
+            seen.add(path)
+            path = by_path[path]["duplicate_of"]
+        return path
+
+    def cleaned(path):
+        for d in (out, dupdir):
+            p = os.path.join(d, path)
+            if os.path.exists(p):
+                with open(p, encoding="utf-8") as f:
+                    return f.read()
+        raise FileNotFoundError(path)
+
+    removed = lambda p: by_path[p]["status"] == "duplicate"
     base_path = {b: p for p, (_, b, k) in names.items() if k == "base"}
-    found = {k: [0, 0] for k in KINDS}
+    # Per kind: [strict grouping found, loose found, planted,
+    #            pairs at or above the threshold, of them not both kept].
+    found = {k: [0, 0, 0, 0, 0] for k in KINDS}
     for path, (_, b, kind) in names.items():
         if kind not in found:
             continue
-        found[kind][1] += 1
-        e, eb = by_path[path], by_path[base_path[b]]
+        row = found[kind]
+        row[2] += 1
+        bp = base_path[b]
+        e, eb = by_path[path], by_path[bp]
+        if (removed(path) or removed(bp)) and survivor(path) == survivor(bp):
+            row[0] += 1
         same = lambda x: x["status"] == "duplicate" and names[x["duplicate_of"]][1] == b
         if same(e) or same(eb):
-            found[kind][0] += 1
-    variants = sum(v[1] for v in found.values())
-    hits = sum(v[0] for v in found.values())
+            row[1] += 1
+        # canon compares a later document with an earlier one: name order.
+        earlier, later = sorted((path, bp))
+        if jaccard(cleaned(earlier), cleaned(later)) >= threshold - 1e-9:
+            row[3] += 1
+            row[4] += int(removed(path) or removed(bp))
+    total = [sum(v[i] for v in found.values()) for i in range(5)]
     precision = tp / (tp + fp) if tp + fp else 1.0
-    return precision, hits / variants, found, false
+    return {
+        "precision": precision,
+        "grouping": total[0] / total[2],
+        "loose": total[1] / total[2],
+        "pairwise": total[4] / total[3] if total[3] else 1.0,
+        "pairs": (total[4], total[3]),
+        "found": found,
+        "false": false,
+    }
 
 
 def main():
@@ -270,20 +316,26 @@ def main():
         for _, _, k in names.values():
             kinds[k] = kinds.get(k, 0) + 1
         print(f"{len(names)} documents from {bases} real base texts: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
-        print("| threshold | precision | recall | false | " + " | ".join(KINDS) + " |")
-        print("|---" * (4 + len(KINDS)) + "|")
+        print("| threshold | precision | pairwise recall (pairs) | grouping recall | loose (old) | false | "
+              + " | ".join(KINDS) + " |")
+        print("|---" * (6 + len(KINDS)) + "|")
         for t in args.thresholds.split(","):
             out = os.path.join(work, f"out-{t}")
-            subprocess.run([args.canon, "clean", corpus, "--out", out, "--quiet", "--near-threshold", t], check=True, stderr=subprocess.DEVNULL)
-            p, r, found, false = evaluate(names, os.path.join(out, "manifest.jsonl"))
-            per_kind = " | ".join(f"{f[0]}/{f[1]}" for f in found.values())
-            print(f"| {t} | {p:.3f} | {r:.3f} | {len(false)} | {per_kind} |")
+            dupdir = os.path.join(work, f"dup-{t}")
+            subprocess.run([args.canon, "clean", corpus, "--out", out, "--duplicates", dupdir, "--quiet",
+                            "--near-threshold", t], check=True, stderr=subprocess.DEVNULL)
+            r = evaluate(names, out, dupdir, float(t))
+            per_kind = " | ".join(f"{f[0]}/{f[2]}" for f in r["found"].values())
+            false = r["false"]
+            print(f"| {t} | {r['precision']:.3f} | {r['pairwise']:.3f} ({r['pairs'][0]}/{r['pairs'][1]}) | "
+                  f"{r['grouping']:.3f} | {r['loose']:.3f} | {len(false)} | {per_kind} |")
             for path, of, sim in false[:5]:
                 print(f"    false: {path} ({names[path][2]}) ~ {of} ({names[of][2]}) at {sim}")
                 if args.show:
                     for p in (path, of):
                         print("      " + names[p][0][:120].replace("\n", " "))
             shutil.rmtree(out)
+            shutil.rmtree(dupdir, ignore_errors=True)
     finally:
         shutil.rmtree(work)
 

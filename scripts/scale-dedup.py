@@ -31,47 +31,9 @@ import subprocess
 import tempfile
 import time
 
+from dedup_key import key
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-PUNCT = str.maketrans(
-    {**{c: '"' for c in "“”„‟「」『』〝〞〟﹁﹂﹃﹄‘’‚‛'«»"}, "。": ".", "｡": ".", "、": ",", "､": ",",
-     "《": "<", "〈": "<", "》": ">", "〉": ">", "【": "[", "〔": "[", "〖": "[", "】": "]", "〕": "]", "〗": "]",
-     **{c: "-" for c in "—–―‐‑‒﹣─"}, **{c: "·" for c in "·・•‧･"}, "…": "...", "⋯": "..."}
-)
-
-
-def fold_tables():
-    with open(os.path.join(REPO, "src", "tables", "regional_fold.rs"), encoding="utf-8") as f:
-        src = f.read()
-    chars = dict(re.findall(r"\('(.)', '(.)'\)", src))
-    phrases = dict(re.findall(r'\("([^"]+)", "([^"]+)"\)', src))
-    return chars, phrases
-
-
-CHARS, PHRASES = fold_tables()
-LONGEST = max(map(len, PHRASES))
-
-
-def key(text):
-    """canon's comparison key, written independently from the same tables:
-    whitespace dropped, full-width forms and punctuation folded, characters
-    then words folded (greedy longest match)."""
-    text = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
-    text = re.sub(r"\s", "", text.translate(PUNCT)).lower()
-    text = "".join(CHARS.get(c, c) for c in text)
-    out, i = [], 0
-    while i < len(text):
-        for n in range(min(LONGEST, len(text) - i), 1, -1):
-            to = PHRASES.get(text[i : i + n])
-            if to is not None:
-                out.append(to)
-                i += n
-                break
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
 
 
 def main():
