@@ -9,7 +9,7 @@
 # Input sets: every file under fixtures/ (one run, so dedup sees them all),
 # the seeds and evaluation sets in ../shared when present, and any extra
 # directories given (a generated corpus: `cargo run --release --example
-# gen_corpus -- DIR`). Each set also runs with `--jobs 1` on the after build,
+# gen_corpus -- DIR --mb 50`). Each set also runs with `--jobs 1` on the after build,
 # since outputs must not depend on the thread count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,10 +34,11 @@ for set in "${sets[@]}"; do
   # The summary line's speed and time differ run to run.
   sed -i -E 's/, [0-9.]+ MB\/s, [0-9.]+ s$//' "$work/$name.before.err" "$work/$name.after.err"
   files=$(find "$work/$name.before" -type f | wc -l)
+  inputs=$(wc -l <"$work/$name.before/manifest.jsonl")
   if diff -r -q "$work/$name.before" "$work/$name.after" >"$work/$name.diff" \
     && diff -q "$work/$name.before.err" "$work/$name.after.err" >/dev/null \
     && diff -r -q "$work/$name.after" "$work/$name.jobs1" >/dev/null; then
-    echo "same: $set ($files files, manifest included; --jobs 1 too)"
+    echo "same: $set ($inputs inputs, $files output files and manifest compared; --jobs 1 too)"
   else
     echo "DIFFERENT: $set ($files files)"
     head -20 "$work/$name.diff"
