@@ -3,7 +3,7 @@
 //! A canonical Chinese corpus has one script. This stage detects the script
 //! of each document (`simplified`, `traditional`, `mixed` or `none`) and
 //! converts it to the target script with OpenCC's dictionaries and
-//! algorithm ([`crate::opencc`], over the data the `zhhz` crate embeds): by
+//! algorithm ([`opencc`], over the data the `zhhz` crate embeds): by
 //! default OpenCC's `t2s` (Traditional → Simplified); `tw2s`, `tw2sp`,
 //! `hk2s` read Taiwan or Hong Kong Traditional, and `s2t`, `s2tw`, `s2twp`,
 //! `s2hk` go the other way for users who want Traditional output.
@@ -41,8 +41,10 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+pub mod opencc;
+
+use self::opencc::Engine;
 use super::{EditKind, StageOutput, StageReport, sample_at, utf8_len};
-use crate::opencc::Engine;
 use crate::tables::japanese_kanji::JAPANESE_ONLY_KANJI;
 
 /// The script of a document's Chinese text.
@@ -796,11 +798,11 @@ mod tests {
     #[test]
     fn engine_agrees_with_zhhz_on_every_config() {
         let real = [
-            include_str!("../../fixtures/seeds/input/000_37350682c53dc1c8.txt"),
-            include_str!("../../fixtures/seeds/input/003_3cb92859fe70f893.txt"),
-            include_str!("../../fixtures/convert/mixed-document/input.txt"),
-            include_str!("../../fixtures/convert/traditional-news/input.txt"),
-            include_str!("../../fixtures/convert/negative-simplified/input.txt"),
+            include_str!("../../../fixtures/seeds/input/000_37350682c53dc1c8.txt"),
+            include_str!("../../../fixtures/seeds/input/003_3cb92859fe70f893.txt"),
+            include_str!("../../../fixtures/convert/mixed-document/input.txt"),
+            include_str!("../../../fixtures/convert/traditional-news/input.txt"),
+            include_str!("../../../fixtures/convert/negative-simplified/input.txt"),
         ];
         let mut keys: Vec<&str> = Vec::new();
         for name in [
