@@ -42,15 +42,17 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{DecoderResult, Encoding};
 use serde::Serialize;
 
 mod frequency;
 mod seven_bit;
+mod unicode;
 mod utf8;
 
 use self::frequency::decode_by_frequency;
 use self::seven_bit::decode_seven_bit;
+use self::unicode::{decode_bom, decode_nul_pattern};
 use self::utf8::{decode_mixed_lines, decode_mostly_utf8, utf8_confidence};
 
 /// How the encoding was decided.
@@ -156,18 +158,6 @@ const NUL_BINARY_RATIO: f64 = 0.05;
 /// file is binary: random bytes have ~10%, text ~0.
 const CONTROL_BINARY_RATIO: f64 = 0.05;
 
-/// In UTF-16 text, the share of zero bytes at the high-byte offset must reach
-/// this (Latin or ASCII-heavy text has ~1.0; CJK text has fewer, but then
-/// newlines and ASCII punctuation still give some)…
-const UTF16_HIGH_ZERO_MIN: f64 = 0.2;
-
-/// …while the low-byte offset is almost never zero (only U+xx00 characters).
-const UTF16_LOW_ZERO_MAX: f64 = 0.05;
-
-/// In UTF-32, the top byte of every unit is zero, and the next one is zero
-/// for every BMP character: require nearly all of both.
-const UTF32_ZERO_MIN: f64 = 0.95;
-
 /// Non-ASCII bytes after which chardetng's guess counts as well founded
 /// (same exponential form as above).
 const CHARDETNG_EVIDENCE_SCALE: f64 = 200.0;
@@ -178,10 +168,6 @@ const CHARDETNG_CEILING: f64 = 0.9;
 
 /// Without a BOM, no statistical verdict is certain.
 const STATISTICAL_CEILING: f64 = 0.99;
-
-/// Highest share of malformed units in a UTF-16/32 reading without a BOM:
-/// real text has none, so more than a trace means the pattern misled us.
-const UNICODE_MAX_ERROR_RATE: f64 = 0.01;
 
 /// Decodes `bytes`. Never fails: undecodable bytes become U+FFFD (counted)
 /// and non-text input is reported as binary.
@@ -327,47 +313,6 @@ fn is_binary_control(b: u8) -> bool {
     matches!(b, 0x01..=0x08 | 0x10..=0x1A | 0x1C..=0x1F)
 }
 
-/// Decodes with a byte-order mark, if there is one.
-fn decode_bom(bytes: &[u8]) -> Option<Decoded<'_>> {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE, 0x00, 0x00]) {
-        let (s, errors) = decode_utf32(rest, false);
-        return Some(text(
-            Cow::Owned(s),
-            report("UTF-32LE", 1.0, Method::Bom, true, errors),
-        ));
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0x00, 0x00, 0xFE, 0xFF]) {
-        let (s, errors) = decode_utf32(rest, true);
-        return Some(text(
-            Cow::Owned(s),
-            report("UTF-32BE", 1.0, Method::Bom, true, errors),
-        ));
-    }
-    let (encoding, bom_len) = Encoding::for_bom(bytes)?;
-    let rest = &bytes[bom_len..];
-    if encoding == UTF_8 && rest.is_ascii() {
-        // A BOM before 7-bit text: the escapes decide, as they would once
-        // the BOM is gone.
-        if let Some(Decoded::Text { text, mut report }) = decode_seven_bit(rest) {
-            report.bom = true;
-            return Some(Decoded::Text { text, report });
-        }
-    }
-    if encoding == UTF_8
-        && let Ok(s) = std::str::from_utf8(rest)
-    {
-        return Some(text(
-            Cow::Borrowed(s),
-            report("UTF-8", 1.0, Method::Bom, true, 0),
-        ));
-    }
-    let (s, errors) = decode_counting(encoding, rest);
-    Some(text(
-        Cow::Owned(s),
-        report(encoding.name(), 1.0, Method::Bom, true, errors),
-    ))
-}
-
 /// Bytes after a signature searched for evidence that the data is not text.
 const SIGNATURE_EVIDENCE_BYTES: usize = 4096;
 
@@ -424,73 +369,6 @@ fn signature(b: &[u8]) -> Option<BinaryKind> {
     None
 }
 
-/// UTF-32 or UTF-16 without a BOM, recognised by where their zero bytes sit.
-fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<Decoded<'a>> {
-    let zero_share = |modulus: usize, offset: usize| {
-        let (mut zeros, mut total) = (0usize, 0usize);
-        for (i, &b) in sniff.iter().enumerate() {
-            if i % modulus == offset {
-                total += 1;
-                zeros += usize::from(b == 0);
-            }
-        }
-        ratio(zeros, total)
-    };
-    if bytes.len() % 4 == 0 {
-        for (big_endian, name) in [(false, "UTF-32LE"), (true, "UTF-32BE")] {
-            let (top, next) = if big_endian { (0, 1) } else { (3, 2) };
-            if zero_share(4, top) >= UTF32_ZERO_MIN && zero_share(4, next) >= UTF32_ZERO_MIN {
-                let (s, errors) = decode_utf32(bytes, big_endian);
-                if !plausible_unicode(&s, errors) {
-                    return None;
-                }
-                let confidence =
-                    round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
-                return Some(text(
-                    Cow::Owned(s),
-                    report(name, confidence, Method::NulPattern, false, errors),
-                ));
-            }
-        }
-    }
-    let (even, odd) = (zero_share(2, 0), zero_share(2, 1));
-    let encoding = if odd >= UTF16_HIGH_ZERO_MIN && even <= UTF16_LOW_ZERO_MAX {
-        UTF_16LE
-    } else if even >= UTF16_HIGH_ZERO_MIN && odd <= UTF16_LOW_ZERO_MAX {
-        UTF_16BE
-    } else {
-        return None;
-    };
-    let (s, errors) = decode_counting(encoding, bytes);
-    if !plausible_unicode(&s, errors) {
-        return None;
-    }
-    let skew = (odd - even).abs();
-    let confidence = round3(
-        (STATISTICAL_CEILING * skew.min(1.0) * (1.0 - ratio(errors as usize, s.len()))).max(0.5),
-    );
-    Some(text(
-        Cow::Owned(s),
-        report(
-            encoding.name(),
-            confidence,
-            Method::NulPattern,
-            false,
-            errors,
-        ),
-    ))
-}
-
-/// A UTF-16/32 reading chosen from zero-byte positions must still look like
-/// text: NUL-padded data fits the pattern too, and decodes to NULs and
-/// errors.
-fn plausible_unicode(s: &str, errors: u64) -> bool {
-    let chars = s.chars().count();
-    let nuls = s.chars().filter(|&c| c == '\0').count();
-    ratio(errors as usize, chars) <= UNICODE_MAX_ERROR_RATE
-        && ratio(nuls, chars) <= NUL_BINARY_RATIO
-}
-
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -545,36 +423,10 @@ pub fn decode_counting(encoding: &'static Encoding, bytes: &[u8]) -> (String, u6
     (out, errors)
 }
 
-/// UTF-32 (not in `encoding_rs`). A trailing partial unit and values that are
-/// not scalar values become U+FFFD.
-fn decode_utf32(bytes: &[u8], big_endian: bool) -> (String, u64) {
-    let mut out = String::with_capacity(bytes.len());
-    let mut errors = 0;
-    let mut units = bytes.chunks_exact(4);
-    for unit in &mut units {
-        let unit: [u8; 4] = unit.try_into().expect("chunks_exact yields 4 bytes");
-        let value = if big_endian {
-            u32::from_be_bytes(unit)
-        } else {
-            u32::from_le_bytes(unit)
-        };
-        match char::from_u32(value) {
-            Some(c) => out.push(c),
-            None => {
-                errors += 1;
-                out.push('\u{FFFD}');
-            }
-        }
-    }
-    if !units.remainder().is_empty() {
-        errors += 1;
-        out.push('\u{FFFD}');
-    }
-    (out, errors)
-}
-
 #[cfg(test)]
 mod tests {
+    use encoding_rs::UTF_8;
+
     use super::*;
 
     pub(super) fn decoded(bytes: &[u8]) -> (String, DecodeReport) {
@@ -602,28 +454,6 @@ mod tests {
             }
             Decoded::Binary(_) => panic!("text expected"),
         }
-    }
-
-    #[test]
-    fn utf32_bom_is_not_utf16() {
-        let mut bytes = vec![0xFF, 0xFE, 0x00, 0x00];
-        for c in "中文 A".chars() {
-            bytes.extend((c as u32).to_le_bytes());
-        }
-        let (s, r) = decoded(&bytes);
-        assert_eq!(r.encoding, "UTF-32LE");
-        assert_eq!(s, "中文 A");
-    }
-
-    #[test]
-    fn utf16_without_bom_by_nul_pattern() {
-        let text = "Hello, world. 中文 and more ASCII text\n";
-        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-        assert_eq!(decoded(&le), (text.to_string(), decoded(&le).1));
-        assert_eq!(decoded(&le).1.encoding, "UTF-16LE");
-        assert_eq!(decoded(&be).0, text);
-        assert_eq!(decoded(&be).1.encoding, "UTF-16BE");
     }
 
     #[test]
