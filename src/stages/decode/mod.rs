@@ -45,11 +45,13 @@ use std::borrow::Cow;
 use encoding_rs::{DecoderResult, Encoding};
 use serde::Serialize;
 
+mod binary;
 mod frequency;
 mod seven_bit;
 mod unicode;
 mod utf8;
 
+use self::binary::{binary_signature, control_heavy_text, is_binary_control};
 use self::frequency::decode_by_frequency;
 use self::seven_bit::decode_seven_bit;
 use self::unicode::{decode_bom, decode_nul_pattern};
@@ -201,20 +203,6 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
-/// Share of NUL and other binary control characters in decoded text: below
-/// the raw-byte thresholds, so text that passes here passes the byte test
-/// when its UTF-8 output is read again, even after cleaning shortened it.
-const TEXT_CONTROL_RATIO: f64 = 0.04;
-
-fn control_heavy_text(text: &str) -> bool {
-    let (mut chars, mut controls) = (0usize, 0usize);
-    for c in text.chars() {
-        chars += 1;
-        controls += usize::from(c < '\u{80}' && (c == '\0' || is_binary_control(c as u8)));
-    }
-    ratio(controls, chars) > TEXT_CONTROL_RATIO
-}
-
 fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
     if bytes.is_empty() {
         return text(
@@ -309,66 +297,6 @@ fn ratio(part: usize, whole: usize) -> f64 {
     }
 }
 
-fn is_binary_control(b: u8) -> bool {
-    matches!(b, 0x01..=0x08 | 0x10..=0x1A | 0x1C..=0x1F)
-}
-
-/// Bytes after a signature searched for evidence that the data is not text.
-const SIGNATURE_EVIDENCE_BYTES: usize = 4096;
-
-/// A known binary signature at offset 0, backed by bytes text does not
-/// contain (NUL, control bytes, invalid UTF-8) near it: `%PDF-`, `ID3`,
-/// `BZh` or `GIF89a` can also begin a plain text file about those formats.
-fn binary_signature(b: &[u8]) -> Option<BinaryKind> {
-    let kind = signature(b)?;
-    let prefix = &b[..b.len().min(SIGNATURE_EVIDENCE_BYTES)];
-    let textual = !prefix.iter().any(|&x| x == 0 || is_binary_control(x))
-        && std::str::from_utf8(prefix).map_or_else(|e| e.error_len().is_none(), |_| true);
-    (!textual).then_some(kind)
-}
-
-/// Known binary signatures at offset 0.
-fn signature(b: &[u8]) -> Option<BinaryKind> {
-    const SIGNATURES: &[(&[u8], &str)] = &[
-        (b"\x89PNG\r\n\x1a\n", "PNG"),
-        (b"\xFF\xD8\xFF", "JPEG"),
-        (b"GIF87a", "GIF"),
-        (b"GIF89a", "GIF"),
-        (b"%PDF-", "PDF"),
-        (b"PK\x03\x04", "ZIP"),
-        (b"PK\x05\x06", "ZIP"),
-        (b"\x1F\x8B", "gzip"),
-        (b"BZh", "bzip2"),
-        (b"\xFD7zXZ\x00", "xz"),
-        (b"7z\xBC\xAF\x27\x1C", "7-Zip"),
-        (b"\x28\xB5\x2F\xFD", "zstd"),
-        (b"Rar!\x1A\x07", "RAR"),
-        (b"\x7FELF", "ELF"),
-        (b"\xCA\xFE\xBA\xBE", "Mach-O/Java class"),
-        (b"\xCF\xFA\xED\xFE", "Mach-O"),
-        (b"\x00asm", "WebAssembly"),
-        (b"SQLite format 3\x00", "SQLite"),
-        (b"OggS", "Ogg"),
-        (b"fLaC", "FLAC"),
-        (b"ID3", "MP3"),
-        (b"II*\x00", "TIFF"),
-        (b"MM\x00*", "TIFF"),
-        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "OLE2 (legacy Office)"),
-        (b"wOFF", "WOFF"),
-        (b"wOF2", "WOFF2"),
-    ];
-    if let Some((_, name)) = SIGNATURES.iter().find(|(magic, _)| b.starts_with(magic)) {
-        return Some(BinaryKind::Signature(name));
-    }
-    if b.len() >= 12 && &b[0..4] == b"RIFF" {
-        return Some(BinaryKind::Signature("RIFF (WAV/AVI/WebP)"));
-    }
-    if b.len() >= 12 && &b[4..8] == b"ftyp" {
-        return Some(BinaryKind::Signature("MP4/QuickTime"));
-    }
-    None
-}
-
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -454,35 +382,6 @@ mod tests {
             }
             Decoded::Binary(_) => panic!("text expected"),
         }
-    }
-
-    #[test]
-    fn binary_signatures_and_nuls() {
-        assert!(matches!(
-            decode(b"\x89PNG\r\n\x1a\nrest"),
-            Decoded::Binary(BinaryKind::Signature("PNG"))
-        ));
-        let mut elfish = vec![0u8; 400];
-        elfish.extend_from_slice(b"abc\x01\x02\x03xyz");
-        elfish.extend(std::iter::repeat_n(0u8, 300));
-        assert!(matches!(decode(&elfish), Decoded::Binary(_)));
-    }
-
-    #[test]
-    fn a_text_file_about_a_format_is_not_that_format() {
-        let (s, _) = decoded(b"%PDF-1.7 is the version this note talks about.\n");
-        assert!(s.starts_with("%PDF-"));
-        assert!(matches!(
-            decode(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\x00"),
-            Decoded::Binary(BinaryKind::Signature("PDF"))
-        ));
-        // Behind a BOM, a signature with binary bytes is still binary.
-        let mut sqlite = b"\xEF\xBB\xBFSQLite format 3\x00".to_vec();
-        sqlite.extend("中文".repeat(40).as_bytes());
-        assert!(matches!(
-            decode(&sqlite),
-            Decoded::Binary(BinaryKind::Signature("SQLite"))
-        ));
     }
 
     #[test]
