@@ -2,7 +2,7 @@
 //!
 //! Every document enters the pipeline as bytes in an unknown encoding. This
 //! stage decides what the bytes are and decodes them with `encoding_rs` (or one
-//! of the small decoders below for encodings the WHATWG standard left out).
+//! of its own small decoders for encodings the WHATWG standard left out).
 //!
 //! Evidence is taken in order of strength, and the first decisive step wins:
 //!
@@ -39,6 +39,27 @@
 //! ISO-2022-CN is not decoded; EUC-TW planes beyond those in the CNS table
 //! become U+FFFD; chardetng's runner-up is not exposed by its API, so that
 //! path's confidence has no margin term.
+//!
+//! ## Where things are
+//!
+//! This file is the entry: the report types, [`decode`], the order of the
+//! steps (`detect_and_decode`), the last resort (chardetng), and what every
+//! step shares (the report builders, `ratio`, `round3`,
+//! [`decode_counting`], and the constants two steps use). Each step with
+//! logic of its own has a file, so a reader asking why a file got its
+//! verdict opens the step that gave it:
+//!
+//! - `unicode.rs`: steps 1 and 3, byte-order marks and UTF-16/UTF-32 told
+//!   by their zero bytes, and UTF-32's decoder. Short BOM-less UTF-16
+//!   detection belongs here.
+//! - `binary.rs`: steps 2 and 3, signatures and the bytes text does not
+//!   use, on raw bytes and again on decoded text.
+//! - `utf8.rs`: step 4, how sure valid UTF-8 is, and UTF-8 that is damaged
+//!   or mixed line by line with a legacy encoding.
+//! - `seven_bit.rs`: step 4, the 7-bit encodings (ISO-2022-JP/KR, HZ).
+//!   ISO-2022-CN decoding belongs here.
+//! - `frequency.rs`: step 5, the Chinese frequency test over double-byte
+//!   readings, and EUC-TW's decoder, its only user.
 
 use std::borrow::Cow;
 
@@ -161,7 +182,7 @@ const NUL_BINARY_RATIO: f64 = 0.05;
 const CONTROL_BINARY_RATIO: f64 = 0.05;
 
 /// Non-ASCII bytes after which chardetng's guess counts as well founded
-/// (same exponential form as above).
+/// (same exponential form as the frequency test's `CJK_EVIDENCE_SCALE`).
 const CHARDETNG_EVIDENCE_SCALE: f64 = 200.0;
 
 /// chardetng gives no score or runner-up; we never claim more than this for
