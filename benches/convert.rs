@@ -120,7 +120,7 @@ fn main() {
     let engine = median_mb_per_s(ROUNDS, large.len(), || {
         black_box(converter.convert_text(&large).len());
     });
-    println!("engine alone (canon::opencc + overrides), same text       {engine:>7.1} MB/s");
+    println!("engine alone (convert::opencc + overrides), same text     {engine:>7.1} MB/s");
     // The engine we replaced, in the same run, for the ratio (without our
     // custom words, which the stage does not expose: it runs a little faster
     // than it did inside the stage).

@@ -30,7 +30,6 @@ pub mod commands;
 pub mod corpus;
 pub mod error;
 pub mod manifest;
-pub mod opencc;
 pub mod pipeline;
 pub mod stages;
 pub mod tables;

@@ -424,6 +424,7 @@ fn dict_text(name: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stages::convert::{ConvertConfig, Converter};
 
     fn group(members: &[&[(&str, &str)]]) -> Group {
         let members: Vec<Pairs<'_>> = members.iter().map(|m| m.to_vec()).collect();
@@ -474,5 +475,98 @@ mod tests {
         out.clear();
         g.convert_into("是B型", &mut out);
         assert_eq!(out, "是乙型");
+    }
+
+    /// Our engine against zhhz's, which implements the same algorithm over
+    /// the same data and was checked against OpenCC 1.4.2 (docs/CONVERT.md):
+    /// on real text of both scripts, and on random mixes of dictionary keys,
+    /// key fragments, ASCII and punctuation, which reach the corners of
+    /// segmentation and of the chains (keys that overlap, keys that start
+    /// with ASCII).
+    #[test]
+    fn engine_agrees_with_zhhz_on_every_config() {
+        let real = [
+            include_str!("../../../fixtures/seeds/input/000_37350682c53dc1c8.txt"),
+            include_str!("../../../fixtures/seeds/input/003_3cb92859fe70f893.txt"),
+            include_str!("../../../fixtures/convert/mixed-document/input.txt"),
+            include_str!("../../../fixtures/convert/traditional-news/input.txt"),
+            include_str!("../../../fixtures/convert/negative-simplified/input.txt"),
+        ];
+        let mut keys: Vec<&str> = Vec::new();
+        for name in [
+            "TSPhrases",
+            "STPhrases",
+            "TWPhrases",
+            "HKVariantsRevPhrases",
+        ] {
+            let text = zhhz::data::dict_text(name).unwrap();
+            let dict_keys = text
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(k, _)| k);
+            keys.extend(dict_keys.step_by(97));
+        }
+        // Keys that start with ASCII (`U盘`, `B型肝炎`) are matched only inside
+        // a segment that does not.
+        let extras = [
+            "B",
+            "型",
+            "肝炎",
+            " ",
+            "a1",
+            "，",
+            "。",
+            "\n",
+            "干",
+            "后",
+            "發",
+            "么",
+            "𠮷",
+            "U盘",
+            "B型肝炎",
+            "SQL注入",
+            "A肝",
+        ];
+        // A fixed xorshift: the same mixes on every run.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut mixes = Vec::new();
+        for _ in 0..300 {
+            let mut mix = String::new();
+            for _ in 0..1 + next(12) {
+                let piece = if next(3) == 0 {
+                    extras[next(extras.len())]
+                } else {
+                    keys[next(keys.len())]
+                };
+                // Sometimes only the start or the end of a key.
+                let cut = piece.char_indices().nth(next(3)).map_or(0, |(i, _)| i);
+                mix.push_str(if next(4) == 0 { &piece[cut..] } else { piece });
+            }
+            mixes.push(mix);
+        }
+        for config in ConvertConfig::ALL {
+            let ours = Converter::new(config);
+            let theirs = zhhz::Converter::with_custom(
+                config.engine_config(),
+                &config
+                    .overrides()
+                    .iter()
+                    .map(|&(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<Vec<_>>(),
+            );
+            for text in real.iter().copied().chain(mixes.iter().map(String::as_str)) {
+                assert_eq!(
+                    ours.convert_text(text),
+                    theirs.convert(text),
+                    "{config}: {text:?}"
+                );
+            }
+        }
     }
 }

@@ -1,0 +1,128 @@
+//! Binary detection (steps 2 and 3): what is not text is skipped, never
+//! mangled.
+//!
+//! A file is binary when it starts with a known format's signature and the
+//! bytes near it are ones text does not contain, or when too many of its
+//! bytes are NULs or C0 controls text does not use. The raw-byte shares are
+//! weighed in the entry, between the UTF-16/32 test and UTF-8; this file
+//! says which bytes count, and tests the decoded text again (after a BOM or
+//! a legacy reading) at a lower threshold, so that canon's own output is
+//! never taken for binary when it is cleaned again.
+//!
+//! Example: `89 50 4E 47 0D 0A 1A 0A` and then `rest` → binary, `PNG`
+//! signature; `%PDF-1.7 is the version this note talks about.` → text.
+//!
+//! Limits: signatures at offset 0 only, from a fixed list; a binary format
+//! without one passes for text unless its NULs or control bytes give it
+//! away.
+
+use super::{BinaryKind, ratio};
+
+/// Bytes after a signature searched for evidence that the data is not text.
+const SIGNATURE_EVIDENCE_BYTES: usize = 4096;
+
+/// A known binary signature at offset 0, backed by bytes text does not
+/// contain (NUL, control bytes, invalid UTF-8) near it: `%PDF-`, `ID3`,
+/// `BZh` or `GIF89a` can also begin a plain text file about those formats.
+pub(super) fn binary_signature(b: &[u8]) -> Option<BinaryKind> {
+    let kind = signature(b)?;
+    let prefix = &b[..b.len().min(SIGNATURE_EVIDENCE_BYTES)];
+    let textual = !prefix.iter().any(|&x| x == 0 || is_binary_control(x))
+        && std::str::from_utf8(prefix).map_or_else(|e| e.error_len().is_none(), |_| true);
+    (!textual).then_some(kind)
+}
+
+/// Known binary signatures at offset 0.
+fn signature(b: &[u8]) -> Option<BinaryKind> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG"),
+        (b"\xFF\xD8\xFF", "JPEG"),
+        (b"GIF87a", "GIF"),
+        (b"GIF89a", "GIF"),
+        (b"%PDF-", "PDF"),
+        (b"PK\x03\x04", "ZIP"),
+        (b"PK\x05\x06", "ZIP"),
+        (b"\x1F\x8B", "gzip"),
+        (b"BZh", "bzip2"),
+        (b"\xFD7zXZ\x00", "xz"),
+        (b"7z\xBC\xAF\x27\x1C", "7-Zip"),
+        (b"\x28\xB5\x2F\xFD", "zstd"),
+        (b"Rar!\x1A\x07", "RAR"),
+        (b"\x7FELF", "ELF"),
+        (b"\xCA\xFE\xBA\xBE", "Mach-O/Java class"),
+        (b"\xCF\xFA\xED\xFE", "Mach-O"),
+        (b"\x00asm", "WebAssembly"),
+        (b"SQLite format 3\x00", "SQLite"),
+        (b"OggS", "Ogg"),
+        (b"fLaC", "FLAC"),
+        (b"ID3", "MP3"),
+        (b"II*\x00", "TIFF"),
+        (b"MM\x00*", "TIFF"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "OLE2 (legacy Office)"),
+        (b"wOFF", "WOFF"),
+        (b"wOF2", "WOFF2"),
+    ];
+    if let Some((_, name)) = SIGNATURES.iter().find(|(magic, _)| b.starts_with(magic)) {
+        return Some(BinaryKind::Signature(name));
+    }
+    if b.len() >= 12 && &b[0..4] == b"RIFF" {
+        return Some(BinaryKind::Signature("RIFF (WAV/AVI/WebP)"));
+    }
+    if b.len() >= 12 && &b[4..8] == b"ftyp" {
+        return Some(BinaryKind::Signature("MP4/QuickTime"));
+    }
+    None
+}
+
+/// Share of NUL and other binary control characters in decoded text: below
+/// the raw-byte thresholds, so text that passes here passes the byte test
+/// when its UTF-8 output is read again, even after cleaning shortened it.
+const TEXT_CONTROL_RATIO: f64 = 0.04;
+
+pub(super) fn control_heavy_text(text: &str) -> bool {
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for c in text.chars() {
+        chars += 1;
+        controls += usize::from(c < '\u{80}' && (c == '\0' || is_binary_control(c as u8)));
+    }
+    ratio(controls, chars) > TEXT_CONTROL_RATIO
+}
+
+pub(super) fn is_binary_control(b: u8) -> bool {
+    matches!(b, 0x01..=0x08 | 0x10..=0x1A | 0x1C..=0x1F)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stages::decode::tests::decoded;
+    use crate::stages::decode::{BinaryKind, Decoded, decode};
+
+    #[test]
+    fn binary_signatures_and_nuls() {
+        assert!(matches!(
+            decode(b"\x89PNG\r\n\x1a\nrest"),
+            Decoded::Binary(BinaryKind::Signature("PNG"))
+        ));
+        let mut elfish = vec![0u8; 400];
+        elfish.extend_from_slice(b"abc\x01\x02\x03xyz");
+        elfish.extend(std::iter::repeat_n(0u8, 300));
+        assert!(matches!(decode(&elfish), Decoded::Binary(_)));
+    }
+
+    #[test]
+    fn a_text_file_about_a_format_is_not_that_format() {
+        let (s, _) = decoded(b"%PDF-1.7 is the version this note talks about.\n");
+        assert!(s.starts_with("%PDF-"));
+        assert!(matches!(
+            decode(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\x00"),
+            Decoded::Binary(BinaryKind::Signature("PDF"))
+        ));
+        // Behind a BOM, a signature with binary bytes is still binary.
+        let mut sqlite = b"\xEF\xBB\xBFSQLite format 3\x00".to_vec();
+        sqlite.extend("中文".repeat(40).as_bytes());
+        assert!(matches!(
+            decode(&sqlite),
+            Decoded::Binary(BinaryKind::Signature("SQLite"))
+        ));
+    }
+}
