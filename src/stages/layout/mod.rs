@@ -2217,7 +2217,7 @@ mod tests {
     /// first pass must join what a second pass would join.
     #[test]
     fn english_blocks_and_boxes_are_idempotent() {
-        let text = include_str!("../../fixtures/layout/english-blocks-and-boxes/input.txt");
+        let text = include_str!("../../../fixtures/layout/english-blocks-and-boxes/input.txt");
         let once = lay(text);
         assert_eq!(lay(&once), once);
         assert!(once.contains("READING THIS NOTE DOES NOT MAKE YOU A CLIENT OF ANYONE."));
