@@ -51,9 +51,16 @@
 //! dedup; multi-column layouts must come out of the extractor one column at
 //! a time.
 
+mod chars;
+
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
+
+use chars::{
+    char_units, ends_lead_in, ends_sentence, is_cjk, is_clause, is_hanzi, is_line_start_forbidden,
+    is_neutral, strip_prefix_any, take_while_str,
+};
 
 use super::{
     EditKind, MAX_SAMPLES_PER_EDIT, SAMPLE_CONTEXT_CHARS, Sample, StageOutput, StageReport,
@@ -208,98 +215,6 @@ const MIN_REFERENCED_HEADINGS: usize = 3;
 const MIN_REFERENCED_HEADING_CHARS: usize = 6;
 
 // ---------------------------------------------------------------------------
-// Character classes
-// ---------------------------------------------------------------------------
-
-fn is_hanzi(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
-}
-
-/// Chinese characters, CJK punctuation, full-width forms and kana: text
-/// written without spaces between words.
-fn is_cjk(c: char) -> bool {
-    is_hanzi(c)
-        || matches!(c as u32,
-            0x3000..=0x303F | 0x3040..=0x30FF | 0xFF01..=0xFF60 | 0xFFE0..=0xFFE6 | 0xFE30..=0xFE4F)
-}
-
-/// Punctuation shared by Chinese and Latin text (curly quotes, dashes,
-/// ellipsis, middle dot): it takes the script of the character beyond it.
-fn is_neutral(c: char) -> bool {
-    matches!(
-        c,
-        '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '–' | '"' | '\'' | '(' | ')' | '[' | ']'
-    )
-}
-
-/// Display width in units: two for wide (East Asian) characters, one for
-/// the rest.
-fn char_units(c: char) -> u32 {
-    let u = c as u32;
-    if u < 0x1100 {
-        return 1;
-    }
-    if matches!(u,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD
-        | 0x2014 | 0x2018..=0x201D | 0x2026)
-    {
-        2
-    } else {
-        1
-    }
-}
-
-/// Marks after which a sentence (or a clause that closes a line of verse or
-/// introduces a list) is complete.
-fn is_terminal(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '！' | '？' | '!' | '?' | '…' | '；' | ';' | '：' | ':' | '.' | '．' | '｡'
-    )
-}
-
-/// Closing marks that may follow a sentence's end.
-fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '”' | '’' | '」' | '』' | '）' | ')' | '》' | '】' | '〕' | '〉' | '"' | '\'' | ']'
-    )
-}
-
-/// Clause and sentence punctuation: a line containing it reads as running
-/// prose, not as a heading (colons and full stops are left out: `来源：…`,
-/// `7.31`).
-fn is_clause(c: char) -> bool {
-    matches!(c, '，' | '、' | '；' | ',' | ';' | '。' | '！' | '？')
-}
-
-/// Characters that cannot start a line in Chinese typesetting: a line
-/// starting with one continues the previous line.
-fn is_line_start_forbidden(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '」'
-            | '』'
-            | '】'
-            | '〕'
-            | '〉'
-            | '”'
-            | '’'
-            | '％'
-    )
-}
-
-// ---------------------------------------------------------------------------
 // Lines
 // ---------------------------------------------------------------------------
 
@@ -419,28 +334,6 @@ fn scan(body: &str) -> (u32, bool, bool, bool) {
     (width, clause, sentence, spaced)
 }
 
-/// A dash pair closing a line introduces what follows, as a colon does
-/// (`壮大网上主流思想舆论阵地——`, `让保障更可靠——`): Chinese typesetting keeps
-/// the pair whole, and a line rarely breaks right after it mid-sentence.
-const LEAD_IN_DASH: &str = "——";
-
-/// The line ends with a lead-in dash pair (closing marks aside): it ends
-/// its paragraph as a sentence's end would, unless it fills the column.
-fn ends_lead_in(body: &str) -> bool {
-    body.trim_end_matches(is_closer).ends_with(LEAD_IN_DASH)
-}
-
-fn ends_sentence(body: &str) -> bool {
-    body.chars()
-        .rev()
-        .find(|&c| !is_closer(c))
-        .is_some_and(is_terminal)
-}
-
-fn strip_prefix_any<'s>(s: &'s str, prefixes: &[&str]) -> Option<&'s str> {
-    prefixes.iter().find_map(|p| s.strip_prefix(p))
-}
-
 /// Chinese numerals that number headings and list items.
 fn is_cn_numeral(c: char) -> bool {
     matches!(
@@ -459,11 +352,6 @@ fn is_cn_numeral(c: char) -> bool {
             | '〇'
             | '两'
     )
-}
-
-fn take_while_str(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
-    let end = s.find(|c: char| !f(c)).unwrap_or(s.len());
-    s.split_at(end)
 }
 
 /// Whether `body` starts with a list marker or a heading number: bullets,
