@@ -23,7 +23,8 @@ use crate::stages::StageReport;
 
 use super::chars::{is_cjk, is_hanzi, strip_prefix_any, take_while_str};
 use super::debris::{MAX_HEADER_CHARS, MAX_PAGE_NUMBER_DIGITS};
-use super::{Ctx, LayoutEdit, note};
+use super::measure::Ctx;
+use super::{LayoutEdit, note};
 
 /// Lines made of one symbol repeated at least this many times are rules or
 /// box edges (`*****`, `-----`), not text.
