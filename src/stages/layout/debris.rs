@@ -22,7 +22,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::chars::{strip_prefix_any, take_while_str};
-use super::{Kind, Line};
+use super::classify::{Kind, Line};
 
 /// Running headers and footers are short: a title, a chapter name.
 pub(super) const MAX_HEADER_CHARS: usize = 40;

@@ -21,11 +21,11 @@
 
 use super::blocks::starts_with_heading_marker;
 use super::chars::{ends_lead_in, is_cjk, is_clause, is_line_start_forbidden, is_neutral};
+use super::classify::{Kind, Line};
 use super::measure::{
     Ctx, FIRST_LINE_SHORT_MAX_UNITS, FIRST_LINE_SHORT_MIN_UNITS, INDENT_MIN_UNITS,
     TERMINAL_SLACK_UNITS,
 };
-use super::{Kind, Line};
 
 /// Documents with fewer text lines than this are too small to measure a
 /// typical width: a prose line that does not end a sentence runs on.

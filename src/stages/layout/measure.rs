@@ -22,7 +22,7 @@
 use std::cell::Cell;
 
 use super::chars::char_units;
-use super::{Kind, Line};
+use super::classify::{Kind, Line};
 
 /// Lines on each side of a line that define its local typical width: about
 /// a page's worth of a narrow column, small enough for one file to change

@@ -18,7 +18,8 @@
 use crate::stages::{SAMPLE_CONTEXT_CHARS, StageReport};
 
 use super::chars::{is_cjk, is_neutral};
-use super::{LayoutEdit, Line, head_chars, note, tail_chars};
+use super::classify::Line;
+use super::{LayoutEdit, head_chars, note, tail_chars};
 
 pub(super) fn push_body(out: &mut String, line: &Line, report: &mut StageReport<LayoutEdit>) {
     if line.spaced {
