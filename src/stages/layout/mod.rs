@@ -50,6 +50,37 @@
 //! repeated lines that are not at page edges (a doubled title) are left for
 //! dedup; multi-column layouts must come out of the extractor one column at
 //! a time.
+//!
+//! ## Where the rules are
+//!
+//! The stage is cut by the question a reader brings to it; this file holds
+//! the entry, `layout()`, which runs the passes in order and writes the
+//! output, and the helpers that report edits.
+//!
+//! 1. `classify.rs`: the text cut into lines, each line measured once
+//!    (width, indentation, final punctuation, marker) and given a kind.
+//! 2. `debris.rs`: page numbers and running headers or footers.
+//! 3. `measure.rs`: the column width around each line, and whether blank
+//!    lines and indentation separate paragraphs in this document.
+//! 4. `blocks.rs`: headings, list items, rules, table-of-contents entries
+//!    and code, which keep their own lines; section numbers glued to a
+//!    list of headings.
+//! 5. `join.rs`: whether a line continues the paragraph before it, and
+//!    how two lines are joined.
+//! 6. `spacing.rs`: whitespace inside a line.
+//!
+//! `chars.rs` holds the character classes they all read. "Which rule keeps
+//! a list item on its own line?": `blocks.rs` says what a marker is, and
+//! `join.rs` (`continues`) that a line opening with one starts a paragraph.
+//! Inferring the measure block by block belongs in `measure.rs`; new
+//! line-break evidence (marks that cannot open a sentence, open brackets)
+//! is classes in `chars.rs` read by `join.rs`; list and admonition
+//! structure belongs in `blocks.rs`.
+//!
+//! A rule's unit tests sit at the end of the part that holds it, and run
+//! text through the whole stage (with `lay` and `count` from this file's
+//! tests); `chars.rs` and `classify.rs` have no tests of their own yet. The
+//! tests at the end of this file cover the stage as a whole.
 
 mod blocks;
 mod chars;
