@@ -1,0 +1,333 @@
+//! The document's measure: how wide its column is around each line, and
+//! whether it marks paragraphs with blank lines or with indentation. The
+//! width is taken locally and on each side of a line (the third-widest of
+//! the line and the 12 text lines before it, and apart from that of the
+//! line and the 12 after it), so one file may change column width; a side
+//! counts as wrapped prose only when enough of its lines fill that width
+//! and few of those end a sentence. A window is measured when a decision
+//! first needs it: most lines end mid-clause and need none.
+//!
+//! Example: `白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n` stays as
+//! it is: lines of one width that all end a sentence are verse, not a
+//! wrapped column; while in a column of 26-character lines, a line of 26
+//! ending with `——` fills the column, so it was wrapped there and runs on
+//! into the next line.
+//!
+//! Limits: a side needs three lines that fill it to be seen as a column,
+//! so a short paragraph among one-line ones is measured from its
+//! neighbours; columns narrower than 8 Chinese characters (verse, lists) or
+//! wider than 100 (whole paragraphs) are never wrapped prose; blank lines
+//! and indentation get one verdict for the whole document.
+
+use std::cell::Cell;
+
+use super::chars::char_units;
+use super::classify::{Kind, Line};
+
+/// Lines on each side of a line that define its local typical width: about
+/// a page's worth of a narrow column, small enough for one file to change
+/// width (seed 004 goes from ~30 to ~18 characters).
+const WINDOW_LINES: usize = 12;
+/// The reference width is the window's third-widest line: robust to one or
+/// two overlong lines (an unwrapped quote, a URL) in a wrapped column.
+const REFERENCE_RANK: usize = 2;
+/// A line is "full" when within this many width units (one unit per Latin
+/// character, two per Chinese one) of the reference: justified Chinese
+/// lines differ by a character or two (punctuation hanging in the margin,
+/// half-width digits).
+const FULL_SLACK_MIN_UNITS: u32 = 5;
+/// A line ending a sentence continues its paragraph only when within this
+/// many units of the reference (one Chinese character).
+pub(super) const TERMINAL_SLACK_UNITS: u32 = 2;
+/// …or within an eighth of the reference, for wide lines with Latin words,
+/// whose width in units varies more.
+const FULL_SLACK_DIVISOR: u32 = 8;
+/// A window is a wrapped column only when at least this many lines are full:
+/// two similar lines can be chance, three rarely are.
+const MIN_WRAPPED_LINES: usize = 3;
+/// …and when at least this share (percent) of its lines are full; in text
+/// with one paragraph per line, widths are scattered.
+const MIN_WRAPPED_PERCENT: usize = 35;
+/// No extractor wraps wider than this (100 Chinese characters; an A4 page
+/// holds about 40): wider lines are whole paragraphs.
+const MAX_WRAP_UNITS: u32 = 200;
+/// Columns narrower than this (8 Chinese characters) are verse or lists, not
+/// wrapped prose.
+const MIN_WRAP_UNITS: u32 = 16;
+/// When more than this share (percent) of a window's full lines end a
+/// sentence, lines are sentences (verse, a list of statements), not wraps.
+const MAX_TERMINAL_PERCENT: usize = 50;
+/// Wrapped prose has punctuation on most lines; a column of similar short
+/// lines without any (titles, names, links) is a list. Minimum share
+/// (percent) of full lines with clause punctuation or several words.
+const MIN_PROSE_PERCENT: usize = 40;
+/// Spaces that make a Latin line read as prose (five words or more).
+const LATIN_PROSE_SPACES: usize = 4;
+/// A Latin line was wrapped when the next line's first word would not have
+/// fitted after it; ragged right margins put the column limit a little above
+/// the reference width.
+const LATIN_FIT_SLACK_UNITS: u32 = 2;
+
+/// When at least this share (percent) of line transitions have blank lines,
+/// the text is double-spaced and blank lines say nothing about paragraphs.
+const DOUBLE_SPACED_PERCENT: usize = 85;
+/// Indentation marks paragraph starts only when some, not most, lines are
+/// indented: between these shares (percent) of text lines.
+const INDENT_INFORMATIVE_MIN_PERCENT: usize = 3;
+const INDENT_INFORMATIVE_MAX_PERCENT: usize = 60;
+/// A line indented by more than this many units (beyond the document's
+/// least indentation) is indented: one stray space is not an indent.
+pub(super) const INDENT_MIN_UNITS: u32 = 2;
+/// A line shorter than the reference by this range of units (about 1.5 to
+/// 3.5 Chinese characters) and not ending a sentence looks like a paragraph's
+/// first line whose indentation the extractor dropped.
+pub(super) const FIRST_LINE_SHORT_MIN_UNITS: u32 = 3;
+pub(super) const FIRST_LINE_SHORT_MAX_UNITS: u32 = 7;
+
+pub(super) struct Ctx<'a> {
+    pub(super) lines: Vec<Line<'a>>,
+    /// Indices into `lines` of the Text lines kept, in order.
+    pub(super) text: Vec<usize>,
+    /// Position of each line in `text` (for Text lines).
+    pub(super) text_pos: Vec<usize>,
+    /// Width, sentence end and prose look of each kept text line, by
+    /// position in `text` (compact, for the window scans).
+    metrics: Vec<Metric>,
+    /// The region of each window of `WINDOW_LINES + 1` text lines (fewer at
+    /// the end), by its first line: computed when first needed (most lines
+    /// end mid-clause and need none), then looked up from either side.
+    windows: Vec<Cell<Option<Region>>>,
+    pub(super) blank_informative: bool,
+    pub(super) indent_informative: bool,
+    pub(super) base_lead: u32,
+    /// Lines start at the document's margin but for a few (fewer than would
+    /// make indentation informative): one set off from the margin is placed
+    /// apart (a centred heading), not indented as a paragraph start.
+    pub(super) offset_rare: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Metric {
+    width: u32,
+    terminal: bool,
+    prose: bool,
+}
+
+/// Width statistics of the lines on one side of a line (itself included).
+#[derive(Clone, Copy)]
+pub(super) struct Region {
+    pub(super) reference: u32,
+    slack: u32,
+    pub(super) wrapped: bool,
+}
+
+impl Region {
+    /// The line fills the column to within a character: the stricter test
+    /// for a line that ends a sentence, where a wrong join merges two
+    /// paragraphs.
+    pub(super) fn exactly_full(&self, width: u32) -> bool {
+        self.wrapped
+            && width + TERMINAL_SLACK_UNITS >= self.reference
+            && width <= self.reference + self.slack
+    }
+
+    /// The line is shorter than the column by about an indentation (a
+    /// paragraph's first line whose indentation the extractor dropped). A
+    /// mark hanging in the margin at its end does not count.
+    pub(super) fn first_line_like(&self, line: &Line) -> bool {
+        let hanging = match line.body.chars().next_back() {
+            Some(c @ ('，' | '、' | '。')) => char_units(c),
+            _ => 0,
+        };
+        let short_by = self.reference.saturating_sub(line.width - hanging);
+        (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by)
+    }
+
+    /// The line fills the column but for a dropped paragraph indentation.
+    pub(super) fn nearly_full(&self, width: u32) -> bool {
+        self.wrapped
+            && width + self.slack.max(FIRST_LINE_SHORT_MAX_UNITS) >= self.reference
+            && width <= self.reference + self.slack
+    }
+}
+
+impl Ctx<'_> {
+    /// The regions before and after a line: measured on each side separately
+    /// so that a change of column width is seen from the side that has not
+    /// changed.
+    pub(super) fn regions(&self, line: usize) -> [Region; 2] {
+        let pos = self.text_pos[line];
+        [self.before(pos), self.after(pos)]
+    }
+
+    /// The region of the line at `pos` (in `text`) and the lines before it.
+    fn before(&self, pos: usize) -> Region {
+        match pos.checked_sub(WINDOW_LINES) {
+            Some(start) => self.window(start),
+            None => region(&self.metrics[..pos + 1]),
+        }
+    }
+
+    /// The region of the line at `pos` and the lines after it.
+    fn after(&self, pos: usize) -> Region {
+        self.window(pos)
+    }
+
+    fn window(&self, start: usize) -> Region {
+        let cell = &self.windows[start];
+        cell.get().unwrap_or_else(|| {
+            let end = (start + WINDOW_LINES + 1).min(self.metrics.len());
+            let r = region(&self.metrics[start..end]);
+            cell.set(Some(r));
+            r
+        })
+    }
+
+    /// A Latin line followed by a Latin word that would not have fitted
+    /// after it within the column: the line was wrapped there. Latin lines
+    /// fall short of the margin by up to a word, more than the slack allows.
+    pub(super) fn next_word_overflows(&self, line: usize, a: &Line, b: &Line) -> bool {
+        if !a.body.ends_with(|c: char| c.is_ascii_graphic())
+            || !b
+                .body
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '(' || c == '"')
+        {
+            return false;
+        }
+        let word = b
+            .body
+            .split(|c: char| c.is_whitespace() || !c.is_ascii())
+            .next()
+            .unwrap_or("");
+        let needed = a.width + 1 + word.chars().count() as u32 + LATIN_FIT_SLACK_UNITS;
+        let pos = self.text_pos[line];
+        [self.after(pos), self.before(pos)]
+            .iter()
+            .any(|r| r.wrapped && needed > r.reference && a.width <= r.reference + r.slack)
+    }
+
+    /// Whether a line nearly fills the column seen from either side (the
+    /// side after it first: it holds the rest of the paragraph).
+    pub(super) fn fills_column(&self, line: usize, width: u32) -> bool {
+        let pos = self.text_pos[line];
+        self.after(pos).nearly_full(width) || self.before(pos).nearly_full(width)
+    }
+}
+
+/// Width statistics of a window of consecutive text lines.
+fn region(window: &[Metric]) -> Region {
+    // The (REFERENCE_RANK + 1)-th widest line, without sorting.
+    let mut top = [0u32; REFERENCE_RANK + 1];
+    for m in window {
+        // Insertion into the sorted top widths by exchanges, without
+        // branches (the widths of a window come in no predictable order).
+        let mut carry = m.width;
+        for t in &mut top {
+            let high = (*t).max(carry);
+            carry = (*t).min(carry);
+            *t = high;
+        }
+    }
+    let reference = top[REFERENCE_RANK.min(window.len() - 1)];
+    let slack = FULL_SLACK_MIN_UNITS.max(reference / FULL_SLACK_DIVISOR);
+    let mut full = 0;
+    let mut full_terminal = 0;
+    let mut full_prose = 0;
+    for m in window {
+        let is_full = usize::from(m.width + slack >= reference && m.width <= reference + slack);
+        full += is_full;
+        full_terminal += is_full & usize::from(m.terminal);
+        full_prose += is_full & usize::from(m.prose);
+    }
+    let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
+        && full >= MIN_WRAPPED_LINES
+        && full * 100 >= MIN_WRAPPED_PERCENT * window.len()
+        && full_terminal * 100 <= MAX_TERMINAL_PERCENT * full
+        && full_prose * 100 >= MIN_PROSE_PERCENT * full;
+    Region {
+        reference,
+        slack,
+        wrapped,
+    }
+}
+
+pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
+    let mut text = Vec::new();
+    let mut text_pos = vec![usize::MAX; lines.len()];
+    for (i, l) in lines.iter().enumerate() {
+        if l.kind == Kind::Text {
+            text_pos[i] = text.len();
+            text.push(i);
+        }
+    }
+    // Blank lines between consecutive text lines, page breaks aside.
+    let (mut transitions, mut blank_transitions) = (0usize, 0usize);
+    let mut prev_text = false;
+    let mut blank = false;
+    for l in &lines {
+        match l.kind {
+            Kind::Blank => blank = true,
+            Kind::Text | Kind::Toc | Kind::Pre => {
+                if prev_text && !l.page_break {
+                    transitions += 1;
+                    blank_transitions += usize::from(blank);
+                }
+                prev_text = l.kind == Kind::Text;
+                blank = false;
+            }
+            Kind::PageNumber | Kind::Header => prev_text = false,
+        }
+    }
+    let blank_informative =
+        blank_transitions > 0 && blank_transitions * 100 < DOUBLE_SPACED_PERCENT * transitions;
+    let base_lead = text.iter().map(|&i| lines[i].lead).min().unwrap_or(0);
+    let indented = text
+        .iter()
+        .filter(|&&i| lines[i].lead >= base_lead + INDENT_MIN_UNITS)
+        .count();
+    let indent_informative = indented >= 2
+        && indented * 100 >= INDENT_INFORMATIVE_MIN_PERCENT * text.len()
+        && indented * 100 <= INDENT_INFORMATIVE_MAX_PERCENT * text.len();
+    let offset = text.iter().filter(|&&i| lines[i].lead > base_lead).count();
+    // One such line is rare in any document; more must be a small share.
+    let offset_rare = !indent_informative
+        && (offset == 1
+            || offset > 0 && offset * 100 < INDENT_INFORMATIVE_MIN_PERCENT * text.len());
+    let metrics: Vec<Metric> = text
+        .iter()
+        .map(|&i| {
+            let l = &lines[i];
+            Metric {
+                // A rule under a heading is as wide as the heading, not a
+                // line of the column.
+                width: if l.rule { 0 } else { l.width },
+                terminal: l.terminal,
+                prose: l.clause
+                    || l.body.bytes().filter(|&b| b == b' ').count() >= LATIN_PROSE_SPACES,
+            }
+        })
+        .collect();
+    let windows = vec![Cell::new(None); metrics.len()];
+    Ctx {
+        lines,
+        text,
+        text_pos,
+        metrics,
+        windows,
+        blank_informative,
+        indent_informative,
+        base_lead,
+        offset_rare,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::lay;
+
+    #[test]
+    fn verse_ending_every_line_stays() {
+        let text = "白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n";
+        assert_eq!(lay(text), text);
+    }
+}
