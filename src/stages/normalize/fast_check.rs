@@ -16,7 +16,8 @@
 
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
-use super::{char_fix, is_chinese, nfc_safe};
+use super::characters::{char_fix, nfc_safe};
+use super::is_chinese;
 use crate::stages::convert::is_han;
 use crate::stages::utf8_len;
 
