@@ -17,7 +17,7 @@
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
 use super::characters::{char_fix, nfc_safe};
-use super::is_chinese;
+use super::punctuation::is_chinese;
 use crate::stages::convert::is_han;
 use crate::stages::utf8_len;
 
