@@ -12,7 +12,8 @@
 //! per-line pass decides); whatever `protected` marks (URLs, inline code,
 //! character references) keeps its ASCII.
 
-use super::{NormalizeEdit, line_sample, protected_spans};
+use super::protected::protected_spans;
+use super::{NormalizeEdit, line_sample};
 use crate::stages::StageReport;
 use crate::stages::convert::is_han;
 
