@@ -45,6 +45,25 @@
 //! marks are `layout`'s business; zero-width spaces between Thai, Lao,
 //! Khmer or Myanmar letters are kept, since they mark word boundaries there;
 //! zero-width joiners are kept (emoji and Indic scripts need them).
+//!
+//! ## Where things are
+//!
+//! The folder follows the steps, because a question about the output is a
+//! question about one step ("why did this `,` become `，`?", "why is this
+//! zero-width space still here?"):
+//!
+//! - this file: [`normalize`], the per-line pass that runs the steps in
+//!   order, and step 3, which has no file of its own since a line's end is
+//!   only known in that pass;
+//! - `fast_check`: the one scan that hands a canonical document back
+//!   borrowed;
+//! - `characters`: steps 1 and 2, what each character becomes;
+//! - `punctuation`: step 4, when an ASCII mark is Chinese punctuation;
+//! - `protected`: the spans step 4 never touches (URLs, inline code,
+//!   character references).
+//!
+//! The fast check restates the steps' rules in short, so a rule changed in
+//! a step is changed there too.
 
 mod characters;
 mod fast_check;
