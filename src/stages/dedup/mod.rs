@@ -56,6 +56,7 @@
 //! first and last [`BOILERPLATE_EDGE_LINES`] lines.
 
 mod key;
+mod lsh;
 mod minhash;
 mod signature_file;
 
@@ -67,6 +68,7 @@ use sha2::{Digest, Sha256};
 use super::{EditKind, Sample, StageOutput, StageReport};
 
 pub use key::{KeyFold, NoFold, RegionalFold, comparison_key};
+pub use lsh::{banding, candidate_pairs};
 pub use minhash::{
     DocSignature, MIN_NEAR_CHARS, NGRAM, NUM_PERM, SHORT_DOC_CHARS, SHORT_NGRAM, estimate, jaccard,
     ngram_for, shingles, signature,
@@ -226,38 +228,10 @@ pub const DEFAULT_NEAR_THRESHOLD: f64 = 0.8;
 // Clustering
 // ---------------------------------------------------------------------------
 
-/// LSH must propose a pair at similarity `threshold - LSH_SLACK` with at
-/// least [`LSH_RECALL`] probability: candidates are cheap to reject, a
-/// missed pair is lost.
-const LSH_SLACK: f64 = 0.05;
-
-/// See [`LSH_SLACK`].
-const LSH_RECALL: f64 = 0.99;
-
 /// A candidate is read back for exact verification only when its MinHash
 /// estimate is within this of the threshold: about three standard
 /// deviations of the estimate at 128 permutations.
 pub const ESTIMATE_SLACK: f64 = 0.12;
-
-/// A band bucket holding more documents than this is a template or
-/// boilerplate family: each member is paired with the first few only, so
-/// one bucket cannot cost quadratic time.
-const MAX_BUCKET_PAIRS: usize = 64;
-
-/// Banding for a threshold: `(bands, rows)` with the most rows per band
-/// (fewest false candidates) that keeps the recall target.
-pub fn banding(threshold: f64) -> (usize, usize) {
-    let target = (threshold - LSH_SLACK).max(0.05);
-    let mut best = (NUM_PERM, 1);
-    for rows in 1..=16 {
-        let bands = NUM_PERM / rows;
-        let p = 1.0 - (1.0 - target.powi(rows as i32)).powi(bands as i32);
-        if p >= LSH_RECALL {
-            best = (bands, rows);
-        }
-    }
-    best
-}
 
 /// How a document matched the survivor it duplicates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,45 +269,6 @@ impl Default for NearConfig {
             exact_only: false,
         }
     }
-}
-
-/// The hash of one band of a signature, salted with the n-gram length and
-/// the band index so different bands never collide on purpose.
-fn band_hash(sig: &DocSignature, band: usize, rows: usize) -> u64 {
-    let mut h = (u64::from(sig.ngram) << 32) ^ band as u64 ^ 0x243F_6A88_85A3_08D3;
-    for &v in &sig.minhash[band * rows..(band + 1) * rows] {
-        h = (h.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x517C_C1B7_2722_0A95);
-    }
-    h ^ (h >> 29)
-}
-
-/// Candidate pairs `(earlier, later)` from LSH band collisions, sorted and
-/// distinct. Documents without a near signature take no part.
-pub fn candidate_pairs(
-    sigs: &[Option<&DocSignature>],
-    bands: usize,
-    rows: usize,
-) -> Vec<(u32, u32)> {
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(sigs.len());
-    for band in 0..bands {
-        entries.clear();
-        entries.extend(sigs.iter().enumerate().filter_map(|(i, s)| {
-            let s = s.filter(|s| s.ngram > 0)?;
-            Some((band_hash(s, band, rows), i as u32))
-        }));
-        entries.sort_unstable();
-        for run in entries.chunk_by(|a, b| a.0 == b.0) {
-            for (k, later) in run.iter().enumerate().skip(1) {
-                for earlier in &run[..k.min(MAX_BUCKET_PAIRS)] {
-                    pairs.push((earlier.1, later.1));
-                }
-            }
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
 }
 
 /// Finds the duplicates in a corpus given in sorted order.
@@ -568,17 +503,6 @@ mod tests {
         let out = remove_repeats("标题一二三\n标题一二三\n标题一二三\n尾\n");
         assert_eq!(out.text, "标题一二三\n尾\n");
         assert_eq!(out.report.count(DedupEdit::RepeatedLine), 2);
-    }
-
-    #[test]
-    fn banding_meets_recall_target() {
-        for t in [0.6, 0.7, 0.8, 0.9] {
-            let (b, r) = banding(t);
-            assert!(b * r <= NUM_PERM);
-            let p = 1.0 - (1.0 - (t - LSH_SLACK).powi(r as i32)).powi(b as i32);
-            assert!(p >= LSH_RECALL, "{t}: {b}x{r} gives {p}");
-        }
-        assert!(banding(0.9).1 > banding(0.6).1);
     }
 
     pub(super) fn text(seed: u32, len: usize) -> String {
