@@ -59,13 +59,13 @@ mod boilerplate;
 mod key;
 mod lsh;
 mod minhash;
+mod repeats;
 mod signature_file;
 mod survivors;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
-use super::{EditKind, Sample, StageOutput, StageReport};
+use super::{EditKind, Sample, StageReport};
 
 pub use boilerplate::{
     BOILERPLATE_EDGE_LINES, BOILERPLATE_MAX_CHARS, BOILERPLATE_MIN_CHARS, BOILERPLATE_MIN_DOCS,
@@ -78,6 +78,7 @@ pub use minhash::{
     DocSignature, MIN_NEAR_CHARS, NGRAM, NUM_PERM, SHORT_DOC_CHARS, SHORT_NGRAM, estimate, jaccard,
     ngram_for, shingles, signature,
 };
+pub use repeats::{REPEAT_LINE_MIN_CHARS, REPEAT_PARAGRAPH_MIN_CHARS, remove_repeats};
 pub use signature_file::{SIGNATURE_MAGIC, SIGNATURE_VERSION, read_signatures, write_signatures};
 pub use survivors::{
     DEFAULT_NEAR_THRESHOLD, ESTIMATE_SLACK, Match, MatchKind, NearConfig, find_duplicates,
@@ -87,17 +88,8 @@ pub use survivors::{
 pub type Fingerprint = [u8; 32];
 
 // ---------------------------------------------------------------------------
-// Within a document
+// What `repeats` and `boilerplate` share: their edits, how a line is removed
 // ---------------------------------------------------------------------------
-
-/// A repeated line must have this many letters, digits or hanzi: shorter
-/// ones (`——`, `1`, `是`) repeat legitimately in tables and lists.
-pub const REPEAT_LINE_MIN_CHARS: usize = 4;
-
-/// A paragraph repeated anywhere later is removed only from this many
-/// characters: two identical paragraphs of 50+ characters are a copy, not
-/// a coincidence or a refrain.
-pub const REPEAT_PARAGRAPH_MIN_CHARS: usize = 50;
 
 /// Characters of a removed line shown in a sample.
 const SAMPLE_LINE_CHARS: usize = 40;
@@ -125,12 +117,6 @@ impl EditKind for DedupEdit {
 
 fn content_chars(line: &str) -> usize {
     line.chars().filter(|c| c.is_alphanumeric()).count()
-}
-
-/// Table rows (tab- or bar-separated cells) repeat legitimately: two rows
-/// with the same values are data, not extraction debris.
-fn is_table_row(line: &str) -> bool {
-    line.contains('\t') || line.matches('|').count() >= 2
 }
 
 fn removed_sample(line_no: usize, line: &str) -> Sample {
@@ -191,97 +177,16 @@ fn drop_lines<'a>(
     Cow::Owned(out)
 }
 
-/// Removes within-document repeats: a line identical to the previous
-/// non-blank kept line (with at least [`REPEAT_LINE_MIN_CHARS`] letters),
-/// and a paragraph (line) of at least [`REPEAT_PARAGRAPH_MIN_CHARS`]
-/// characters identical to an earlier kept one. Idempotent; borrowed when
-/// nothing was removed.
-pub fn remove_repeats(text: &str) -> StageOutput<'_, DedupEdit> {
-    let mut report = StageReport::default();
-    let mut seen_paragraphs: HashSet<&str> = HashSet::new();
-    let text_out = drop_lines(text, &mut report, |line, kept| {
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            return None;
-        }
-        let previous = kept.iter().rev().find(|l| !l.trim().is_empty());
-        if previous.is_some_and(|p| p.trim() == trimmed)
-            && content_chars(trimmed) >= REPEAT_LINE_MIN_CHARS
-            && !is_table_row(trimmed)
-        {
-            return Some(DedupEdit::RepeatedLine);
-        }
-        if trimmed.chars().count() >= REPEAT_PARAGRAPH_MIN_CHARS && !seen_paragraphs.insert(trimmed)
-        {
-            return Some(DedupEdit::RepeatedParagraph);
-        }
-        None
-    });
-    StageOutput {
-        text: text_out,
-        report,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
+
+    // Inputs the parts' tests share.
 
     pub(super) fn key(s: &str) -> String {
         comparison_key(s, &RegionalFold)
-    }
-
-    #[test]
-    fn doubled_title_is_removed_with_its_blank_line() {
-        let out = remove_repeats(
-            "# 中央网信办：阔步迈向网络强国\n\n# 中央网信办：阔步迈向网络强国\n\n正文。\n",
-        );
-        assert_eq!(out.text, "# 中央网信办：阔步迈向网络强国\n\n正文。\n");
-        assert_eq!(out.report.count(DedupEdit::RepeatedLine), 1);
-        let sample = &out.report.edits[0].samples[0];
-        assert_eq!(sample.line, 3);
-        assert_eq!(sample.after, "");
-    }
-
-    #[test]
-    fn short_and_separated_repeats_are_kept() {
-        for text in [
-            "是\n是\n",
-            "——\n——\n",
-            "12\n12\n",
-            "第一段。\n第二段。\n第一段。\n",
-        ] {
-            let out = remove_repeats(text);
-            assert!(matches!(out.text, Cow::Borrowed(_)), "{text:?}");
-            assert!(out.report.is_empty());
-        }
-    }
-
-    #[test]
-    fn long_paragraph_repeated_later_is_removed() {
-        let para = "网络安全和信息化是事关国家安全和国家发展、事关广大人民群众工作生活的重大战略问题，要从国际国内大势出发，总体布局，统筹各方。";
-        assert!(para.chars().count() >= REPEAT_PARAGRAPH_MIN_CHARS);
-        let text = format!("{para}\n\n中间一段。\n\n{para}\n");
-        let out = remove_repeats(&text);
-        assert_eq!(out.text, format!("{para}\n\n中间一段。\n"));
-        assert_eq!(out.report.count(DedupEdit::RepeatedParagraph), 1);
-        let again = remove_repeats(&out.text);
-        assert!(matches!(again.text, Cow::Borrowed(_)), "idempotent");
-    }
-
-    #[test]
-    fn removing_the_first_lines_leaves_no_leading_blank() {
-        let lines: HashSet<u64> = [line_hash("导航栏一二三四")].into_iter().collect();
-        let text = "导航栏一二三四\n\n正文在这里。\n";
-        let out = remove_lines(text, &lines);
-        assert_eq!(out.text, "正文在这里。\n");
-    }
-
-    #[test]
-    fn triple_line_collapses_in_one_pass() {
-        let out = remove_repeats("标题一二三\n标题一二三\n标题一二三\n尾\n");
-        assert_eq!(out.text, "标题一二三\n尾\n");
-        assert_eq!(out.report.count(DedupEdit::RepeatedLine), 2);
     }
 
     pub(super) fn text(seed: u32, len: usize) -> String {
@@ -291,5 +196,13 @@ mod tests {
                 char::from_u32(0x4E00 + x).unwrap()
             })
             .collect()
+    }
+
+    #[test]
+    fn removing_the_first_lines_leaves_no_leading_blank() {
+        let lines: HashSet<u64> = [line_hash("导航栏一二三四")].into_iter().collect();
+        let text = "导航栏一二三四\n\n正文在这里。\n";
+        let out = remove_lines(text, &lines);
+        assert_eq!(out.text, "正文在这里。\n");
     }
 }
