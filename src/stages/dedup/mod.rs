@@ -54,6 +54,28 @@
 //! the short/long n-gram boundary are compared with different n-grams and
 //! only exact keys match across it; boilerplate is looked for only among the
 //! first and last [`BOILERPLATE_EDGE_LINES`] lines.
+//!
+//! ## Where things are
+//!
+//! The folder follows the path a document takes through the corpus-wide
+//! part, one building block per file, each a function of the one before
+//! (key → signature → candidate pairs → survivors). A block can then be
+//! read, tested or ported (to Spark, say) on its own, and checked against
+//! this one:
+//!
+//! - `key`: the comparison key, what counts as equal;
+//! - `minhash`: the signature (key hash and MinHash) and the exact Jaccard
+//!   it estimates, which share one n-gram hash;
+//! - `lsh`: the banding, the band keys and the candidate pairs;
+//! - `signature_file`: signatures written shard by shard, read to merge;
+//! - `survivors`: the corpus pass that names each duplicate's survivor;
+//! - `repeats`: lines removed within one document;
+//! - `boilerplate`: lines that recur across documents;
+//! - this file: the edit kinds `repeats` and `boilerplate` report and the
+//!   line remover they share.
+//!
+//! Every public item is re-exported here: `canon::stages::dedup::NAME` is
+//! its path, whichever file holds it.
 
 mod boilerplate;
 mod key;
