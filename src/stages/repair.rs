@@ -74,7 +74,7 @@ use crate::tables::frequent_hanzi::FREQUENT_HANZI_BITS;
 /// common, triple is seen, beyond that the text is usually beyond repair.
 pub const MAX_LAYERS: usize = 4;
 
-/// Minimum score gain (see [`cjk_score`]) for a double-byte repair: one rare
+/// Minimum score gain (see `cjk_score`) for a double-byte repair: one rare
 /// character turning common gains 4, so a lone character never flips.
 pub const CJK_MIN_GAIN: i32 = 8;
 
@@ -2011,7 +2011,7 @@ pub const STRAY_KANA_HANZI_RATIO: usize = 4;
 
 /// Gain a strictly decoded UTF-8 reading of a window with one odd character
 /// needs: any (its bytes' structure is the evidence, see
-/// [`best_cjk_reading`]).
+/// `best_cjk_reading`).
 pub const LONE_UTF8_MIN_GAIN: i32 = 1;
 
 /// How many times [`CJK_MIN_GAIN`] a reading must gain when the only odd
@@ -2074,7 +2074,7 @@ fn pairs_with_neighbour(chars: &[(usize, char)], i: usize) -> bool {
 }
 
 /// Hanzi a line needs before one suspect character in it is taken as a
-/// possibly damaged short span (see [`Evidence::Short`]): a short line is
+/// possibly damaged short span (see `Evidence::Short`): a short line is
 /// too little context to tell a misreading from a rare word.
 pub const SHORT_SPAN_MIN_HANZI: usize = 6;
 
