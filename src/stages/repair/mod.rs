@@ -1725,7 +1725,7 @@ pub const WEAK_PAIR_SCORE: i32 = 2;
 
 /// The word-pair table, see `scripts/gen-word-pairs.py` for its source and
 /// layout.
-static WORD_PAIRS: &[u8] = include_bytes!("../tables/word_pairs.bin");
+static WORD_PAIRS: &[u8] = include_bytes!("../../tables/word_pairs.bin");
 
 /// Hanzi the word-pair table covers (U+4E00..=U+9FFF).
 const WORD_PAIR_FIRSTS: usize = 0x9FFF - 0x4E00 + 1;
@@ -4317,7 +4317,7 @@ mod tests {
 
     #[test]
     fn seed_003_loses_its_annotations_and_private_use() {
-        let seed = include_str!("../../fixtures/seeds/input/003_3cb92859fe70f893.txt");
+        let seed = include_str!("../../../fixtures/seeds/input/003_3cb92859fe70f893.txt");
         assert!(count_pinyin_annotations(seed) >= PINYIN_MIN_DOC_ANNOTATIONS);
         let out = repair(seed);
         assert_eq!(count_pinyin_annotations(&out.text), 0);
