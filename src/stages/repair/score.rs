@@ -19,7 +19,7 @@
 //! kanji and rare names score low, which is why kana words and GB2312
 //! level 2 hanzi are gated elsewhere.
 
-use super::{BIG5_PAIRS, GBK_PAIRS};
+use super::double_byte::{BIG5_PAIRS, GBK_PAIRS};
 use crate::tables::common_hanzi::{COMMON_HANZI_BASE, COMMON_HANZI_BITS};
 use crate::tables::frequent_hanzi::FREQUENT_HANZI_BITS;
 
