@@ -73,6 +73,7 @@ use double_byte::{
     EncodedRun, cp950_pair, decode_double_byte_into, decode_strict, encode, encode_double_byte,
 };
 use markup::{decode_entities, fix_controls, looks_like_html, strip_ansi};
+use pinyin::{count_pinyin_annotations, remove_pinyin};
 use score::{
     big5_of_utf8_lead, char_score, cjk_score, context_pairs, is_cjk_suspect, is_cjk_symbol,
     is_common_hanzi, is_frequent_hanzi, is_gb2312_level2, is_hanzi, is_kana, is_odd_cjk,
@@ -81,6 +82,7 @@ use score::{
 
 mod double_byte;
 mod markup;
+mod pinyin;
 mod score;
 
 pub use score::{
@@ -810,111 +812,6 @@ fn merge_lost(line: &str, chars: &mut Chars, log: &mut Log<'_>) -> Option<String
         }
         out.push(c);
         k += 1;
-    }
-    Some(out)
-}
-
-// ---------------------------------------------------------------------------
-// Pinyin annotations.
-
-const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
-
-fn base_letter(c: char) -> Option<char> {
-    if c.is_ascii_lowercase() || c == 'ü' {
-        return Some(c);
-    }
-    let i = TONED.chars().position(|t| t == c)?;
-    Some(['a', 'e', 'i', 'o', 'u', 'ü'][i / 4])
-}
-
-const INITIALS: &[&str] = &[
-    "zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r",
-    "z", "c", "s", "y", "w", "",
-];
-const FINALS: &[&str] = &[
-    "iang", "iong", "uang", "ueng", "ang", "eng", "ing", "ong", "iao", "ian", "uai", "uan", "üan",
-    "ai", "ei", "ao", "ou", "an", "en", "er", "ia", "ie", "iu", "in", "ua", "uo", "ui", "un", "üe",
-    "ue", "ün", "a", "o", "e", "i", "u", "ü", "ng", "m", "n",
-];
-
-/// Whether `s` is one pinyin syllable; `toned` when it carries a tone mark.
-fn pinyin_syllable(s: &str) -> Option<bool> {
-    let mut base = String::new();
-    let mut tones = 0;
-    for c in s.chars() {
-        let b = base_letter(c)?;
-        tones += usize::from(b != c && c != 'ü');
-        base.push(b);
-    }
-    if tones > 1 || base.is_empty() || base.len() > 7 {
-        return None;
-    }
-    let ok = INITIALS.iter().any(|i| {
-        base.strip_prefix(i).is_some_and(|f| {
-            FINALS.contains(&f)
-                && !(i.is_empty() && f.len() < 2 && f != "a" && f != "o" && f != "e")
-        })
-    });
-    ok.then_some(tones == 1)
-}
-
-/// Annotations `(syllable)` with a tone mark right after a hanzi.
-fn count_pinyin_annotations(text: &str) -> usize {
-    let mut n = 0;
-    for (i, _) in text.match_indices('(') {
-        if char_before(text, i).is_some_and(is_hanzi) {
-            let rest = &text[i + 1..];
-            if let Some(end) = rest.find(')').filter(|&e| e <= 24)
-                && pinyin_syllable(&rest[..end]) == Some(true)
-            {
-                n += 1;
-                if n >= PINYIN_MIN_DOC_ANNOTATIONS {
-                    return n;
-                }
-            }
-        }
-    }
-    n
-}
-
-fn remove_pinyin(line: &str, log: &mut Log<'_>) -> Option<String> {
-    if !has_byte(line, b')') {
-        return None;
-    }
-    let mut out = String::with_capacity(line.len());
-    let mut i = 0;
-    let mut prev = '\0';
-    while i < line.len() {
-        let c = line[i..].chars().next().unwrap();
-        // `漢(hàn)` after a hanzi or a lost character.
-        if c == '(' && (is_hanzi(prev) || prev == '\u{FFFD}') {
-            let rest = &line[i + 1..];
-            if let Some(end) = rest.find(')').filter(|&e| e <= 24)
-                && pinyin_syllable(&rest[..end]).is_some()
-            {
-                let stop = i + 1 + end + 1;
-                log.edit(RepairEdit::PinyinAnnotation, line, i, stop, "");
-                i = stop;
-                continue;
-            }
-        }
-        // `?hàn)`: the hanzi was lost and took the `(` with it.
-        if c == '?' {
-            let rest = &line[i + 1..];
-            if let Some(end) = rest.find(')').filter(|&e| e <= 24)
-                && pinyin_syllable(&rest[..end]) == Some(true)
-            {
-                let stop = i + 1 + end + 1;
-                log.edit(RepairEdit::LostBytes, line, i, stop, "\u{FFFD}");
-                out.push('\u{FFFD}');
-                prev = '\u{FFFD}';
-                i = stop;
-                continue;
-            }
-        }
-        out.push(c);
-        prev = c;
-        i += c.len_utf8();
     }
     Some(out)
 }
