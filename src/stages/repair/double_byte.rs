@@ -23,7 +23,8 @@ use std::borrow::Cow;
 
 use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 
-use super::{Charset, Codepage, LOST_BYTE};
+use super::latin::Codepage;
+use super::{Charset, LOST_BYTE};
 
 pub(super) fn encode(cs: Charset, s: &str) -> Option<Vec<u8>> {
     match cs {

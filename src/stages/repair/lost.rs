@@ -23,8 +23,9 @@
 use encoding_rs::{BIG5, GBK};
 
 use super::double_byte::encode_double_byte;
+use super::latin::utf8_sequence;
 use super::score::{MISALIGN_MAX_RUN, cjk_score, is_frequent_hanzi, is_hanzi, is_private_use};
-use super::{Chars, Charset, LOST_BYTE, Log, RepairEdit, has_byte, utf8_sequence};
+use super::{Chars, Charset, LOST_BYTE, Log, RepairEdit, has_byte};
 
 /// Runs of a repeated fill character (`烫`, `屯`) at least this long are
 /// uninitialised memory, not words (`烫烫` can be a reduplication).
