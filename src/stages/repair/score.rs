@@ -11,8 +11,9 @@
 //! level 2) live here too, with the thresholds that more than one part
 //! applies; a threshold only one part applies sits beside its code.
 //!
-//! Example: `涓枃鐗堟湰` (UTF-8 `中文版本` read as GBK) scores -6, four rare
-//! hanzi and no word pair → `中文版本` scores 14, and 26 with its word pairs.
+//! Example: `鍏ㄧ悆` (UTF-8 `全球` read as GBK) scores -5, two rare hanzi
+//! and a bopomofo letter that make no word pair → `全球` scores 8, and 12
+//! with its word pair.
 //!
 //! Limits: a score only compares readings of one span; it says nothing on
 //! its own. The tables know Chinese, Simplified and Traditional: Japanese
