@@ -196,7 +196,8 @@ pub(super) struct Run<'a> {
     /// table's block) before each position, counted as `pair_sums` is: a
     /// bound on the pairs, from no lookup.
     hanzi_pairs: &'a [u32],
-    /// The line is Japanese (see [`JAPANESE_KANA_WORD`](super::JAPANESE_KANA_WORD)): its kana are
+    /// The line is Japanese (see
+    /// [`JAPANESE_KANA_WORD`](super::JAPANESE_KANA_WORD)): its kana are
     /// words, not mojibake.
     japanese: bool,
 }

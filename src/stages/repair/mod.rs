@@ -59,6 +59,40 @@
 //! decoder's U+FFFD cannot come back (it becomes U+FFFD); mojibake of more
 //! than [`MAX_LAYERS`] layers is undone only that far. The heuristics are ftfy's idea (credit: rspeer/python-ftfy),
 //! written anew.
+//!
+//! ## Where things are
+//!
+//! The stage is cut by what a reader looks for: a repair (where is GBK read
+//! as Big5 undone?), the gate that let a line through or kept it out, or the
+//! score the double-byte repairs compare readings by. This file keeps the
+//! entry ([`repair`]), the order in which a line's repairs are tried
+//! (`repair_line`, the list above), the types every part reports with, and
+//! the helpers several parts use. The double-byte repair is three parts
+//! because it answers three questions: where in a line to look, what a
+//! window reads as through each chain, and what bytes a character has in
+//! GBK or Big5. A run misaligned by a lost byte is realigned in two places:
+//! inside mojibake as the last reading a window tries (`chains.rs`, which
+//! has the run's bytes and scores at hand), and right after a `?` or U+FFFD
+//! once the mojibake is undone (`lost.rs`).
+//!
+//! | Part | What it holds |
+//! |---|---|
+//! | `scan.rs` | the fast scan: whether a line needs any work, and another layer |
+//! | `markup.rs` | ANSI escapes, HTML character references, control characters (steps 1, 2, 6) |
+//! | `lost.rs` | lossy sequences, lost marks, runs shifted after a lost character, UTF-8 with lost bytes (steps 3, 7) |
+//! | `cjk_latin.rs` | GBK or Big5 read as windows-1252 (step 4) |
+//! | `cjk_runs.rs` | where the double-byte chains are tried: runs, suspects, windows, the line's chain (step 4) |
+//! | `chains.rs` | a window re-read through each double-byte chain, or realigned after a lost byte (step 4) |
+//! | `double_byte.rs` | GBK and Big5 pair tables: a character's bytes, a pair's character |
+//! | `latin.rs` | UTF-8 read as a single-byte code page, and those code pages (step 5) |
+//! | `pinyin.rs` | pinyin annotations (step 8) |
+//! | `score.rs` | the plausibility score, character classes, word pairs, shared thresholds |
+//! | `tests.rs` | tests through the stage's entry |
+//!
+//! A threshold sits beside the code that applies it; one that several
+//! parts apply is in `score.rs`, or here when it is no score's
+//! ([`MAX_LAYERS`], [`PINYIN_MIN_DOC_ANNOTATIONS`], `LOST_BYTE`). Every
+//! public one is re-exported here.
 
 use std::borrow::Cow;
 

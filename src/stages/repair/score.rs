@@ -90,7 +90,8 @@ pub(super) fn char_score(c: char) -> i32 {
     }
 }
 
-/// What [`best_cjk_reading`](super::chains::best_cjk_reading) asks of a reading, counted in one pass.
+/// What [`best_cjk_reading`](super::chains::best_cjk_reading) asks of a
+/// reading, counted in one pass.
 pub(super) struct Tally {
     pub(super) chars: usize,
     pub(super) odd: usize,
