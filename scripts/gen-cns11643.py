@@ -179,7 +179,7 @@ def render(tables, glibc, stats):
     o.append("// " + ", ".join(f"plane {i + 1} {n}" for i, n in enumerate(stats)) + ".\n")
     o.append("// Plane 15 (EUC-TW 8E AF ..), which glibc also knows, is not included.\n")
     o.append("\n")
-    o.append("/// Number of CNS 11643 planes in [`CNS11643_PLANES`].\n")
+    o.append("/// Number of CNS 11643 planes in `CNS11643_PLANES`.\n")
     o.append(f"pub const CNS11643_PLANE_COUNT: u8 = {nplanes};\n")
     o.append("\n")
     o.append("/// Maps a CNS 11643 code to Unicode.\n")

@@ -142,7 +142,7 @@ pub struct CleanedText<'a> {
 const MAX_PASSES: usize = 8;
 
 /// Runs the per-document text stages until the text stops changing (at
-/// most [`MAX_PASSES`] times), keeping the script detected on the first
+/// most `MAX_PASSES` times), keeping the script detected on the first
 /// pass. This is what makes `clean(clean(x)) == clean(x)`.
 pub fn clean_text_detailed<'a>(text: &'a str, options: &Options) -> CleanedText<'a> {
     let first = one_pass(text, options);

@@ -6,7 +6,7 @@
 // plane 1 5867, plane 2 7650, plane 3 6394, plane 4 7286, plane 5 8601, plane 6 6386, plane 7 6537.
 // Plane 15 (EUC-TW 8E AF ..), which glibc also knows, is not included.
 
-/// Number of CNS 11643 planes in [`CNS11643_PLANES`].
+/// Number of CNS 11643 planes in `CNS11643_PLANES`.
 pub const CNS11643_PLANE_COUNT: u8 = 7;
 
 /// Maps a CNS 11643 code to Unicode.
