@@ -107,6 +107,10 @@ pub struct CleanArgs {
     /// Write documents found to be duplicates into this directory for inspection.
     #[arg(long, value_name = "DIR")]
     pub duplicates: Option<PathBuf>,
+    /// Write duplicates to the output too, each marked in the manifest (status duplicate,
+    /// duplicate_of), to flag copies rather than remove them.
+    #[arg(long, conflicts_with = "duplicates")]
+    pub keep_duplicates: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,

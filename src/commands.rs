@@ -61,6 +61,7 @@ fn clean(args: CleanArgs) -> Result<u8> {
         jobs: cli::jobs(args.jobs)?,
         hidden: args.hidden,
         duplicates_dir: args.duplicates,
+        keep_duplicates: args.keep_duplicates,
         signatures: args.dedup.signatures,
         progress: !args.quiet,
         resume: args.resume,

@@ -38,8 +38,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::clusters::{self, CLUSTERS_NAME, ClusterLine};
 use crate::error::{Error, Result};
-use crate::manifest::{self, Entry, MANIFEST_NAME, Status};
+use crate::manifest::{self, Entry, MANIFEST_NAME, Matched, Status};
 use crate::pipeline::{self, Options, Outcome};
 use crate::stages::Stage;
 use crate::stages::dedup::{self, DocSignature, Fingerprint, MatchKind, RegionalFold};
@@ -57,6 +58,8 @@ pub struct CleanConfig {
     pub hidden: bool,
     /// Where duplicates are written for inspection, if anywhere.
     pub duplicates_dir: Option<PathBuf>,
+    /// Write duplicates to their output paths too, marked in the manifest.
+    pub keep_duplicates: bool,
     /// Where the documents' dedup signatures are written, if anywhere.
     pub signatures: Option<PathBuf>,
     /// Show a progress bar (only drawn on a terminal).
@@ -251,16 +254,22 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
 
     resolve_collisions(&mut processed);
     let mut boilerplate = (0, None);
+    let mut clusters = None;
     if config.options.runs(Stage::Dedup) {
         if let Some(path) = &config.signatures {
             write_signature_file(path, &processed)?;
         }
-        mark_duplicates(&mut processed, &config.options);
+        clusters = Some(mark_duplicates(&mut processed, &config.options));
         boilerplate = mark_boilerplate(&mut processed, &config.options)?;
     }
+    let duplicates = match (config.keep_duplicates, config.duplicates_dir.as_deref()) {
+        (true, _) => Some(out.as_path()),
+        (false, dir) => dir,
+    };
     for p in &mut processed {
-        finalize(p, &out, config.duplicates_dir.as_deref())?;
+        finalize(p, &out, duplicates)?;
     }
+    write_clusters(&out, clusters.as_deref())?;
     let reused = processed.iter().filter(|p| p.reused).count();
     let entries: Vec<Entry> = processed.into_iter().map(|p| p.entry).collect();
     write_atomically(
@@ -544,10 +553,13 @@ fn resolve_collisions(processed: &mut [Processed]) {
         if processed[i].entry.status != Status::Ok {
             continue;
         }
-        if processed[i].rel.as_os_str() == MANIFEST_NAME {
+        if let Some(name) = [MANIFEST_NAME, CLUSTERS_NAME]
+            .into_iter()
+            .find(|n| processed[i].rel.as_os_str() == *n)
+        {
             let p = &mut processed[i];
             p.entry.fail(format!(
-                "output path {MANIFEST_NAME} is reserved for the manifest"
+                "output path {name} is reserved for canon's reports"
             ));
             p.fingerprint = None;
             continue;
@@ -590,9 +602,10 @@ fn write_signature_file(path: &Path, processed: &[Processed]) -> Result<()> {
 /// candidates is read once, and memory stays bounded.
 const SHINGLE_CACHE_DOCS: usize = 256;
 
-/// Decides duplicates (see [`dedup::find_duplicates`]) and records them.
-fn mark_duplicates(processed: &mut [Processed], options: &Options) {
-    let matches = {
+/// Decides duplicates (see [`dedup::decide`]), records them and returns
+/// the clusters.
+fn mark_duplicates(processed: &mut [Processed], options: &Options) -> Vec<ClusterLine> {
+    let removals = {
         let sigs: Vec<Option<&DocSignature>> = processed
             .iter()
             .map(|p| match p.entry.status {
@@ -614,32 +627,70 @@ fn mark_duplicates(processed: &mut [Processed], options: &Options) {
                 })
                 .clone()
         };
-        dedup::find_duplicates(&sigs, &options.near, |earlier, later| {
+        dedup::decide(&sigs, &options.near, |earlier, later| {
             let ngram = usize::from(sigs[later]?.ngram);
             let a = shingles(earlier, ngram)?;
             let b = shingles(later, ngram)?;
             Some(dedup::jaccard(&a, &b))
         })
     };
-    for (i, found) in matches.into_iter().enumerate() {
+    let mut rules = vec![""; processed.len()];
+    for (i, found) in removals.iter().enumerate() {
         let Some(found) = found else { continue };
-        let kind = match found.kind {
+        // The rule is the one that decided, against the member it decided on.
+        let decided_on = found.matched.map_or(found.survivor, |m| m.of);
+        rules[i] = match found.kind {
             MatchKind::Near => "near",
-            MatchKind::Key if processed[i].fingerprint == processed[found.of].fingerprint => {
+            MatchKind::Key if processed[i].fingerprint == processed[decided_on].fingerprint => {
                 "exact"
             }
             MatchKind::Key => "normalized",
         };
-        let original = processed[found.of].entry.path.clone();
+        let matched = found.matched.map(|m| Matched {
+            path: processed[m.of].entry.path.clone(),
+            similarity: clusters::round_similarity(m.similarity),
+        });
+        let survivor = processed[found.survivor].entry.path.clone();
         let entry = &mut processed[i].entry;
         entry.status = Status::Duplicate;
-        entry.duplicate_of = Some(original);
-        entry.similarity = Some((found.similarity * 10_000.0).round() / 10_000.0);
+        entry.duplicate_of = Some(survivor);
+        entry.similarity = Some(clusters::round_similarity(found.similarity));
+        entry.matched = matched;
         entry
             .changes
             .entry("dedup".into())
             .or_default()
-            .insert(kind.into(), 1);
+            .insert(rules[i].into(), 1);
+    }
+    dedup::clusters(&removals)
+        .into_iter()
+        .map(|c| ClusterLine {
+            survivor: processed[c.survivor].entry.path.clone(),
+            size: c.members.len() + 1,
+            members: c
+                .members
+                .iter()
+                .map(|&(i, _)| clusters::Member {
+                    path: processed[i].entry.path.clone(),
+                    similarity: processed[i].entry.similarity.unwrap_or(1.0),
+                    rule: rules[i].into(),
+                    matched: processed[i].entry.matched.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Writes `DIR/clusters.jsonl` when dedup ran; otherwise removes one an
+/// earlier run left, which would describe another corpus.
+fn write_clusters(out: &Path, clusters: Option<&[ClusterLine]>) -> Result<()> {
+    let path = out.join(CLUSTERS_NAME);
+    match clusters {
+        Some(lines) => write_atomically(&path, manifest::to_jsonl(lines).as_bytes()),
+        None => match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+            _ => Ok(()),
+        },
     }
 }
 
@@ -715,15 +766,16 @@ fn mark_boilerplate(
     Ok((lines.len(), example))
 }
 
-/// Phase 3 for one document: move the staged text to its final name (or to
-/// the duplicates directory), recording per-document failures.
-fn finalize(p: &mut Processed, out: &Path, duplicates_dir: Option<&Path>) -> Result<()> {
+/// Phase 3 for one document: move the staged text to its final name (a
+/// duplicate to `duplicates`, if anywhere: a directory aside, or `out`
+/// itself with `--keep-duplicates`), recording per-document failures.
+fn finalize(p: &mut Processed, out: &Path, duplicates: Option<&Path>) -> Result<()> {
     let Some(staged) = p.staged.take() else {
         return Ok(());
     };
     let root = match p.entry.status {
         Status::Ok => out,
-        Status::Duplicate => match duplicates_dir {
+        Status::Duplicate => match duplicates {
             Some(dir) => dir,
             None => return Ok(()),
         },
@@ -749,7 +801,7 @@ fn finalize(p: &mut Processed, out: &Path, duplicates_dir: Option<&Path>) -> Res
             }
         });
     match placed {
-        Ok(()) if p.entry.status == Status::Ok => {
+        Ok(()) if root == out => {
             p.entry.output = Some(display_path(&p.rel).0);
         }
         Ok(()) => {}

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod cli;
+pub mod clusters;
 pub mod commands;
 pub mod corpus;
 pub mod error;

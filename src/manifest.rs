@@ -32,6 +32,13 @@ pub enum Status {
 /// The script of a document's Chinese text (detected by the convert stage).
 pub use crate::stages::convert::Script;
 
+/// The cluster member a duplicate's removal was decided against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matched {
+    pub path: String,
+    pub similarity: f64,
+}
+
 /// One manifest line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -49,8 +56,15 @@ pub struct Entry {
     pub script: Script,
     /// Per stage, what it did: edit kind → count.
     pub changes: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The survivor of the document's duplicate cluster: always a document
+    /// in the output.
     pub duplicate_of: Option<String>,
+    /// True Jaccard against `duplicate_of`.
     pub similarity: Option<f64>,
+    /// Present when the removal was decided against another member of the
+    /// cluster than the survivor (an exact copy of a near duplicate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched: Option<Matched>,
     pub bytes_in: u64,
     pub bytes_out: u64,
     /// SHA-256 of the cleaned text, when there is one.
@@ -76,6 +90,7 @@ impl Entry {
             changes: BTreeMap::new(),
             duplicate_of: None,
             similarity: None,
+            matched: None,
             bytes_in,
             bytes_out: 0,
             sha256: None,
@@ -148,11 +163,11 @@ impl Entry {
     }
 }
 
-/// Renders entries as JSON Lines.
-pub fn to_jsonl(entries: &[Entry]) -> String {
+/// Renders entries (or any of canon's report lines) as JSON Lines.
+pub fn to_jsonl<T: Serialize>(entries: &[T]) -> String {
     let mut out = String::new();
     for entry in entries {
-        out.push_str(&serde_json::to_string(entry).expect("manifest entries always serialize"));
+        out.push_str(&serde_json::to_string(entry).expect("report lines always serialize"));
         out.push('\n');
     }
     out

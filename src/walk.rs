@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::clusters::CLUSTERS_NAME;
 use crate::manifest::MANIFEST_NAME;
 
 /// One document to process, or a problem met while looking for one.
@@ -122,11 +123,14 @@ fn walk_dir(root: &Path, options: &WalkOptions, items: &mut Vec<Item>) {
                     continue;
                 }
                 let rel = relative(root, entry.path());
-                let problem = if entry.depth() == 1 && rel.as_os_str() == MANIFEST_NAME {
-                    // Most likely the manifest of an earlier run into this
+                let report = [MANIFEST_NAME, CLUSTERS_NAME]
+                    .into_iter()
+                    .find(|n| rel.as_os_str() == *n);
+                let problem = if let (1, Some(name)) = (entry.depth(), report) {
+                    // Most likely a report of an earlier run into this
                     // directory: ours, not a document.
                     Some(Problem::Skip(format!(
-                        "named like canon's manifest ({MANIFEST_NAME}): not cleaned"
+                        "named like canon's report ({name}): not cleaned"
                     )))
                 } else if file_type.is_symlink() {
                     Some(Problem::Skip("symbolic link, not followed".into()))

@@ -214,7 +214,11 @@ fn clean_leaves_no_staging_files_in_out() {
     let files: Vec<PathBuf> = tree(&out).into_keys().collect();
     assert_eq!(
         files,
-        [PathBuf::from("a.txt"), PathBuf::from("manifest.jsonl")]
+        [
+            PathBuf::from("a.txt"),
+            PathBuf::from("clusters.jsonl"),
+            PathBuf::from("manifest.jsonl")
+        ]
     );
 }
 
@@ -490,9 +494,9 @@ fn clean_is_deterministic_across_job_counts() {
         assert!(std::str::from_utf8(&bytes).is_ok(), "{output}");
     }
     // Every ok document (the 24, less their near duplicates, + copy1 +
-    // empty), plus the manifest.
+    // empty), plus the manifest and the clusters.
     let ok = entries.iter().filter(|e| e["status"] == "ok").count();
-    assert_eq!(t1.len(), ok + 1);
+    assert_eq!(t1.len(), ok + 2);
 }
 
 #[test]

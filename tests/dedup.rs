@@ -155,8 +155,140 @@ fn same_manifest_whatever_jobs_and_file_creation_order() {
     for name in names.iter().rev() {
         fs::copy(corpus().join(name), copy.path().join(name)).unwrap();
     }
-    let (_t3, _, reversed) = clean(copy.path(), &["--jobs", "2"]);
+    let (t3, _, reversed) = clean(copy.path(), &["--jobs", "2"]);
     assert_eq!(one, reversed);
+    let clusters = |t: &tempfile::TempDir| fs::read(t.path().join("out/clusters.jsonl")).unwrap();
+    assert_eq!(clusters(&_t1), clusters(&_t2));
+    assert_eq!(clusters(&_t1), clusters(&t3));
+}
+
+/// A copy of the edited text, then an exact copy of that (other line
+/// endings), sorting after the original: the order in which the real
+/// `cpython/gb18030-utf8.txt`, `gbk-utf8.txt` and `gbk.txt` met.
+fn chain_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        corpus().join("a01-original.txt"),
+        dir.path().join("1-original.txt"),
+    )
+    .unwrap();
+    let edited = fs::read_to_string(corpus().join("a06-edits.txt")).unwrap();
+    fs::write(dir.path().join("2-edited.txt"), &edited).unwrap();
+    fs::write(
+        dir.path().join("3-edited-crlf.txt"),
+        edited.replace('\n', "\r\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn an_exact_copy_of_a_near_duplicate_names_the_survivor() {
+    let dir = chain_corpus();
+    let (t, entries, _) = clean(dir.path(), &[]);
+    let edited = entry(&entries, "2-edited.txt");
+    let copy = entry(&entries, "3-edited-crlf.txt");
+    assert_eq!(edited["duplicate_of"], "1-original.txt");
+    assert!(edited.get("matched").is_none(), "{edited}");
+    let near = edited["similarity"].as_f64().unwrap();
+    assert!((0.8..1.0).contains(&near), "{near}");
+    assert_eq!(copy["status"], "duplicate");
+    assert_eq!(copy["duplicate_of"], "1-original.txt");
+    // Equal keys, equal n-gram sets: the same Jaccard to the survivor.
+    assert_eq!(copy["similarity"].as_f64(), Some(near));
+    assert_eq!(copy["matched"]["path"], "2-edited.txt");
+    assert_eq!(copy["matched"]["similarity"], 1.0);
+    assert_eq!(copy["changes"]["dedup"]["exact"], 1);
+    let clusters: Vec<Value> = fs::read_to_string(t.path().join("out/clusters.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(clusters.len(), 1);
+    assert_eq!(clusters[0]["survivor"], "1-original.txt");
+    assert_eq!(clusters[0]["size"], 3);
+    let rules: Vec<(&str, &str)> = clusters[0]["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["path"].as_str().unwrap(), m["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rules,
+        [("2-edited.txt", "near"), ("3-edited-crlf.txt", "exact")]
+    );
+}
+
+#[test]
+fn every_duplicate_names_a_kept_document_and_is_in_one_cluster() {
+    let (t, entries, _) = clean(&corpus(), &[]);
+    let status = |p: &Value| entry(&entries, p.as_str().unwrap())["status"].clone();
+    let duplicates: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["status"] == "duplicate")
+        .collect();
+    assert!(!duplicates.is_empty());
+    for d in &duplicates {
+        assert_eq!(status(&d["duplicate_of"]), "ok", "{d}");
+    }
+    let raw = fs::read_to_string(t.path().join("out/clusters.jsonl")).unwrap();
+    let mut members = Vec::new();
+    for line in raw.lines() {
+        let c: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(status(&c["survivor"]), "ok");
+        let listed = c["members"].as_array().unwrap();
+        assert_eq!(c["size"].as_u64(), Some(listed.len() as u64 + 1));
+        for m in listed {
+            let e = entry(&entries, m["path"].as_str().unwrap());
+            assert_eq!(e["duplicate_of"], c["survivor"]);
+            assert_eq!(e["similarity"], m["similarity"]);
+            members.push(m["path"].as_str().unwrap().to_string());
+        }
+    }
+    let mut once = members.clone();
+    once.sort();
+    once.dedup();
+    assert_eq!(
+        once.len(),
+        members.len(),
+        "a member listed twice: {members:?}"
+    );
+    assert_eq!(members.len(), duplicates.len());
+}
+
+#[test]
+fn keep_duplicates_writes_every_copy_marked() {
+    let (t, kept, _) = clean(&corpus(), &["--keep-duplicates"]);
+    let (_t, removed, _) = clean(&corpus(), &[]);
+    assert_eq!(kept.len(), removed.len());
+    let mut duplicates = 0;
+    for (k, r) in kept.iter().zip(&removed) {
+        let written = t.path().join("out").join(k["path"].as_str().unwrap());
+        assert_eq!(k["status"], r["status"]);
+        assert_eq!(k["duplicate_of"], r["duplicate_of"]);
+        if k["status"] == "duplicate" {
+            duplicates += 1;
+            assert_eq!(k["output"], k["path"]);
+            assert!(r["output"].is_null());
+            assert!(written.is_file(), "{} not written", written.display());
+        }
+    }
+    assert!(duplicates > 0);
+}
+
+#[test]
+fn keep_duplicates_and_a_duplicates_dir_are_exclusive() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_canon"))
+        .args(["clean", "--keep-duplicates", "--duplicates"])
+        .arg(dir.path().join("dups"))
+        .arg(corpus())
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(!dir.path().join("out").exists());
 }
 
 #[test]

@@ -37,11 +37,13 @@
 //! two texts), so nothing is called a duplicate on an estimate alone.
 //!
 //! **Which copy survives**: the first in the corpus's sorted path order. A
-//! later document is a duplicate of the *survivor* most similar to it
+//! later document is a near duplicate of the *survivor* most similar to it
 //! (verified similarity ≥ the threshold), never of another duplicate, so
-//! no chain A≈B≈C makes C a duplicate of an A it does not resemble. The
-//! result depends only on the sorted list of texts: not on thread count,
-//! not on the order files were found.
+//! no chain A≈B≈C makes C a duplicate of an A it does not resemble. An
+//! exact copy of a document the near pass removed is traced to that
+//! document's survivor ([`resolve_survivors`]): every removal names a
+//! document that stays. The result depends only on the sorted list of
+//! texts: not on thread count, not on the order files were found.
 //!
 //! ## Boilerplate ([`boilerplate_candidates`], [`boilerplate_lines`])
 //!
@@ -68,7 +70,11 @@
 //!   it estimates, which share one n-gram hash;
 //! - `lsh`: the banding, the band keys and the candidate pairs;
 //! - `signature_file`: signatures written shard by shard, read to merge;
-//! - `survivors`: the corpus pass that names each duplicate's survivor;
+//! - `survivors`: the corpus pass that decides each duplicate (exact key,
+//!   then near among what the key pass kept);
+//! - `clusters`: each decision followed to its cluster's survivor, with the
+//!   true Jaccard to it, and the clusters read whole ([`decide`] is the two
+//!   together);
 //! - `repeats`: lines removed within one document;
 //! - `boilerplate`: lines that recur across documents;
 //! - this file: the edit kinds `repeats` and `boilerplate` report and the
@@ -78,6 +84,7 @@
 //! its path, whichever file holds it.
 
 mod boilerplate;
+mod clusters;
 mod key;
 mod lsh;
 mod minhash;
@@ -94,6 +101,7 @@ pub use boilerplate::{
     BOILERPLATE_MIN_SHARE, boilerplate_candidates, boilerplate_lines, find_lines, line_hash,
     remove_lines,
 };
+pub use clusters::{Cluster, Removal, clusters, decide, resolve_survivors};
 pub use key::{KeyFold, NoFold, RegionalFold, comparison_key};
 pub use lsh::{banding, candidate_pairs};
 pub use minhash::{
