@@ -26,6 +26,8 @@ pub enum Command {
     Clean(CleanArgs),
     /// Exit 1 and show a diff for every file that cleaning would change.
     Check(CheckArgs),
+    /// Rewrite in place every file that cleaning would change (atomically, keeping permissions).
+    Fix(CheckArgs),
     /// Show each file's encoding, confidence and script.
     Detect(DetectArgs),
     /// Show what each stage would change in a file.
@@ -182,12 +184,12 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or directories to check.
+    /// Files or directories to check (or fix).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub pipeline: PipelineArgs,
-    /// Also check hidden files and directories.
+    /// Also check (or fix) hidden files and directories.
     #[arg(long)]
     pub hidden: bool,
 }

@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -14,6 +13,7 @@ use serde::Serialize;
 use crate::cli::{self, CheckArgs, CleanArgs, Cli, Command, DetectArgs, ExplainArgs};
 use crate::corpus::{self, CleanConfig, Summary, display_path};
 use crate::error::{Error, Result};
+use crate::fix;
 use crate::manifest::{Entry, Script, Status};
 use crate::pipeline::{self, Options, Outcome};
 use crate::stages::convert::Converter;
@@ -33,7 +33,8 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Clean(args) => clean(args),
-        Command::Check(args) => check(args),
+        Command::Check(args) => check_or_fix(fix::Mode::Check, args),
+        Command::Fix(args) => check_or_fix(fix::Mode::Fix, args),
         Command::Detect(args) => detect(args),
         Command::Explain(args) => explain(args),
     }
@@ -172,94 +173,16 @@ fn read_item(item: &Item) -> std::result::Result<Vec<u8>, (bool, String)> {
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8> {
+fn check_or_fix(mode: fix::Mode, args: CheckArgs) -> Result<u8> {
     let options = args.pipeline.options()?;
-    let items = walk::collect(&args.paths, &walk_options(args.hidden));
-    let mut stdout = io::stdout().lock();
-    let (mut drifted, mut failed, mut checked) = (0usize, 0usize, 0usize);
-    for item in &items {
-        let shown = item.source.display();
-        let bytes = match read_item(item) {
-            Ok(bytes) => bytes,
-            Err((is_error, message)) => {
-                if is_error {
-                    failed += 1;
-                    eprintln!("canon: {shown}: {message}");
-                } else {
-                    eprintln!("canon: {shown}: skipped: {message}");
-                }
-                continue;
-            }
-        };
-        let (decoded, report) = match decode::decode(&bytes) {
-            Decoded::Binary(kind) => {
-                eprintln!("canon: {shown}: skipped: {kind}");
-                continue;
-            }
-            Decoded::Text { text, report } => (text, report),
-        };
-        checked += 1;
-        // The same path `clean` takes, so "canonical" means "clean would not
-        // change it".
-        let cleaned = match pipeline::clean_bytes(&bytes, &options) {
-            Outcome::Text(c) => c.text,
-            Outcome::Binary(_) => continue,
-        };
-        if cleaned.as_bytes() == bytes.as_slice() {
-            continue;
-        }
-        drifted += 1;
-        let diff = unified_diff(&decoded, &cleaned, &item.source);
-        let mut text = String::new();
-        if report.encoding != "UTF-8" || report.bom {
-            let _ = writeln!(
-                text,
-                "{shown}: would be re-encoded from {}{} to UTF-8",
-                report.encoding,
-                if report.bom { " with BOM" } else { "" }
-            );
-        }
-        text.push_str(&diff);
-        stdout
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::io("<stdout>", e))?;
-    }
-    stdout.flush().map_err(|e| Error::io("<stdout>", e))?;
-    if drifted > 0 {
-        eprintln!(
-            "canon check: {drifted} of {checked} files are not canonical; \
-             `canon clean <PATH>... --out <DIR>` writes their canonical form"
-        );
-    } else {
-        eprintln!("canon check: {checked} files are canonical");
-    }
-    Ok(if failed > 0 {
-        EXIT_FAILED
-    } else if drifted > 0 {
-        EXIT_DRIFT
-    } else {
-        EXIT_OK
-    })
-}
-
-/// A unified diff with visible markers for what a line diff hides (line
-/// endings, trailing whitespace, a missing final newline).
-fn unified_diff(before: &str, after: &str, path: &Path) -> String {
-    let shown = path.display().to_string();
-    let diff = similar::TextDiff::from_lines(before, after);
-    let mut out = diff
-        .unified_diff()
-        .context_radius(2)
-        .header(&format!("a/{shown}"), &format!("b/{shown}"))
-        .missing_newline_hint(true)
-        .to_string();
-    if out.is_empty() && before != after {
-        let _ = writeln!(
-            out,
-            "--- a/{shown}\n+++ b/{shown}\n(differences in invisible characters only)"
-        );
-    }
-    out.replace('\r', "␍")
+    fix::run(
+        mode,
+        &args.paths,
+        args.hidden,
+        &options,
+        &mut io::stdout().lock(),
+        &mut io::stderr().lock(),
+    )
 }
 
 /// One line of `canon detect --json`.

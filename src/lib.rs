@@ -29,6 +29,7 @@ pub mod cli;
 pub mod commands;
 pub mod corpus;
 pub mod error;
+pub mod fix;
 pub mod manifest;
 pub mod pipeline;
 pub mod stages;

@@ -1,0 +1,102 @@
+//! `canon check` and `canon fix` on real files: check finds drift, fix
+//! repairs it in place, check then passes, and files already canonical are
+//! not touched at all.
+
+use std::fs;
+use std::time::{Duration, SystemTime};
+
+mod common;
+
+use common::*;
+
+#[test]
+fn check_fails_fix_repairs_check_passes_and_canonical_files_keep_their_mtime() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("fixtures");
+    let dirty = dir.join("sub/dirty.txt");
+    let gbk_file = dir.join("gbk.txt");
+    let clean = dir.join("clean.txt");
+    write(&dirty, "第一段。  \r\n\r\n第二段。\r\n".as_bytes());
+    write(&gbk_file, &gbk(&format!("{SIMPLIFIED}\n")));
+    write(&clean, "已经是规范的文本。\n".as_bytes());
+    // An old modification time, so a rewrite within the same second shows.
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    fs::File::options()
+        .write(true)
+        .open(&clean)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+
+    let (code, stdout, stderr) = run(&[&"check", &dir], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("+++ b/"), "a diff: {stdout}");
+    assert!(stdout.contains("would be re-encoded from GBK"), "{stdout}");
+    assert!(
+        stderr.contains("2 of 3 files are not canonical"),
+        "{stderr}"
+    );
+
+    let (code, stdout, stderr) = run(&[&"fix", &dir], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(&format!("fixed {}", dirty.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "fixed {} (re-encoded from GBK",
+            gbk_file.display()
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("clean.txt"), "{stdout}");
+    assert!(stderr.contains("2 of 3 files fixed"), "{stderr}");
+    assert_eq!(fs::read_to_string(&dirty).unwrap(), "第一段。\n第二段。\n");
+    assert_eq!(
+        fs::read_to_string(&gbk_file).unwrap(),
+        format!("{SIMPLIFIED}\n")
+    );
+    assert_eq!(fs::metadata(&clean).unwrap().modified().unwrap(), old);
+
+    let (code, stdout, stderr) = run(&[&"check", &dir], None);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout, "");
+    // Fixing a fixed tree changes nothing.
+    let (code, stdout, _) = run(&[&"fix", &dir], None);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_permissions_and_leaves_no_temporary_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("script.txt");
+    write(&file, b"trailing.   \n");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o750)).unwrap();
+    let (code, _, stderr) = run(&[&"fix", &file], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(fs::read(&file).unwrap(), b"trailing.\n");
+    let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o750);
+    let names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec!["script.txt"]);
+}
+
+#[test]
+fn fix_leaves_binary_files_alone_and_fails_on_missing_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let png = tmp.path().join("x.png");
+    let bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0".to_vec();
+    write(&png, &bytes);
+    let missing = tmp.path().join("missing.txt");
+    let (code, _, stderr) = run(&[&"fix", &png, &missing], None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("x.png: skipped"), "{stderr}");
+    assert!(stderr.contains("missing.txt"), "{stderr}");
+    assert_eq!(fs::read(&png).unwrap(), bytes);
+}
