@@ -109,9 +109,12 @@ pub struct CleanArgs {
     /// Write documents found to be duplicates into this directory for inspection.
     #[arg(long, value_name = "DIR")]
     pub duplicates: Option<PathBuf>,
-    /// No progress bar.
-    #[arg(long, short)]
+    /// Print nothing but errors (no progress bar, no summary).
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print every document's warnings and skips (by default they are counted in the summary).
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Continue an interrupted run into the same --out: documents already cleaned
     /// (same input bytes, same options, staged text intact) are not cleaned again.
     #[arg(long)]

@@ -11,10 +11,11 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::cli::{self, CheckArgs, CleanArgs, Cli, Command, DetectArgs, ExplainArgs};
+use crate::console::{Console, Verbosity};
 use crate::corpus::{self, CleanConfig, Summary, display_path};
 use crate::error::{Error, Result};
 use crate::fix;
-use crate::manifest::{Entry, Script, Status};
+use crate::manifest::{Entry, MANIFEST_NAME, Script};
 use crate::pipeline::{self, Options, Outcome};
 use crate::stages::convert::Converter;
 use crate::stages::decode::{self, DecodeReport, Decoded};
@@ -42,8 +43,9 @@ pub fn run(cli: Cli) -> Result<u8> {
 
 fn clean(args: CleanArgs) -> Result<u8> {
     let options = args.dedup.apply(args.pipeline.options()?)?;
+    let verbosity = Verbosity::from_flags(args.quiet, args.verbose);
     if cli::is_stdin(&args.inputs) {
-        return clean_stdin(&options);
+        return clean_stdin(&options, verbosity);
     }
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         return Err(Error::Config(
@@ -69,10 +71,8 @@ fn clean(args: CleanArgs) -> Result<u8> {
         interrupt: Some(interrupt_flag()),
     };
     let (entries, summary) = corpus::clean(&config)?;
-    for entry in &entries {
-        report_problems(entry);
-    }
-    eprintln!("{}", summary.line());
+    let console = Console::new(verbosity);
+    console.report_run(&entries, &summary.line(), &config.out.join(MANIFEST_NAME));
     Ok(if summary.errors > 0 {
         EXIT_FAILED
     } else {
@@ -98,28 +98,9 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-/// Tells the user, on stderr, about a document that failed or was skipped.
-fn report_problems(entry: &Entry) {
-    match entry.status {
-        Status::Error => eprintln!(
-            "canon: {}: {}",
-            entry.path,
-            entry.error.as_deref().unwrap_or("failed")
-        ),
-        Status::Skipped => eprintln!(
-            "canon: {}: skipped: {}",
-            entry.path,
-            entry.warnings.join("; ")
-        ),
-        Status::Ok | Status::Duplicate => {
-            for w in &entry.warnings {
-                eprintln!("canon: {}: warning: {w}", entry.path);
-            }
-        }
-    }
-}
-
-fn clean_stdin(options: &Options) -> Result<u8> {
+/// One document from stdin to stdout. Its warnings are printed (there is no
+/// manifest to hold them) unless `--quiet`.
+fn clean_stdin(options: &Options, verbosity: Verbosity) -> Result<u8> {
     let started = Instant::now();
     let mut bytes = Vec::new();
     io::stdin()
@@ -140,7 +121,12 @@ fn clean_stdin(options: &Options) -> Result<u8> {
             let mut entry = Entry::new("<stdin>".into(), None, bytes.len() as u64);
             entry.record_cleaning(&cleaned.decode, &cleaned.changes);
             entry.script = cleaned.script;
-            report_problems(&entry);
+            if verbosity != Verbosity::Quiet {
+                let console = Console::new(Verbosity::Verbose);
+                for line in console.document_lines(&entry) {
+                    eprintln!("{line}");
+                }
+            }
             let mut stdout = io::stdout().lock();
             stdout
                 .write_all(cleaned.text.as_bytes())
@@ -152,7 +138,9 @@ fn clean_stdin(options: &Options) -> Result<u8> {
         }
     };
     summary.elapsed = started.elapsed();
-    eprintln!("{}", summary.line());
+    if verbosity != Verbosity::Quiet {
+        eprintln!("{}", summary.line());
+    }
     Ok(code)
 }
 

@@ -27,6 +27,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod console;
 pub mod corpus;
 pub mod error;
 pub mod fix;

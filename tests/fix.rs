@@ -100,3 +100,48 @@ fn fix_leaves_binary_files_alone_and_fails_on_missing_ones() {
     assert!(stderr.contains("missing.txt"), "{stderr}");
     assert_eq!(fs::read(&png).unwrap(), bytes);
 }
+
+/// A file that decodes with damage (a cut multibyte sequence), so it
+/// carries a warning.
+fn warned_tree(input: &std::path::Path) {
+    let text = SIMPLIFIED.repeat(2);
+    write(&input.join("cut.txt"), &text.as_bytes()[..text.len() - 2]);
+    write(&input.join("fine.txt"), "好的。\n".as_bytes());
+}
+
+#[test]
+fn clean_counts_warnings_by_default_and_quiet_prints_nothing_but_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let out = tmp.path().join("out");
+    warned_tree(&input);
+
+    let (code, _, stderr) = run(&[&"clean", &input, &"--out", &out], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("cut.txt"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].contains("1 document with malformed bytes"),
+        "{stderr}"
+    );
+    assert!(lines[0].contains("manifest.jsonl"), "{stderr}");
+    assert!(lines[1].contains("2 files"), "{stderr}");
+    // Not a terminal: no colour, whatever NO_COLOR says.
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
+
+    let (code, _, stderr) = run(&[&"clean", &input, &"--out", &out, &"--quiet"], None);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+
+    let missing = tmp.path().join("missing.txt");
+    let (code, _, stderr) = run(&[&"clean", &input, &missing, &"--out", &out, &"-q"], None);
+    assert_eq!(code, 2);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("missing.txt: error: cannot read"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run(&[&"clean", &input, &"--out", &out, &"-q", &"-v"], None);
+    assert_eq!(code, 2, "--quiet and --verbose conflict: {stderr}");
+}
