@@ -92,8 +92,9 @@ impl PipelineArgs {
 
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Files or directories to clean (directories recursively), or `-` for stdin.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Files or directories to clean (directories recursively), or `-` for stdin
+    /// (or `inputs` in canon.toml).
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Directory to write the cleaned corpus and manifest.jsonl into.
     #[arg(long, short, value_name = "DIR")]
@@ -120,19 +121,33 @@ pub struct CleanArgs {
     #[arg(long)]
     pub resume: bool,
     /// Inputs larger than this are not read and are reported as errors (bytes, or with a
-    /// K, M or G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
-    pub max_file_size: u64,
+    /// K, M or G suffix; default 256M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    /// Options from this TOML file (default: ./canon.toml when it exists); flags win over it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also write DIR/report.html (as `canon report DIR` does) at the end of the run.
+    #[arg(long)]
+    pub report: bool,
+}
+
+impl CleanArgs {
+    /// `--max-file-size`, or its default.
+    pub fn max_file_size_or_default(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or(crate::corpus::DEFAULT_MAX_FILE_SIZE)
+    }
 }
 
 /// Corpus-wide duplicate flags of `canon clean`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
-    /// Jaccard similarity of character n-grams from which a document is a near duplicate (0 < X ≤ 1).
-    #[arg(long, value_name = "X", default_value_t = crate::stages::dedup::DEFAULT_NEAR_THRESHOLD)]
-    pub near_threshold: f64,
+    /// Jaccard similarity of character n-grams from which a document is a near duplicate (0 < X ≤ 1; default 0.8).
+    #[arg(long, value_name = "X")]
+    pub near_threshold: Option<f64>,
     /// Only exact duplicates (equal after ignoring whitespace, punctuation width, script and regional vocabulary).
     #[arg(long)]
     pub exact_only: bool,
@@ -147,7 +162,7 @@ pub struct DedupArgs {
 impl DedupArgs {
     /// Validates the flags into `options`.
     pub fn apply(&self, mut options: Options) -> Result<Options> {
-        let t = self.near_threshold;
+        let t = self.near_threshold_or_default();
         if !(t > 0.0 && t <= 1.0) {
             return Err(Error::Config(format!(
                 "--near-threshold must be in (0, 1], got {t}"
@@ -157,6 +172,14 @@ impl DedupArgs {
         options.near.exact_only = self.exact_only;
         options.remove_boilerplate = self.remove_boilerplate;
         Ok(options)
+    }
+}
+
+impl DedupArgs {
+    /// `--near-threshold`, or its default.
+    pub fn near_threshold_or_default(&self) -> f64 {
+        self.near_threshold
+            .unwrap_or(crate::stages::dedup::DEFAULT_NEAR_THRESHOLD)
     }
 }
 

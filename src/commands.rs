@@ -11,12 +11,14 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::cli::{self, CheckArgs, CleanArgs, Cli, Command, DetectArgs, ExplainArgs};
+use crate::config;
 use crate::console::{Console, Verbosity};
 use crate::corpus::{self, CleanConfig, Summary, display_path};
 use crate::error::{Error, Result};
 use crate::fix;
 use crate::manifest::{Entry, MANIFEST_NAME, Script};
 use crate::pipeline::{self, Options, Outcome};
+use crate::run_record::{self, RunRecord};
 use crate::stages::convert::Converter;
 use crate::stages::decode::{self, DecodeReport, Decoded};
 use crate::walk::{self, Item, Problem, WalkOptions};
@@ -42,10 +44,17 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 fn clean(args: CleanArgs) -> Result<u8> {
+    let (args, config_file) = config::resolve(args)?;
+    let record = RunRecord::start(config::effective(&args), config_file);
     let options = args.dedup.apply(args.pipeline.options()?)?;
     let verbosity = Verbosity::from_flags(args.quiet, args.verbose);
     if cli::is_stdin(&args.inputs) {
         return clean_stdin(&options, verbosity);
+    }
+    if args.inputs.is_empty() {
+        return Err(Error::Config(
+            "no inputs: name files or directories (or `inputs` in canon.toml)".into(),
+        ));
     }
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         return Err(Error::Config(
@@ -67,10 +76,10 @@ fn clean(args: CleanArgs) -> Result<u8> {
         signatures: args.dedup.signatures,
         progress: !args.quiet,
         resume: args.resume,
-        max_file_size: args.max_file_size,
+        max_file_size: args.max_file_size.unwrap_or(corpus::DEFAULT_MAX_FILE_SIZE),
         interrupt: Some(interrupt_flag()),
     };
-    let (entries, summary) = corpus::clean(&config)?;
+    let (entries, summary) = run_record::recorded(&config, record, corpus::clean)?;
     let console = Console::new(verbosity);
     console.report_run(&entries, &summary.line(), &config.out.join(MANIFEST_NAME));
     Ok(if summary.errors > 0 {

@@ -544,10 +544,11 @@ fn resolve_collisions(processed: &mut [Processed]) {
         if processed[i].entry.status != Status::Ok {
             continue;
         }
-        if processed[i].rel.as_os_str() == MANIFEST_NAME {
+        let rel = processed[i].rel.as_os_str();
+        if let Some(name) = walk::RUN_FILES.iter().find(|name| rel == **name) {
             let p = &mut processed[i];
             p.entry.fail(format!(
-                "output path {MANIFEST_NAME} is reserved for the manifest"
+                "output path {name} is reserved for canon's own files"
             ));
             p.fingerprint = None;
             continue;

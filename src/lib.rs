@@ -27,12 +27,14 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod console;
 pub mod corpus;
 pub mod error;
 pub mod fix;
 pub mod manifest;
 pub mod pipeline;
+pub mod run_record;
 pub mod stages;
 pub mod tables;
 pub mod walk;
