@@ -32,6 +32,24 @@ pub enum Command {
     Detect(DetectArgs),
     /// Show what each stage would change in a file.
     Explain(ExplainArgs),
+    /// Print a shell completion script, e.g. `canon completions bash > /etc/bash_completion.d/canon`.
+    Completions(CompletionsArgs),
+    /// Print canon's man page (roff), or a command's: `canon man > canon.1`, `canon man clean > canon-clean.1`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (clean, check, fix, …); none for canon's own.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Flags shared by the commands that run the pipeline.

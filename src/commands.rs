@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use clap::CommandFactory;
 use serde::Serialize;
 
 use crate::cli::{self, CheckArgs, CleanArgs, Cli, Command, DetectArgs, ExplainArgs};
@@ -40,6 +41,22 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Fix(args) => check_or_fix(fix::Mode::Fix, args),
         Command::Detect(args) => detect(args),
         Command::Explain(args) => explain(args),
+        Command::Completions(args) => {
+            let mut stdout = io::stdout().lock();
+            clap_complete::generate(args.shell, &mut Cli::command(), "canon", &mut stdout);
+            stdout.flush().map_err(|e| Error::io("<stdout>", e))?;
+            Ok(EXIT_OK)
+        }
+        Command::Man(args) => {
+            let (page, title) = man_page(args.command.as_deref())?;
+            let mut stdout = io::stdout().lock();
+            clap_mangen::Man::new(page)
+                .title(title)
+                .render(&mut stdout)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::io("<stdout>", e))?;
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -87,6 +104,29 @@ fn clean(args: CleanArgs) -> Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// The clap command a man page describes and its title: canon, or one of
+/// its commands, titled `canon-<command>` as the main page's list refers to
+/// it.
+fn man_page(command: Option<&str>) -> Result<(clap::Command, String)> {
+    let canon = Cli::command();
+    let Some(name) = command else {
+        return Ok((canon, "canon".into()));
+    };
+    let found = canon.find_subcommand(name).cloned().ok_or_else(|| {
+        let known: Vec<&str> = canon.get_subcommands().map(|c| c.get_name()).collect();
+        Error::Config(format!(
+            "no command {name:?} (expected one of {})",
+            known.join(", ")
+        ))
+    })?;
+    Ok((
+        found
+            .version(env!("CARGO_PKG_VERSION"))
+            .bin_name(format!("canon {name}")),
+        format!("canon-{name}"),
+    ))
 }
 
 /// A flag set on Ctrl-C or SIGTERM, so the run stops between documents and

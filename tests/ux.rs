@@ -1,6 +1,7 @@
-//! `canon check` and `canon fix` on real files: check finds drift, fix
-//! repairs it in place, check then passes, and files already canonical are
-//! not touched at all.
+//! How canon fits its users' habits, through the real binary: `check` finds
+//! drift, `fix` repairs it in place and leaves canonical files untouched;
+//! `clean` counts warnings instead of printing them and `--quiet` prints only
+//! errors; completions and man pages come from the command-line definitions.
 
 use std::fs;
 use std::time::{Duration, SystemTime};
@@ -144,4 +145,37 @@ fn clean_counts_warnings_by_default_and_quiet_prints_nothing_but_errors() {
 
     let (code, _, stderr) = run(&[&"clean", &input, &"--out", &out, &"-q", &"-v"], None);
     assert_eq!(code, 2, "--quiet and --verbose conflict: {stderr}");
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish_name_the_commands_and_flags() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef canon"),
+        ("fish", "complete -c canon"),
+    ] {
+        let (code, stdout, stderr) = run(&[&"completions", &shell], None);
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        assert!(stdout.contains(marker), "{shell}: {stdout}");
+        for word in ["clean", "fix", "near-threshold", "config"] {
+            assert!(stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+    let (code, _, _) = run(&[&"completions", &"cmd.exe"], None);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn man_pages_are_roff_for_canon_and_each_command() {
+    let (code, stdout, _) = run(&[&"man"], None);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(".TH canon 1"), "{stdout}");
+    assert!(stdout.contains("fix"), "{stdout}");
+    let (code, stdout, _) = run(&[&"man", &"clean"], None);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(".TH canon-clean 1"), "{stdout}");
+    assert!(stdout.contains("\\-\\-resume"), "{stdout}");
+    let (code, _, stderr) = run(&[&"man", &"nope"], None);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no command \"nope\""), "{stderr}");
 }
