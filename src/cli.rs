@@ -32,6 +32,8 @@ pub enum Command {
     Detect(DetectArgs),
     /// Show what each stage would change in a file.
     Explain(ExplainArgs),
+    /// Write DIR/report.html: a run's totals, encodings, edits, damage, duplicates and boilerplate, on one page.
+    Report(ReportArgs),
     /// Print a shell completion script, e.g. `canon completions bash > /etc/bash_completion.d/canon`.
     Completions(CompletionsArgs),
     /// Print canon's man page (roff), or a command's: `canon man > canon.1`, `canon man clean > canon-clean.1`.
@@ -43,6 +45,13 @@ pub struct ManArgs {
     /// The command whose page to print (clean, check, fix, …); none for canon's own.
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The --out directory of a `canon clean` run (it holds manifest.jsonl).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::fix;
 use crate::manifest::{Entry, MANIFEST_NAME, Script};
 use crate::pipeline::{self, Options, Outcome};
+use crate::report;
 use crate::run_record::{self, RunRecord};
 use crate::stages::convert::Converter;
 use crate::stages::decode::{self, DecodeReport, Decoded};
@@ -41,6 +42,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Fix(args) => check_or_fix(fix::Mode::Fix, args),
         Command::Detect(args) => detect(args),
         Command::Explain(args) => explain(args),
+        Command::Report(args) => {
+            let path = report::write_report(&args.dir)?;
+            eprintln!("canon: wrote {}", path.display());
+            Ok(EXIT_OK)
+        }
         Command::Completions(args) => {
             let mut stdout = io::stdout().lock();
             clap_complete::generate(args.shell, &mut Cli::command(), "canon", &mut stdout);
@@ -99,6 +105,9 @@ fn clean(args: CleanArgs) -> Result<u8> {
     let (entries, summary) = run_record::recorded(&config, record, corpus::clean)?;
     let console = Console::new(verbosity);
     console.report_run(&entries, &summary.line(), &config.out.join(MANIFEST_NAME));
+    if args.report {
+        report::write_report(&config.out)?;
+    }
     Ok(if summary.errors > 0 {
         EXIT_FAILED
     } else {

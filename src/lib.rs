@@ -34,6 +34,7 @@ pub mod error;
 pub mod fix;
 pub mod manifest;
 pub mod pipeline;
+pub mod report;
 pub mod run_record;
 pub mod stages;
 pub mod tables;

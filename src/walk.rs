@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::manifest::MANIFEST_NAME;
+use crate::report::{CLUSTERS_NAME, REPORT_NAME};
 use crate::run_record::RUN_RECORD_NAME;
 
 /// Files a run writes at the top of `--out` besides the documents: at the
 /// top of an input directory they are an earlier run's, not documents.
-pub const RUN_FILES: &[&str] = &[MANIFEST_NAME, RUN_RECORD_NAME, "report.html"];
+pub const RUN_FILES: &[&str] = &[MANIFEST_NAME, RUN_RECORD_NAME, REPORT_NAME, CLUSTERS_NAME];
 
 /// One document to process, or a problem met while looking for one.
 #[derive(Debug, Clone, PartialEq, Eq)]
