@@ -93,45 +93,33 @@ pub fn render(d: &ReportData) -> String {
     );
     run_section(&mut h, d);
     totals_section(&mut h, d);
-    h.push_str("<div class=\"grid\"><div><h2>Encodings</h2>");
-    let encodings: Vec<(String, u64)> = d
-        .encodings
-        .iter()
-        .map(|(k, n)| (k.clone(), *n as u64))
-        .collect();
-    h.push_str(&bar_chart(&encodings, "#4a7fb5"));
-    h.push_str("<table><tr><th>encoding</th><th>documents</th></tr>");
-    for (enc, n) in &d.encodings {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td class=\"n\" data-encoding=\"{}\">{n}</td></tr>",
-            esc(enc),
-            esc(enc)
-        );
-    }
-    h.push_str("</table></div><div><h2>Scripts</h2>");
-    let scripts: Vec<(String, u64)> = d
-        .scripts
-        .iter()
-        .map(|(k, n)| (k.clone(), *n as u64))
-        .collect();
-    h.push_str(&bar_chart(&scripts, "#6a9f58"));
-    h.push_str("<table><tr><th>script</th><th>documents</th></tr>");
-    for (script, n) in &d.scripts {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td class=\"n\" data-script=\"{}\">{n}</td></tr>",
-            esc(script),
-            esc(script)
-        );
-    }
-    h.push_str("</table></div></div>");
+    h.push_str("<div class=\"grid\">");
+    counts_block(&mut h, "Encodings", "encoding", &d.encodings, "#4a7fb5");
+    counts_block(&mut h, "Scripts", "script", &d.scripts, "#6a9f58");
+    h.push_str("</div>");
     edits_section(&mut h, d);
     damage_section(&mut h, d);
     clusters_section(&mut h, d);
     boilerplate_section(&mut h, d);
     h.push_str("</body></html>\n");
     h
+}
+
+/// A titled bar chart and table of documents per `what` (encoding,
+/// script); each count carries `data-<what>="<name>"`.
+fn counts_block(h: &mut String, title: &str, what: &str, rows: &[(String, usize)], colour: &str) {
+    let _ = write!(h, "<div><h2>{title}</h2>");
+    let bars: Vec<(String, u64)> = rows.iter().map(|(k, n)| (k.clone(), *n as u64)).collect();
+    h.push_str(&bar_chart(&bars, colour));
+    let _ = write!(h, "<table><tr><th>{what}</th><th>documents</th></tr>");
+    for (name, n) in rows {
+        let name = esc(name);
+        let _ = write!(
+            h,
+            "<tr><td>{name}</td><td class=\"n\" data-{what}=\"{name}\">{n}</td></tr>"
+        );
+    }
+    h.push_str("</table></div>");
 }
 
 fn run_section(h: &mut String, d: &ReportData) {
