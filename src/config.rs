@@ -204,7 +204,8 @@ pub fn effective(args: &CleanArgs) -> CleanSettings {
                 .name()
                 .into()
         })),
-        jobs: args.jobs,
+        // The thread count used, also when it was "all cores".
+        jobs: crate::cli::jobs(args.jobs).ok(),
         hidden: Some(args.hidden),
         duplicates: args.duplicates.clone(),
         quiet: Some(args.quiet),
