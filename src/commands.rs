@@ -219,7 +219,12 @@ fn read_item(item: &Item) -> std::result::Result<Vec<u8>, (bool, String)> {
     }
 }
 
-fn check_or_fix(mode: fix::Mode, args: CheckArgs) -> Result<u8> {
+/// `check` or `fix`, with the per-document options of `./canon.toml` when
+/// there is one, so they judge a file as `clean` would.
+fn check_or_fix(mode: fix::Mode, mut args: CheckArgs) -> Result<u8> {
+    if let Some((_, file)) = config::load(None)? {
+        config::fill_pipeline(&mut args.pipeline, &file.clean);
+    }
     let options = args.pipeline.options()?;
     fix::run(
         mode,

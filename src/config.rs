@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{CleanArgs, parse_size};
+use crate::cli::{CleanArgs, PipelineArgs, parse_size};
 use crate::error::{Error, Result};
 
 /// The file looked for in the current directory.
@@ -134,11 +134,7 @@ pub fn merge(mut args: CleanArgs, file: &CleanSettings, base: &Path) -> Result<C
         args.inputs = file.inputs.iter().flatten().map(from_file).collect();
     }
     args.out = args.out.or_else(|| file.out.as_ref().map(from_file));
-    if args.pipeline.skip.is_empty() {
-        args.pipeline.skip = file.skip.clone().unwrap_or_default();
-    }
-    args.pipeline.keep_repeats |= file.keep_repeats.unwrap_or(false);
-    args.pipeline.convert = args.pipeline.convert.or_else(|| file.convert.clone());
+    fill_pipeline(&mut args.pipeline, file);
     args.jobs = args.jobs.or(file.jobs);
     args.hidden |= file.hidden.unwrap_or(false);
     args.duplicates = args
@@ -165,6 +161,17 @@ pub fn merge(mut args: CleanArgs, file: &CleanSettings, base: &Path) -> Result<C
         .or_else(|| file.signatures.as_ref().map(from_file));
     args.report |= file.report.unwrap_or(false);
     Ok(args)
+}
+
+/// Fills the per-document options (`skip`, `keep-repeats`, `convert`) the
+/// command line left unset: `check` and `fix` judge files by the options
+/// `clean` would use.
+pub fn fill_pipeline(pipeline: &mut PipelineArgs, file: &CleanSettings) {
+    if pipeline.skip.is_empty() {
+        pipeline.skip = file.skip.clone().unwrap_or_default();
+    }
+    pipeline.keep_repeats |= file.keep_repeats.unwrap_or(false);
+    pipeline.convert = pipeline.convert.take().or_else(|| file.convert.clone());
 }
 
 /// Reads the configuration (if any) and merges it under `args`; also

@@ -190,3 +190,22 @@ fn run_json_records_the_run_and_resume_refuses_other_options() {
     let (code, _, stderr) = run(&[&"check", &out], None);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn check_and_fix_judge_files_by_the_options_of_canon_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Traditional text is canonical only when convert is skipped.
+    write(&dir.join("tw.txt"), format!("{TRADITIONAL}\n").as_bytes());
+    let (code, _, _) = run_in(Some(dir), &[&"check", &"tw.txt"], None);
+    assert_eq!(code, 1);
+    write(&dir.join("canon.toml"), b"[clean]\nskip = [\"convert\"]\n");
+    let (code, stdout, stderr) = run_in(Some(dir), &[&"check", &"tw.txt"], None);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, stdout, _) = run_in(Some(dir), &[&"fix", &"tw.txt"], None);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    assert_eq!(
+        fs::read_to_string(dir.join("tw.txt")).unwrap(),
+        format!("{TRADITIONAL}\n")
+    );
+}
