@@ -26,10 +26,39 @@ pub enum Command {
     Clean(CleanArgs),
     /// Exit 1 and show a diff for every file that cleaning would change.
     Check(CheckArgs),
+    /// Rewrite in place every file that cleaning would change (atomically, keeping permissions).
+    Fix(CheckArgs),
     /// Show each file's encoding, confidence and script.
     Detect(DetectArgs),
     /// Show what each stage would change in a file.
     Explain(ExplainArgs),
+    /// Write DIR/report.html: a run's totals, encodings, edits, damage, duplicates and boilerplate, on one page.
+    Report(ReportArgs),
+    /// Print a shell completion script, e.g. `canon completions bash > /etc/bash_completion.d/canon`.
+    Completions(CompletionsArgs),
+    /// Print canon's man page (roff), or a command's: `canon man > canon.1`, `canon man clean > canon-clean.1`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (clean, check, fix, …); none for canon's own.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The --out directory of a `canon clean` run (it holds manifest.jsonl).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Flags shared by the commands that run the pipeline.
@@ -90,8 +119,9 @@ impl PipelineArgs {
 
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Files or directories to clean (directories recursively), or `-` for stdin.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Files or directories to clean (directories recursively), or `-` for stdin
+    /// (or `inputs` in canon.toml).
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Directory to write the cleaned corpus and manifest.jsonl into.
     #[arg(long, short, value_name = "DIR")]
@@ -111,27 +141,44 @@ pub struct CleanArgs {
     /// duplicate_of), to flag copies rather than remove them.
     #[arg(long, conflicts_with = "duplicates")]
     pub keep_duplicates: bool,
-    /// No progress bar.
-    #[arg(long, short)]
+    /// Print nothing but errors (no progress bar, no summary).
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print every document's warnings and skips (by default they are counted in the summary).
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Continue an interrupted run into the same --out: documents already cleaned
     /// (same input bytes, same options, staged text intact) are not cleaned again.
     #[arg(long)]
     pub resume: bool,
     /// Inputs larger than this are not read and are reported as errors (bytes, or with a
-    /// K, M or G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
-    pub max_file_size: u64,
+    /// K, M or G suffix; default 256M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    /// Options from this TOML file (default: ./canon.toml when it exists); flags win over it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also write DIR/report.html (as `canon report DIR` does) at the end of the run.
+    #[arg(long)]
+    pub report: bool,
+}
+
+impl CleanArgs {
+    /// `--max-file-size`, or its default.
+    pub fn max_file_size_or_default(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or(crate::corpus::DEFAULT_MAX_FILE_SIZE)
+    }
 }
 
 /// Corpus-wide duplicate flags of `canon clean`.
 #[derive(Debug, Args)]
 pub struct DedupArgs {
-    /// Jaccard similarity of character n-grams from which a document is a near duplicate (0 < X ≤ 1).
-    #[arg(long, value_name = "X", default_value_t = crate::stages::dedup::DEFAULT_NEAR_THRESHOLD)]
-    pub near_threshold: f64,
+    /// Jaccard similarity of character n-grams from which a document is a near duplicate (0 < X ≤ 1; default 0.8).
+    #[arg(long, value_name = "X")]
+    pub near_threshold: Option<f64>,
     /// Only exact duplicates (equal after ignoring whitespace, punctuation width, script and regional vocabulary).
     #[arg(long)]
     pub exact_only: bool,
@@ -146,7 +193,7 @@ pub struct DedupArgs {
 impl DedupArgs {
     /// Validates the flags into `options`.
     pub fn apply(&self, mut options: Options) -> Result<Options> {
-        let t = self.near_threshold;
+        let t = self.near_threshold_or_default();
         if !(t > 0.0 && t <= 1.0) {
             return Err(Error::Config(format!(
                 "--near-threshold must be in (0, 1], got {t}"
@@ -156,6 +203,14 @@ impl DedupArgs {
         options.near.exact_only = self.exact_only;
         options.remove_boilerplate = self.remove_boilerplate;
         Ok(options)
+    }
+}
+
+impl DedupArgs {
+    /// `--near-threshold`, or its default.
+    pub fn near_threshold_or_default(&self) -> f64 {
+        self.near_threshold
+            .unwrap_or(crate::stages::dedup::DEFAULT_NEAR_THRESHOLD)
     }
 }
 
@@ -186,12 +241,12 @@ pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or directories to check.
+    /// Files or directories to check (or fix).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub pipeline: PipelineArgs,
-    /// Also check hidden files and directories.
+    /// Also check (or fix) hidden files and directories.
     #[arg(long)]
     pub hidden: bool,
 }

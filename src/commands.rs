@@ -4,18 +4,23 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use clap::CommandFactory;
 use serde::Serialize;
 
 use crate::cli::{self, CheckArgs, CleanArgs, Cli, Command, DetectArgs, ExplainArgs};
+use crate::config;
+use crate::console::{Console, Verbosity};
 use crate::corpus::{self, CleanConfig, Summary, display_path};
 use crate::error::{Error, Result};
-use crate::manifest::{Entry, Script, Status};
+use crate::fix;
+use crate::manifest::{Entry, MANIFEST_NAME, Script};
 use crate::pipeline::{self, Options, Outcome};
+use crate::report;
+use crate::run_record::{self, RunRecord};
 use crate::stages::convert::Converter;
 use crate::stages::decode::{self, DecodeReport, Decoded};
 use crate::walk::{self, Item, Problem, WalkOptions};
@@ -33,16 +38,46 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Clean(args) => clean(args),
-        Command::Check(args) => check(args),
+        Command::Check(args) => check_or_fix(fix::Mode::Check, args),
+        Command::Fix(args) => check_or_fix(fix::Mode::Fix, args),
         Command::Detect(args) => detect(args),
         Command::Explain(args) => explain(args),
+        Command::Report(args) => {
+            let path = report::write_report(&args.dir)?;
+            eprintln!("canon: wrote {}", path.display());
+            Ok(EXIT_OK)
+        }
+        Command::Completions(args) => {
+            let mut stdout = io::stdout().lock();
+            clap_complete::generate(args.shell, &mut Cli::command(), "canon", &mut stdout);
+            stdout.flush().map_err(|e| Error::io("<stdout>", e))?;
+            Ok(EXIT_OK)
+        }
+        Command::Man(args) => {
+            let (page, title) = man_page(args.command.as_deref())?;
+            let mut stdout = io::stdout().lock();
+            clap_mangen::Man::new(page)
+                .title(title)
+                .render(&mut stdout)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::io("<stdout>", e))?;
+            Ok(EXIT_OK)
+        }
     }
 }
 
 fn clean(args: CleanArgs) -> Result<u8> {
+    let (args, config_file) = config::resolve(args)?;
+    let record = RunRecord::start(config::effective(&args), config_file);
     let options = args.dedup.apply(args.pipeline.options()?)?;
+    let verbosity = Verbosity::from_flags(args.quiet, args.verbose);
     if cli::is_stdin(&args.inputs) {
-        return clean_stdin(&options);
+        return clean_stdin(&options, verbosity);
+    }
+    if args.inputs.is_empty() {
+        return Err(Error::Config(
+            "no inputs: name files or directories (or `inputs` in canon.toml)".into(),
+        ));
     }
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         return Err(Error::Config(
@@ -65,19 +100,43 @@ fn clean(args: CleanArgs) -> Result<u8> {
         signatures: args.dedup.signatures,
         progress: !args.quiet,
         resume: args.resume,
-        max_file_size: args.max_file_size,
+        max_file_size: args.max_file_size.unwrap_or(corpus::DEFAULT_MAX_FILE_SIZE),
         interrupt: Some(interrupt_flag()),
     };
-    let (entries, summary) = corpus::clean(&config)?;
-    for entry in &entries {
-        report_problems(entry);
+    let (entries, summary) = run_record::recorded(&config, record, corpus::clean)?;
+    let console = Console::new(verbosity);
+    console.report_run(&entries, &summary.line(), &config.out.join(MANIFEST_NAME));
+    if args.report {
+        report::write_report(&config.out)?;
     }
-    eprintln!("{}", summary.line());
     Ok(if summary.errors > 0 {
         EXIT_FAILED
     } else {
         EXIT_OK
     })
+}
+
+/// The clap command a man page describes and its title: canon, or one of
+/// its commands, titled `canon-<command>` as the main page's list refers to
+/// it.
+fn man_page(command: Option<&str>) -> Result<(clap::Command, String)> {
+    let canon = Cli::command();
+    let Some(name) = command else {
+        return Ok((canon, "canon".into()));
+    };
+    let found = canon.find_subcommand(name).cloned().ok_or_else(|| {
+        let known: Vec<&str> = canon.get_subcommands().map(|c| c.get_name()).collect();
+        Error::Config(format!(
+            "no command {name:?} (expected one of {})",
+            known.join(", ")
+        ))
+    })?;
+    Ok((
+        found
+            .version(env!("CARGO_PKG_VERSION"))
+            .bin_name(format!("canon {name}")),
+        format!("canon-{name}"),
+    ))
 }
 
 /// A flag set on Ctrl-C or SIGTERM, so the run stops between documents and
@@ -98,28 +157,9 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-/// Tells the user, on stderr, about a document that failed or was skipped.
-fn report_problems(entry: &Entry) {
-    match entry.status {
-        Status::Error => eprintln!(
-            "canon: {}: {}",
-            entry.path,
-            entry.error.as_deref().unwrap_or("failed")
-        ),
-        Status::Skipped => eprintln!(
-            "canon: {}: skipped: {}",
-            entry.path,
-            entry.warnings.join("; ")
-        ),
-        Status::Ok | Status::Duplicate => {
-            for w in &entry.warnings {
-                eprintln!("canon: {}: warning: {w}", entry.path);
-            }
-        }
-    }
-}
-
-fn clean_stdin(options: &Options) -> Result<u8> {
+/// One document from stdin to stdout. Its warnings are printed (there is no
+/// manifest to hold them) unless `--quiet`.
+fn clean_stdin(options: &Options, verbosity: Verbosity) -> Result<u8> {
     let started = Instant::now();
     let mut bytes = Vec::new();
     io::stdin()
@@ -140,7 +180,12 @@ fn clean_stdin(options: &Options) -> Result<u8> {
             let mut entry = Entry::new("<stdin>".into(), None, bytes.len() as u64);
             entry.record_cleaning(&cleaned.decode, &cleaned.changes);
             entry.script = cleaned.script;
-            report_problems(&entry);
+            if verbosity != Verbosity::Quiet {
+                let console = Console::new(Verbosity::Verbose);
+                for line in console.document_lines(&entry) {
+                    eprintln!("{line}");
+                }
+            }
             let mut stdout = io::stdout().lock();
             stdout
                 .write_all(cleaned.text.as_bytes())
@@ -152,7 +197,9 @@ fn clean_stdin(options: &Options) -> Result<u8> {
         }
     };
     summary.elapsed = started.elapsed();
-    eprintln!("{}", summary.line());
+    if verbosity != Verbosity::Quiet {
+        eprintln!("{}", summary.line());
+    }
     Ok(code)
 }
 
@@ -173,94 +220,21 @@ fn read_item(item: &Item) -> std::result::Result<Vec<u8>, (bool, String)> {
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8> {
+/// `check` or `fix`, with the per-document options of `./canon.toml` when
+/// there is one, so they judge a file as `clean` would.
+fn check_or_fix(mode: fix::Mode, mut args: CheckArgs) -> Result<u8> {
+    if let Some((_, file)) = config::load(None)? {
+        config::fill_pipeline(&mut args.pipeline, &file.clean);
+    }
     let options = args.pipeline.options()?;
-    let items = walk::collect(&args.paths, &walk_options(args.hidden));
-    let mut stdout = io::stdout().lock();
-    let (mut drifted, mut failed, mut checked) = (0usize, 0usize, 0usize);
-    for item in &items {
-        let shown = item.source.display();
-        let bytes = match read_item(item) {
-            Ok(bytes) => bytes,
-            Err((is_error, message)) => {
-                if is_error {
-                    failed += 1;
-                    eprintln!("canon: {shown}: {message}");
-                } else {
-                    eprintln!("canon: {shown}: skipped: {message}");
-                }
-                continue;
-            }
-        };
-        let (decoded, report) = match decode::decode(&bytes) {
-            Decoded::Binary(kind) => {
-                eprintln!("canon: {shown}: skipped: {kind}");
-                continue;
-            }
-            Decoded::Text { text, report } => (text, report),
-        };
-        checked += 1;
-        // The same path `clean` takes, so "canonical" means "clean would not
-        // change it".
-        let cleaned = match pipeline::clean_bytes(&bytes, &options) {
-            Outcome::Text(c) => c.text,
-            Outcome::Binary(_) => continue,
-        };
-        if cleaned.as_bytes() == bytes.as_slice() {
-            continue;
-        }
-        drifted += 1;
-        let diff = unified_diff(&decoded, &cleaned, &item.source);
-        let mut text = String::new();
-        if report.encoding != "UTF-8" || report.bom {
-            let _ = writeln!(
-                text,
-                "{shown}: would be re-encoded from {}{} to UTF-8",
-                report.encoding,
-                if report.bom { " with BOM" } else { "" }
-            );
-        }
-        text.push_str(&diff);
-        stdout
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::io("<stdout>", e))?;
-    }
-    stdout.flush().map_err(|e| Error::io("<stdout>", e))?;
-    if drifted > 0 {
-        eprintln!(
-            "canon check: {drifted} of {checked} files are not canonical; \
-             `canon clean <PATH>... --out <DIR>` writes their canonical form"
-        );
-    } else {
-        eprintln!("canon check: {checked} files are canonical");
-    }
-    Ok(if failed > 0 {
-        EXIT_FAILED
-    } else if drifted > 0 {
-        EXIT_DRIFT
-    } else {
-        EXIT_OK
-    })
-}
-
-/// A unified diff with visible markers for what a line diff hides (line
-/// endings, trailing whitespace, a missing final newline).
-fn unified_diff(before: &str, after: &str, path: &Path) -> String {
-    let shown = path.display().to_string();
-    let diff = similar::TextDiff::from_lines(before, after);
-    let mut out = diff
-        .unified_diff()
-        .context_radius(2)
-        .header(&format!("a/{shown}"), &format!("b/{shown}"))
-        .missing_newline_hint(true)
-        .to_string();
-    if out.is_empty() && before != after {
-        let _ = writeln!(
-            out,
-            "--- a/{shown}\n+++ b/{shown}\n(differences in invisible characters only)"
-        );
-    }
-    out.replace('\r', "␍")
+    fix::run(
+        mode,
+        &args.paths,
+        args.hidden,
+        &options,
+        &mut io::stdout().lock(),
+        &mut io::stderr().lock(),
+    )
 }
 
 /// One line of `canon detect --json`.

@@ -553,13 +553,11 @@ fn resolve_collisions(processed: &mut [Processed]) {
         if processed[i].entry.status != Status::Ok {
             continue;
         }
-        if let Some(name) = [MANIFEST_NAME, CLUSTERS_NAME]
-            .into_iter()
-            .find(|n| processed[i].rel.as_os_str() == *n)
-        {
+        let rel = processed[i].rel.as_os_str();
+        if let Some(name) = walk::RUN_FILES.iter().find(|name| rel == **name) {
             let p = &mut processed[i];
             p.entry.fail(format!(
-                "output path {name} is reserved for canon's reports"
+                "output path {name} is reserved for canon's own files"
             ));
             p.fingerprint = None;
             continue;

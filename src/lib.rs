@@ -28,10 +28,15 @@
 pub mod cli;
 pub mod clusters;
 pub mod commands;
+pub mod config;
+pub mod console;
 pub mod corpus;
 pub mod error;
+pub mod fix;
 pub mod manifest;
 pub mod pipeline;
+pub mod report;
+pub mod run_record;
 pub mod stages;
 pub mod tables;
 pub mod walk;

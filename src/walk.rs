@@ -9,6 +9,12 @@ use walkdir::WalkDir;
 
 use crate::clusters::CLUSTERS_NAME;
 use crate::manifest::MANIFEST_NAME;
+use crate::report::REPORT_NAME;
+use crate::run_record::RUN_RECORD_NAME;
+
+/// Files a run writes at the top of `--out` besides the documents: at the
+/// top of an input directory they are an earlier run's, not documents.
+pub const RUN_FILES: &[&str] = &[MANIFEST_NAME, RUN_RECORD_NAME, REPORT_NAME, CLUSTERS_NAME];
 
 /// One document to process, or a problem met while looking for one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,14 +129,12 @@ fn walk_dir(root: &Path, options: &WalkOptions, items: &mut Vec<Item>) {
                     continue;
                 }
                 let rel = relative(root, entry.path());
-                let report = [MANIFEST_NAME, CLUSTERS_NAME]
-                    .into_iter()
-                    .find(|n| rel.as_os_str() == *n);
-                let problem = if let (1, Some(name)) = (entry.depth(), report) {
-                    // Most likely a report of an earlier run into this
+                let run_file = RUN_FILES.iter().find(|name| rel.as_os_str() == **name);
+                let problem = if let (1, Some(name)) = (entry.depth(), run_file) {
+                    // Most likely written by an earlier run into this
                     // directory: ours, not a document.
                     Some(Problem::Skip(format!(
-                        "named like canon's report ({name}): not cleaned"
+                        "named like a file canon writes beside its output ({name}): not cleaned"
                     )))
                 } else if file_type.is_symlink() {
                     Some(Problem::Skip("symbolic link, not followed".into()))

@@ -606,7 +606,7 @@ fn binary_files_are_skipped_without_failing_the_run() {
     write(&input.join("blob.dat"), &blob);
     write(&input.join("text.txt"), b"text \r\n");
 
-    let (code, _, stderr) = run(&[&"clean", &input, &"--out", &out], None);
+    let (code, _, stderr) = run(&[&"clean", &input, &"--out", &out, &"--verbose"], None);
     assert_eq!(code, 0, "{stderr}");
     let entries = manifest(&out);
     assert_eq!(paths(&entries), ["blob.dat", "image.png", "text.txt"]);
@@ -870,6 +870,8 @@ fn symlinks_are_skipped_not_followed() {
             "{name} written"
         );
     }
+    assert!(!stderr.contains("symbolic link"), "only counted: {stderr}");
+    let (_, _, stderr) = run(&[&"clean", &input, &"--out", &out, &"--verbose"], None);
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert!(!out.join("linkdir/secret.txt").exists());
     assert_eq!(fs::read(out.join("real.txt")).unwrap(), b"real\n");

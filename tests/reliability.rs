@@ -32,7 +32,7 @@ fn nul_bytes_inside_text_keep_it_text() {
     bytes.splice(30..30, [0u8, 0u8]);
     write(&input.join("nul.txt"), &bytes);
     let out = tmp.path().join("out");
-    let (code, _, stderr) = clean_checked(&input, &out, &[]);
+    let (code, _, stderr) = clean_checked(&input, &out, &["--verbose"]);
     assert_eq!(code, 0, "{stderr}");
     let e = &manifest(&out)[0];
     assert_eq!(e["status"], "ok");
@@ -53,6 +53,13 @@ fn truncated_multibyte_sequence_at_the_end_is_one_replacement() {
     let e = &manifest(&out)[0];
     assert_eq!(e["encoding"], "UTF-8");
     assert_eq!(e["changes"]["decode"]["replacements"], 1);
+    // Counted by default, printed per document with --verbose.
+    assert!(!stderr.contains("cut.txt: warning"), "{stderr}");
+    assert!(
+        stderr.contains("warnings: 1 document with malformed bytes replaced by U+FFFD"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = clean_checked(&input, &out, &["--verbose"]);
     assert!(stderr.contains("cut.txt: warning"), "{stderr}");
     let cleaned = fs::read_to_string(out.join("cut.txt")).unwrap();
     assert!(cleaned.ends_with("\u{FFFD}\n"), "{cleaned:?}");
@@ -69,7 +76,7 @@ fn a_file_mixing_two_encodings_is_cleaned_and_flagged() {
     bytes.extend(gbk(&gbk_part));
     write(&input.join("mixed.txt"), &bytes);
     let out = tmp.path().join("out");
-    let (code, _, stderr) = clean_checked(&input, &out, &[]);
+    let (code, _, stderr) = clean_checked(&input, &out, &["--verbose"]);
     assert_eq!(code, 0, "{stderr}");
     let e = &manifest(&out)[0];
     assert_eq!(e["status"], "ok");
@@ -189,7 +196,7 @@ fn empty_files_give_empty_outputs() {
     let input = tmp.path().join("in");
     write(&input.join("empty.txt"), b"");
     let out = tmp.path().join("out");
-    let (code, _, stderr) = clean_checked(&input, &out, &[]);
+    let (code, _, stderr) = clean_checked(&input, &out, &["--verbose"]);
     assert_eq!(code, 0, "{stderr}");
     let e = &manifest(&out)[0];
     assert_eq!(e["status"], "ok");

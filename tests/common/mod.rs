@@ -141,8 +141,17 @@ pub fn noise(len: usize, mut state: u64) -> Vec<u8> {
 }
 
 /// Every file under `root` (symbolic links not followed), relative path →
-/// bytes.
+/// bytes; `run.json` at the top is left out: it records times and `--jobs`,
+/// so it differs between runs that write the same corpus (tests/config.rs
+/// reads it).
 pub fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = tree_with_run_record(root);
+    files.remove(Path::new("run.json"));
+    files
+}
+
+/// [`tree`] with `run.json`.
+pub fn tree_with_run_record(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn visit(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
