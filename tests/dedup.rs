@@ -14,7 +14,8 @@ fn corpus() -> PathBuf {
 }
 
 /// Runs `canon clean <input> --out <tmp>/out <extra…>` and returns the
-/// output directory's parent (kept alive) and the manifest lines.
+/// output directory's parent (kept alive, with the run's stderr, whose
+/// summary `--quiet` would leave out) and the manifest lines.
 fn clean(input: &Path, extra: &[&str]) -> (tempfile::TempDir, Vec<Value>, String) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
@@ -23,7 +24,6 @@ fn clean(input: &Path, extra: &[&str]) -> (tempfile::TempDir, Vec<Value>, String
         .arg(input)
         .arg("--out")
         .arg(&out)
-        .arg("--quiet")
         .args(extra)
         .output()
         .unwrap();
