@@ -124,6 +124,8 @@ pub struct CleanArgs {
     pub max_file_size: u64,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub records: crate::records::RecordArgs,
 }
 
 /// Corpus-wide duplicate flags of `canon clean`.

@@ -16,6 +16,7 @@ use crate::corpus::{self, CleanConfig, Summary, display_path};
 use crate::error::{Error, Result};
 use crate::manifest::{Entry, Script, Status};
 use crate::pipeline::{self, Options, Outcome};
+use crate::records::{self, InputFormat};
 use crate::stages::convert::Converter;
 use crate::stages::decode::{self, DecodeReport, Decoded};
 use crate::walk::{self, Item, Problem, WalkOptions};
@@ -41,7 +42,17 @@ pub fn run(cli: Cli) -> Result<u8> {
 
 fn clean(args: CleanArgs) -> Result<u8> {
     let options = args.dedup.apply(args.pipeline.options()?)?;
+    let records = args.records.config()?;
     if cli::is_stdin(&args.inputs) {
+        if records.all_shards {
+            let summary = records::run::clean_stdin(&options, &records, cli::jobs(args.jobs)?)?;
+            eprintln!("{}", summary.line());
+            return Ok(if summary.failed() {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            });
+        }
         return clean_stdin(&options);
     }
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
@@ -68,6 +79,27 @@ fn clean(args: CleanArgs) -> Result<u8> {
         max_file_size: args.max_file_size,
         interrupt: Some(interrupt_flag()),
     };
+    let kind = match args.records.input_format {
+        InputFormat::Text => records::run::Kind::Text,
+        _ => records::run::run_kind(&config, records.all_shards),
+    };
+    if let records::run::Kind::Mixed(n) = kind {
+        eprintln!(
+            "canon: note: {n} record shard(s) among text files are cleaned as text; clean them apart (or with --input-format jsonl) to clean their records"
+        );
+    }
+    if kind == records::run::Kind::Records {
+        let (entries, summary) = records::run::clean(&config, &records)?;
+        for entry in &entries {
+            report_problems(entry);
+        }
+        eprintln!("{}", summary.line());
+        return Ok(if summary.failed() {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        });
+    }
     let (entries, summary) = corpus::clean(&config)?;
     for entry in &entries {
         report_problems(entry);

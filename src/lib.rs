@@ -32,6 +32,7 @@ pub mod corpus;
 pub mod error;
 pub mod manifest;
 pub mod pipeline;
+pub mod records;
 pub mod stages;
 pub mod tables;
 pub mod walk;
