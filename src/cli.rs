@@ -163,6 +163,8 @@ pub struct CleanArgs {
     /// Also write DIR/report.html (as `canon report DIR` does) at the end of the run.
     #[arg(long)]
     pub report: bool,
+    #[command(flatten)]
+    pub records: crate::records::RecordArgs,
 }
 
 impl CleanArgs {

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::fix;
 use crate::manifest::{Entry, MANIFEST_NAME, Script};
 use crate::pipeline::{self, Options, Outcome};
+use crate::records::{self, InputFormat};
 use crate::report;
 use crate::run_record::{self, RunRecord};
 use crate::stages::convert::Converter;
@@ -71,7 +72,19 @@ fn clean(args: CleanArgs) -> Result<u8> {
     let record = RunRecord::start(config::effective(&args), config_file);
     let options = args.dedup.apply(args.pipeline.options()?)?;
     let verbosity = Verbosity::from_flags(args.quiet, args.verbose);
+    let records = args.records.config()?;
     if cli::is_stdin(&args.inputs) {
+        if records.all_shards {
+            let summary = records::run::clean_stdin(&options, &records, cli::jobs(args.jobs)?)?;
+            if verbosity != Verbosity::Quiet {
+                eprintln!("{}", summary.line());
+            }
+            return Ok(if summary.failed() {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            });
+        }
         return clean_stdin(&options, verbosity);
     }
     if args.inputs.is_empty() {
@@ -103,8 +116,28 @@ fn clean(args: CleanArgs) -> Result<u8> {
         max_file_size: args.max_file_size.unwrap_or(corpus::DEFAULT_MAX_FILE_SIZE),
         interrupt: Some(interrupt_flag()),
     };
-    let (entries, summary) = run_record::recorded(&config, record, corpus::clean)?;
+    let kind = match args.records.input_format {
+        InputFormat::Text => records::run::Kind::Text,
+        _ => records::run::run_kind(&config, records.all_shards),
+    };
+    if let records::run::Kind::Mixed(n) = kind
+        && verbosity != Verbosity::Quiet
+    {
+        eprintln!(
+            "canon: note: {n} record shard(s) among text files are cleaned as text; clean them apart (or with --input-format jsonl) to clean their records"
+        );
+    }
     let console = Console::new(verbosity);
+    if kind == records::run::Kind::Records {
+        let (entries, summary) = records::run::clean(&config, &records)?;
+        console.report_run(&entries, &summary.line(), &config.out.join(MANIFEST_NAME));
+        return Ok(if summary.failed() {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        });
+    }
+    let (entries, summary) = run_record::recorded(&config, record, corpus::clean)?;
     console.report_run(&entries, &summary.line(), &config.out.join(MANIFEST_NAME));
     if args.report {
         report::write_report(&config.out)?;

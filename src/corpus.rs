@@ -189,37 +189,7 @@ struct Processed {
 /// side or the configuration; per-document problems are in the manifest.
 pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     let started = Instant::now();
-    if config.out.exists() && !config.out.is_dir() {
-        return Err(Error::Config(format!(
-            "--out {} exists and is not a directory",
-            config.out.display()
-        )));
-    }
-    fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
-    let out = config
-        .out
-        .canonicalize()
-        .map_err(|e| Error::io(&config.out, e))?;
-    for input in &config.inputs {
-        if input.is_dir() && input.canonicalize().is_ok_and(|c| c == out) {
-            return Err(Error::Config(format!(
-                "--out {} is also an input: canon never writes over its inputs",
-                config.out.display()
-            )));
-        }
-    }
-    let mut exclude = vec![out.clone()];
-    if let Some(dir) = &config.duplicates_dir {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        exclude.push(dir.canonicalize().map_err(|e| Error::io(dir, e))?);
-    }
-    let items = walk::collect(
-        &config.inputs,
-        &WalkOptions {
-            exclude,
-            hidden: config.hidden,
-        },
-    );
+    let (out, items) = prepare(config)?;
     let work = Work::open(&out.join(WORK_DIR), config)?;
 
     let progress = progress_bar(config.progress, items.len() as u64);
@@ -281,6 +251,44 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     summary.reused = reused;
     (summary.boilerplate_lines, summary.boilerplate_example) = boilerplate;
     Ok((entries, summary))
+}
+
+/// Checks `--out` against the inputs, creates it and walks the inputs:
+/// the start every kind of run shares. Returns `--out` made absolute and
+/// the items in sorted order.
+pub(crate) fn prepare(config: &CleanConfig) -> Result<(PathBuf, Vec<Item>)> {
+    if config.out.exists() && !config.out.is_dir() {
+        return Err(Error::Config(format!(
+            "--out {} exists and is not a directory",
+            config.out.display()
+        )));
+    }
+    fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
+    let out = config
+        .out
+        .canonicalize()
+        .map_err(|e| Error::io(&config.out, e))?;
+    for input in &config.inputs {
+        if input.is_dir() && input.canonicalize().is_ok_and(|c| c == out) {
+            return Err(Error::Config(format!(
+                "--out {} is also an input: canon never writes over its inputs",
+                config.out.display()
+            )));
+        }
+    }
+    let mut exclude = vec![out.clone()];
+    if let Some(dir) = &config.duplicates_dir {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        exclude.push(dir.canonicalize().map_err(|e| Error::io(dir, e))?);
+    }
+    let items = walk::collect(
+        &config.inputs,
+        &WalkOptions {
+            exclude,
+            hidden: config.hidden,
+        },
+    );
+    Ok((out, items))
 }
 
 fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
@@ -505,7 +513,7 @@ impl Work {
 
 /// A cleaned text's dedup signature and boilerplate candidates, when the
 /// stage runs and the text is not empty.
-fn dedup_fields(text: &str, options: &Options) -> (Option<Box<DocSignature>>, Vec<u64>) {
+pub(crate) fn dedup_fields(text: &str, options: &Options) -> (Option<Box<DocSignature>>, Vec<u64>) {
     if text.is_empty() || !options.runs(Stage::Dedup) {
         return (None, Vec::new());
     }

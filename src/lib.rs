@@ -35,6 +35,7 @@ pub mod error;
 pub mod fix;
 pub mod manifest;
 pub mod pipeline;
+pub mod records;
 pub mod report;
 pub mod run_record;
 pub mod stages;

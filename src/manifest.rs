@@ -39,6 +39,35 @@ pub struct Matched {
     pub similarity: f64,
 }
 
+/// What happened to the records of one shard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordCounts {
+    /// Lines that were not blank.
+    pub records: u64,
+    /// Records cleaned and written (duplicates included, until dedup).
+    pub cleaned: u64,
+    /// Records found to duplicate an earlier one.
+    pub duplicates: u64,
+    /// Lines written to the rejects (listed in `warnings` by line number).
+    pub rejected: u64,
+    /// Cleaned records whose text came out empty.
+    pub empty: u64,
+    /// Blank lines, which hold no record.
+    pub blank: u64,
+}
+
+impl RecordCounts {
+    /// Adds another shard's counts.
+    pub fn add(&mut self, other: &RecordCounts) {
+        self.records += other.records;
+        self.cleaned += other.cleaned;
+        self.duplicates += other.duplicates;
+        self.rejected += other.rejected;
+        self.empty += other.empty;
+        self.blank += other.blank;
+    }
+}
+
 /// One manifest line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -65,6 +94,10 @@ pub struct Entry {
     /// cluster than the survivor (an exact copy of a near duplicate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched: Option<Matched>,
+    /// For a record shard: its counts (per-record detail is in each
+    /// record's metadata field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<RecordCounts>,
     pub bytes_in: u64,
     pub bytes_out: u64,
     /// SHA-256 of the cleaned text, when there is one.
@@ -91,6 +124,7 @@ impl Entry {
             duplicate_of: None,
             similarity: None,
             matched: None,
+            records: None,
             bytes_in,
             bytes_out: 0,
             sha256: None,

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Throughput and peak memory of records against files, on the same texts.
+#
+#   scripts/bench-records.sh CANON_BIN [MB] [JOBS]
+#
+# Makes the benchmark corpus (examples/gen_corpus, MB megabytes), decodes it
+# to UTF-8 with every text stage skipped (so both sides start from the same
+# Unicode texts; decoding is the files' side only and is cheap next to the
+# stages), writes those texts as one JSON Lines shard ({"id", "text"}), then
+# cleans the directory and the shard with the same binary and flags and
+# prints wall time, CPU time, MB/s and peak RSS for each (GNU time). A
+# benchmark, not a test: the machine's load moves the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+canon=$(realpath "$1")
+mb=${2:-50}
+jobs=${3:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cargo run --quiet --release --example gen_corpus -- "$work/raw" --mb "$mb" >/dev/null
+"$canon" clean "$work/raw" --out "$work/texts" --quiet \
+  --skip repair,normalize,convert,layout,dedup >/dev/null 2>&1 || true
+rm -f "$work/texts/manifest.jsonl" "$work/texts/clusters.jsonl"
+python3 - "$work/texts" "$work/shard.jsonl" <<'EOF'
+import json, os, sys
+root, out = sys.argv[1], sys.argv[2]
+paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
+with open(out, "w", encoding="utf-8") as w:
+    for p in paths:
+        text = open(p, encoding="utf-8").read()
+        w.write(json.dumps({"id": os.path.relpath(p, root), "text": text}, ensure_ascii=False) + "\n")
+print(f"{len(paths)} texts, {os.path.getsize(out) / 1e6:.1f} MB as one shard", file=sys.stderr)
+EOF
+
+run() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$canon" clean "$@" --quiet --jobs "$jobs" \
+    >/dev/null 2>"$work/stderr" || true
+  read -r wall user sys rss <"$work/time"
+  local bytes
+  bytes=$(du -sb "$work/texts" | cut -f1)
+  python3 -c "import sys; w,u,s,r,b=map(float,sys.argv[2:]); print(f'{sys.argv[1]:>8}: {w:6.2f} s wall, {u+s:6.2f} s CPU ({(u+s)/w:.2f} cores), {b/1e6/w:6.1f} MB/s, peak RSS {r/1024:.0f} MB')" \
+    "$name" "$wall" "$user" "$sys" "$rss" "$bytes"
+  tail -1 "$work/stderr"
+}
+run files "$work/texts" --out "$work/out-files"
+run records "$work/shard.jsonl" --out "$work/out-records"
