@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Clean files and directories into --out, with a manifest; `-` cleans stdin to stdout.
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
     /// Exit 1 and show a diff for every file that cleaning would change.
     Check(CheckArgs),
     /// Rewrite in place every file that cleaning would change (atomically, keeping permissions).

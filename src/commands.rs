@@ -38,7 +38,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Clean(args) => clean(args),
+        Command::Clean(args) => clean(*args),
         Command::Check(args) => check_or_fix(fix::Mode::Check, args),
         Command::Fix(args) => check_or_fix(fix::Mode::Fix, args),
         Command::Detect(args) => detect(args),

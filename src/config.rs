@@ -255,7 +255,7 @@ mod tests {
         let mut full = vec!["canon", "clean"];
         full.extend_from_slice(argv);
         match Cli::try_parse_from(full).unwrap().command {
-            Command::Clean(c) => c,
+            Command::Clean(c) => *c,
             _ => panic!("clean"),
         }
     }
