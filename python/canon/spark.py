@@ -183,6 +183,7 @@ def dedup(
     threshold: float = 0.8,
     exact_only: bool = False,
     *,
+    boilerplate: bool = True,
     jobs: int = 1,
     max_iterations: int = 100,
 ) -> DataFrame:
@@ -197,6 +198,12 @@ def dedup(
     Documents whose text is null or empty take no part. Ids must be
     distinct. ``threshold`` and ``exact_only`` are ``--near-threshold`` and
     ``--exact-only``.
+
+    With ``boilerplate`` (default), also adds ``boilerplate_found``: the
+    number of the document's lines that are boilerplate (short head or
+    tail lines found in many surviving documents), the manifest's
+    ``changes.dedup.boilerplate_found``; null for duplicates, binary
+    documents and documents without any.
     """
     _check_flag("exact_only", exact_only)
     _native.check_threshold(float(threshold))
@@ -205,7 +212,7 @@ def dedup(
     for c in (id_col, text_col):
         if c not in names:
             raise ValueError(f"no column {c!r} in {names}")
-    for c in ("duplicate_of", "similarity", "duplicate_kind"):
+    for c in ("duplicate_of", "similarity", "duplicate_kind", "boilerplate_found"):
         if c in names:
             raise ValueError(f"the DataFrame already has a column {c!r}")
     if not isinstance(df.schema[text_col].dataType, StringType):
@@ -222,8 +229,11 @@ def dedup(
         decisions = _decide(sig, text_col, threshold, exact_only, max_iterations, jobs)
         result = sig.join(
             decisions.withColumnRenamed("id", "__canon_id"), "__canon_id", "left"
-        ).select(*[F.col(c) for c in names], "duplicate_of", "similarity", "duplicate_kind")
-        return result.localCheckpoint()
+        ).select(*[F.col(c) for c in names], "__canon_id", "duplicate_of", "similarity", "duplicate_kind")
+        result = result.localCheckpoint()
+        if boilerplate:
+            result = _boilerplate(result, text_col, jobs).localCheckpoint()
+        return result.drop("__canon_id")
     finally:
         sig.unpersist()
 
@@ -323,3 +333,43 @@ def _verify(pairs: DataFrame, sig: DataFrame, text_col: str, threshold: float, j
             yield pa.RecordBatch.from_arrays(list(out.columns), names=["a", "b", "sim"])
 
     return joined.mapInArrow(run, schema)
+
+
+def _boilerplate(result: DataFrame, text_col: str, jobs: int) -> DataFrame:
+    """Adds ``boilerplate_found`` as ``canon clean`` counts it: among the
+    surviving documents (text not null, not a duplicate), the head and
+    tail lines found in at least ``boilerplate_min_docs`` of them."""
+    ok = result.filter(F.col(text_col).isNotNull() & F.col("duplicate_of").isNull()).select(
+        "__canon_id", text_col
+    )
+    n = ok.count()
+    min_docs = _native.boilerplate_min_docs(n)
+    schema = StructType(
+        [StructField("__canon_id", StringType()), StructField("candidates", ArrayType(LongType()))]
+    )
+
+    def candidates(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            out = _native.boilerplate_candidates_batch(batch, text_col, jobs)
+            yield pa.RecordBatch.from_arrays(
+                [batch.column(0), out.column(0)], names=["__canon_id", "candidates"]
+            )
+
+    cands = ok.mapInArrow(candidates, schema).select("__canon_id", F.explode("candidates").alias("h"))
+    cands = cands.localCheckpoint()
+    lines = cands.groupBy("h").count().filter(F.col("count") >= min_docs).select("h")
+    per_doc = cands.join(lines, "h").groupBy("__canon_id").agg(F.collect_list("h").alias("lines"))
+    with_text = per_doc.join(ok, "__canon_id").select("__canon_id", text_col, "lines")
+    count_schema = StructType(
+        [StructField("__canon_id", StringType()), StructField("boilerplate_found", LongType())]
+    )
+
+    def count(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            out = _native.boilerplate_count_batch(batch, text_col, "lines", jobs)
+            yield pa.RecordBatch.from_arrays(
+                [batch.column(0), out.column(0)], names=["__canon_id", "boilerplate_found"]
+            )
+
+    found = with_text.mapInArrow(count, count_schema).filter(F.col("boilerplate_found") > 0)
+    return result.join(found, "__canon_id", "left")

@@ -592,10 +592,126 @@ fn decide_batch(
     })
 }
 
+/// Boilerplate candidates of each text of `text_col` (the hashes of its
+/// short head and tail lines, `dedup::boilerplate_candidates`): a list of
+/// int64 per row, null for a null text.
+#[pyfunction]
+#[pyo3(signature = (batch, text_col, jobs = None))]
+fn boilerplate_candidates_batch(
+    py: Python<'_>,
+    batch: PyArrowType<RecordBatch>,
+    text_col: &str,
+    jobs: Option<usize>,
+) -> PyResult<PyArrowType<RecordBatch>> {
+    guard(|| {
+        let batch = batch.0;
+        let texts = BytesCol::new(column(&batch, text_col)?.as_ref(), text_col)?;
+        let n = batch.num_rows();
+        let rows: Vec<PyResult<Option<Vec<u64>>>> = py.detach(|| {
+            in_pool(jobs, || {
+                (0..n)
+                    .into_par_iter()
+                    .map(|i| Ok(texts.str(i)?.map(dedup::boilerplate_candidates)))
+                    .collect()
+            })
+        })?;
+        let mut b = ListBuilder::new(Int64Builder::new())
+            .with_field(Field::new("element", DataType::Int64, true));
+        for row in rows {
+            match row? {
+                None => b.append(false),
+                Some(hashes) => {
+                    for h in hashes {
+                        b.values().append_value(h as i64);
+                    }
+                    b.append(true);
+                }
+            }
+        }
+        let col: ArrayRef = Arc::new(b.finish());
+        let schema = Schema::new(vec![Field::new("candidates", col.data_type().clone(), true)]);
+        Ok(PyArrowType(
+            RecordBatch::try_new(Arc::new(schema), vec![col]).map_err(arrow_err)?,
+        ))
+    })
+}
+
+/// How many boilerplate lines each text of `text_col` holds
+/// (`dedup::find_lines`), given in `lines_col` the corpus's boilerplate
+/// hashes among its candidates: the manifest's
+/// `changes.dedup.boilerplate_found`. Output column `boilerplate_found`
+/// (int64).
+#[pyfunction]
+#[pyo3(signature = (batch, text_col, lines_col, jobs = None))]
+fn boilerplate_count_batch(
+    py: Python<'_>,
+    batch: PyArrowType<RecordBatch>,
+    text_col: &str,
+    lines_col: &str,
+    jobs: Option<usize>,
+) -> PyResult<PyArrowType<RecordBatch>> {
+    guard(|| {
+        let batch = batch.0;
+        let texts = BytesCol::new(column(&batch, text_col)?.as_ref(), text_col)?;
+        let (ranges, values) = {
+            let col = column(&batch, lines_col)?;
+            match col.data_type() {
+                DataType::List(_) => {
+                    let l = col.as_list::<i32>();
+                    let o = l.value_offsets();
+                    let r: Vec<(usize, usize)> = (0..l.len())
+                        .map(|i| (o[i] as usize, o[i + 1] as usize))
+                        .collect();
+                    (r, l.values().as_primitive::<arrow_array::types::Int64Type>().clone())
+                }
+                other => {
+                    return Err(PyTypeError::new_err(format!(
+                        "{lines_col} must be a list of int64, not {other}"
+                    )));
+                }
+            }
+        };
+        let n = batch.num_rows();
+        let rows: Vec<PyResult<i64>> = py.detach(|| {
+            in_pool(jobs, || {
+                (0..n)
+                    .into_par_iter()
+                    .map(|i| {
+                        let Some(text) = texts.str(i)? else {
+                            return Ok(0);
+                        };
+                        let (lo, hi) = ranges[i];
+                        let lines: std::collections::HashSet<u64> =
+                            (lo..hi).map(|j| values.value(j) as u64).collect();
+                        Ok(dedup::find_lines(text, &lines).len() as i64)
+                    })
+                    .collect()
+            })
+        })?;
+        let counts: Vec<i64> = rows.into_iter().collect::<PyResult<_>>()?;
+        let col: ArrayRef = Arc::new(arrow_array::Int64Array::from(counts));
+        let schema = Schema::new(vec![Field::new("boilerplate_found", DataType::Int64, false)]);
+        Ok(PyArrowType(
+            RecordBatch::try_new(Arc::new(schema), vec![col]).map_err(arrow_err)?,
+        ))
+    })
+}
+
+/// The corpus's minimum document count for a boilerplate line, given the
+/// number of surviving documents (`dedup::boilerplate_lines`' rule).
+#[pyfunction]
+fn boilerplate_min_docs(documents: usize) -> usize {
+    dedup::BOILERPLATE_MIN_DOCS
+        .max((documents as f64 * dedup::BOILERPLATE_MIN_SHARE).ceil() as usize)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clean_array, m)?)?;
     m.add_function(wrap_pyfunction!(signature_batch, m)?)?;
     m.add_function(wrap_pyfunction!(verify_batch, m)?)?;
     m.add_function(wrap_pyfunction!(decide_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(boilerplate_candidates_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(boilerplate_count_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(boilerplate_min_docs, m)?)?;
     Ok(())
 }
