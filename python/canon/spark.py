@@ -186,6 +186,7 @@ def dedup(
     boilerplate: bool = True,
     jobs: int = 1,
     max_iterations: int = 100,
+    stats: Optional[dict] = None,
 ) -> DataFrame:
     """Adds ``duplicate_of`` (the id of the surviving document this one
     duplicates, or null), ``similarity`` (1.0 for key matches, the verified
@@ -198,6 +199,10 @@ def dedup(
     Documents whose text is null or empty take no part. Ids must be
     distinct. ``threshold`` and ``exact_only`` are ``--near-threshold`` and
     ``--exact-only``.
+
+    ``stats``, if a dict, receives counts for costing a run (documents,
+    band rows, candidate pairs, verified pairs, components, largest
+    component); they cost extra Spark jobs.
 
     With ``boilerplate`` (default), also adds ``boilerplate_found``: the
     number of the document's lines that are boilerplate (short head or
@@ -226,7 +231,7 @@ def dedup(
             raise ValueError(f"document id {dup_ids[0][0]!r} is not unique")
         if sig.filter(F.col("__canon_id").isNull()).limit(1).count():
             raise ValueError(f"{id_col} is null for some documents")
-        decisions = _decide(sig, text_col, threshold, exact_only, max_iterations, jobs)
+        decisions = _decide(sig, text_col, threshold, exact_only, max_iterations, jobs, stats)
         result = sig.join(
             decisions.withColumnRenamed("id", "__canon_id"), "__canon_id", "left"
         ).select(*[F.col(c) for c in names], "__canon_id", "duplicate_of", "similarity", "duplicate_kind")
@@ -239,7 +244,13 @@ def dedup(
 
 
 def _decide(
-    sig: DataFrame, text_col: str, threshold: float, exact_only: bool, max_iterations: int, jobs: int
+    sig: DataFrame,
+    text_col: str,
+    threshold: float,
+    exact_only: bool,
+    max_iterations: int,
+    jobs: int,
+    stats: Optional[dict],
 ) -> DataFrame:
     docs = sig.filter(F.col("key_hash").isNotNull()).select(
         F.col("__canon_id").alias("id"), "key_hash", "ngram", "minhash", "bands", "fingerprint"
@@ -267,10 +278,22 @@ def _decide(
         )
         verified = _verify(pairs, sig, text_col, threshold, jobs)
         edges = edges.unionByName(verified)
+        if stats is not None:
+            stats["band_rows"] = survivors.select(F.explode("bands")).count()
+            stats["bucket_members"] = members.count()
+            stats["candidate_pairs"] = pairs.count()
     edges = edges.localCheckpoint()
+    if stats is not None:
+        stats["documents"] = docs.count()
+        stats["key_duplicates"] = key_edges.count()
+        stats["verified_pairs"] = edges.filter(F.col("sim").isNotNull()).count()
     if edges.limit(1).count() == 0:
         return _empty_decisions(sig)
     comps = _components(edges.select("a", "b"), max_iterations)
+    if stats is not None:
+        sizes = comps.groupBy("comp").count()
+        stats["components"] = sizes.count()
+        stats["largest_component"] = sizes.agg(F.max("count")).collect()[0][0]
     comp_docs = (
         docs.join(comps, docs.id == comps.v)
         .groupBy("comp")

@@ -615,8 +615,11 @@ fn boilerplate_candidates_batch(
                     .collect()
             })
         })?;
-        let mut b = ListBuilder::new(Int64Builder::new())
-            .with_field(Field::new("element", DataType::Int64, true));
+        let mut b = ListBuilder::new(Int64Builder::new()).with_field(Field::new(
+            "element",
+            DataType::Int64,
+            true,
+        ));
         for row in rows {
             match row? {
                 None => b.append(false),
@@ -629,7 +632,11 @@ fn boilerplate_candidates_batch(
             }
         }
         let col: ArrayRef = Arc::new(b.finish());
-        let schema = Schema::new(vec![Field::new("candidates", col.data_type().clone(), true)]);
+        let schema = Schema::new(vec![Field::new(
+            "candidates",
+            col.data_type().clone(),
+            true,
+        )]);
         Ok(PyArrowType(
             RecordBatch::try_new(Arc::new(schema), vec![col]).map_err(arrow_err)?,
         ))
@@ -662,7 +669,12 @@ fn boilerplate_count_batch(
                     let r: Vec<(usize, usize)> = (0..l.len())
                         .map(|i| (o[i] as usize, o[i + 1] as usize))
                         .collect();
-                    (r, l.values().as_primitive::<arrow_array::types::Int64Type>().clone())
+                    (
+                        r,
+                        l.values()
+                            .as_primitive::<arrow_array::types::Int64Type>()
+                            .clone(),
+                    )
                 }
                 other => {
                     return Err(PyTypeError::new_err(format!(
@@ -690,7 +702,11 @@ fn boilerplate_count_batch(
         })?;
         let counts: Vec<i64> = rows.into_iter().collect::<PyResult<_>>()?;
         let col: ArrayRef = Arc::new(arrow_array::Int64Array::from(counts));
-        let schema = Schema::new(vec![Field::new("boilerplate_found", DataType::Int64, false)]);
+        let schema = Schema::new(vec![Field::new(
+            "boilerplate_found",
+            DataType::Int64,
+            false,
+        )]);
         Ok(PyArrowType(
             RecordBatch::try_new(Arc::new(schema), vec![col]).map_err(arrow_err)?,
         ))

@@ -292,6 +292,10 @@ fn candidate_pairs(
     })
 }
 
+/// A duplicate as `find_duplicates` returns it to Python: (duplicate_of
+/// id, similarity, kind).
+type Found = (String, f64, &'static str);
+
 /// The whole CLI decision over an in-memory corpus: `ids` (manifest paths)
 /// and cleaned `texts` (None or empty: takes no part). Returns, per input
 /// position, None or (duplicate_of id, similarity, kind).
@@ -303,7 +307,7 @@ fn find_duplicates(
     texts: Vec<Option<String>>,
     threshold: f64,
     exact_only: bool,
-) -> PyResult<Vec<Option<(String, f64, &'static str)>>> {
+) -> PyResult<Vec<Option<Found>>> {
     guard(|| {
         let config = crate::near_config(threshold, exact_only)?;
         if ids.len() != texts.len() {

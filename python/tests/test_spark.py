@@ -159,3 +159,39 @@ def test_generated_corpus_equals_cli(spark, generated, partitions):
     # The corpus plants every kind of duplicate, and boilerplate.
     assert kinds["exact"] > 100 and kinds["normalized"] > 50, kinds
     assert kinds["near"] > 300 and kinds["boilerplate"] > 100, kinds
+
+
+def test_example_job_writes_the_clis_corpus(canon_bin, tmp_path):
+    """examples/spark_clean.py on Parquet shards (raw bytes) of the dedup
+    fixture corpus: the survivors and their texts are the CLI's output."""
+    import subprocess
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    corpus = FIXTURES / "dedup" / "corpus"
+    docs = read_tree(corpus)
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    items = sorted(docs.items())
+    for k in range(2):
+        part = items[k::2]
+        table = pa.table({"id": [i for i, _ in part], "text": pa.array([d for _, d in part], pa.binary())})
+        pq.write_table(table, shards / f"part-{k}.parquet")
+    entries = run_cli_corpus(canon_bin, [corpus], tmp_path / "cli")
+    example = Path(__file__).resolve().parents[2] / "examples" / "spark_clean.py"
+    proc = subprocess.run(
+        [sys.executable, str(example), str(shards), str(tmp_path / "out"), "--master", "local[2]"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "canon-spark:" in proc.stdout
+    import pyarrow.parquet as pq
+
+    survivors = pq.read_table(tmp_path / "out" / "corpus").to_pylist()
+    expected = {p: e for p, e in entries.items() if e["status"] == "ok"}
+    assert sorted(r["id"] for r in survivors) == sorted(expected)
+    for r in survivors:
+        assert r["text"].encode("utf-8") == (tmp_path / "cli" / r["id"]).read_bytes(), r["id"]
