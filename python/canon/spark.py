@@ -224,13 +224,22 @@ def dedup(
         raise TypeError(f"{text_col} must be a string column (the cleaned text)")
 
     ided = df.withColumn("__canon_id", F.col(id_col).cast("string"))
-    sig = _signatures(ided, "__canon_id", text_col, threshold, jobs).persist()
+    # Partitioned by id once: the joins that bring texts and signatures to
+    # candidate pairs then shuffle only the pairs.
+    sig = _signatures(ided, "__canon_id", text_col, threshold, jobs)
+    sig = sig.repartition(F.col("__canon_id")).persist()
     try:
-        dup_ids = sig.groupBy("__canon_id").count().filter("count > 1").limit(1).collect()
-        if dup_ids:
-            raise ValueError(f"document id {dup_ids[0][0]!r} is not unique")
-        if sig.filter(F.col("__canon_id").isNull()).limit(1).count():
+        bad = (
+            sig.groupBy("__canon_id")
+            .count()
+            .filter("count > 1 OR __canon_id IS NULL")
+            .limit(1)
+            .collect()
+        )
+        if bad and bad[0][0] is None:
             raise ValueError(f"{id_col} is null for some documents")
+        if bad:
+            raise ValueError(f"document id {bad[0][0]!r} is not unique")
         decisions = _decide(sig, text_col, threshold, exact_only, max_iterations, jobs, stats)
         result = sig.join(
             decisions.withColumnRenamed("id", "__canon_id"), "__canon_id", "left"
@@ -255,8 +264,11 @@ def _decide(
     docs = sig.filter(F.col("key_hash").isNotNull()).select(
         F.col("__canon_id").alias("id"), "key_hash", "ngram", "minhash", "bands", "fingerprint"
     )
-    # Exact: the first id of each key group survives the key pass.
-    first = docs.withColumn("first", F.min("id").over(Window.partitionBy("key_hash")))
+    # Exact: the first id of each key group survives the key pass (the
+    # window moves only what the next steps need, not the MinHash).
+    first = docs.select("id", "key_hash", "ngram", "bands").withColumn(
+        "first", F.min("id").over(Window.partitionBy("key_hash"))
+    )
     key_edges = first.filter(F.col("id") != F.col("first")).select(
         F.col("first").alias("a"), F.col("id").alias("b")
     )
