@@ -10,14 +10,15 @@
 //! and every pre-commit call has a deadline.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Longest a pre-commit call may take: the first install builds canon and
-/// its dependencies from scratch (20 minutes optimised, seen on two cores
-/// shared by six builds; unoptimised, as here, a fraction of that); later
-/// ones rebuild only canon.
+/// its dependencies from scratch (the whole test took 1214 s optimised and
+/// 770 s unoptimised, as here, on two cores under a load of about 27);
+/// later ones rebuild only canon.
 const CALL_DEADLINE: Duration = Duration::from_secs(20 * 60);
 
 /// Runs `program` with `args` in `dir` until it ends or [`CALL_DEADLINE`]
@@ -40,10 +41,37 @@ fn call(dir: &Path, program: &Path, args: &[&str], env: &[(&str, &std::ffi::OsSt
     let mut child = command
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
+    // Drained while we wait: a child writing more than a pipe holds would
+    // block forever otherwise.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_end(&mut bytes).expect("reading a pipe");
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let started = Instant::now();
     loop {
-        if child.try_wait().expect("waiting").is_some() {
-            return child.wait_with_output().expect("output");
+        if let Some(status) = child.try_wait().expect("waiting") {
+            return Output {
+                status,
+                stdout: stdout.join().expect("stdout"),
+                stderr: stderr.join().expect("stderr"),
+            };
         }
         if started.elapsed() > CALL_DEADLINE {
             let _ = child.kill();
