@@ -355,3 +355,17 @@ fn the_manifest_hash_is_the_written_shards() {
         .collect();
     assert_eq!(manifest[0]["sha256"], hex.as_str());
 }
+
+#[cfg(unix)]
+#[test]
+fn output_shards_are_readable_like_other_outputs() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let input = fixture("passthrough").join("input.jsonl");
+    clean(&input, tmp.path(), &[]);
+    let mode = fs::metadata(tmp.path().join("input.jsonl"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o044, 0o044, "{mode:o}");
+}

@@ -247,9 +247,16 @@ fn write_compressed(
 ) -> io::Result<String> {
     let parent = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".canon-tmp-")
-        .tempfile_in(parent)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".canon-tmp-");
+    // An output shard is readable like any output file (tempfile's default
+    // is owner-only).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let tmp = builder.tempfile_in(parent)?;
     let hashing = Hashing {
         inner: BufWriter::new(tmp),
         hasher: Sha256::new(),
