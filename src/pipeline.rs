@@ -154,11 +154,10 @@ const TEXT_STAGES: [Stage; 5] = [
 /// nothing, so that a stage whose output no later stage changed need not
 /// run again. Two stages are not: layout, because a joined line is wider,
 /// and a wider line is evidence for joining its neighbours too (see
-/// [`MAX_PASSES`]); repair, because a repaired run can make its neighbour
-/// readable as mojibake of the same family (seen on Big5 mojibake with lost
-/// bytes in `tests/properties.rs`). `tests/properties.rs` checks the claim
-/// for the other stages on damaged real text, and the whole schedule
-/// against [`clean_text_every_pass`].
+/// [`MAX_PASSES`]); repair, because a second run can repair more (the
+/// property tests found Big5 mojibake with lost bytes where it does).
+/// `tests/properties.rs` checks the claim for the other stages on damaged
+/// real text, and the whole schedule against [`clean_text_every_pass`].
 fn is_idempotent(stage: Stage) -> bool {
     !matches!(stage, Stage::Layout | Stage::Repair)
 }
