@@ -141,10 +141,97 @@ pub struct CleanedText<'a> {
 /// guards against a pathological oscillation.
 const MAX_PASSES: usize = 8;
 
+/// The per-document text stages, in the order a pass runs them.
+const TEXT_STAGES: [Stage; 5] = [
+    Stage::Repair,
+    Stage::Normalize,
+    Stage::Convert,
+    Stage::Layout,
+    Stage::Dedup,
+];
+
+/// Whether running `stage` on its own output changes nothing and reports
+/// nothing, so that a stage whose output no later stage changed need not
+/// run again. Two stages are not: layout, because a joined line is wider,
+/// and a wider line is evidence for joining its neighbours too (see
+/// [`MAX_PASSES`]); repair, because a second run can repair more (the
+/// property tests found Big5 mojibake with lost bytes where it does).
+/// `tests/properties.rs` checks the claim for the other stages on damaged
+/// real text, and the whole schedule against [`clean_text_every_pass`].
+fn is_idempotent(stage: Stage) -> bool {
+    !matches!(stage, Stage::Layout | Stage::Repair)
+}
+
 /// Runs the per-document text stages until the text stops changing (at
-/// most `MAX_PASSES` times), keeping the script detected on the first
+/// most `MAX_PASSES` passes), keeping the script detected on the first
 /// pass. This is what makes `clean(clean(x)) == clean(x)`.
+///
+/// It gives the same text and reports as running every stage in every pass
+/// ([`clean_text_every_pass`]), but runs a stage again only when its input
+/// changed since it last ran: a stage given the same text does the same
+/// thing (stages are pure), and an idempotent stage given its own output
+/// does nothing. So a document only convert changed is checked by repair
+/// and normalize once more, not by all five stages, and the pass that
+/// would change nothing is not run at all.
 pub fn clean_text_detailed<'a>(text: &'a str, options: &Options) -> CleanedText<'a> {
+    let mut current = Cow::Borrowed(text);
+    let mut changes = Vec::new();
+    let mut script = Script::None;
+    // Per stage of TEXT_STAGES: whether its input may differ from what it
+    // last saw or made (so it must run).
+    let mut stale = [true; TEXT_STAGES.len()];
+    for pass in 0..MAX_PASSES {
+        if !stale.contains(&true) {
+            break;
+        }
+        // The pass's input is kept until the pass ends, as the plain loop
+        // keeps it, to tell a pass that changed nothing in the end.
+        let mut now: Option<String> = None;
+        let mut pass_changes = Vec::new();
+        for (i, &stage) in TEXT_STAGES.iter().enumerate() {
+            if !std::mem::take(&mut stale[i]) {
+                continue;
+            }
+            let input = now.as_deref().unwrap_or(&current);
+            let (next, stage_script) = run_stage(input, stage, options, &mut pass_changes);
+            if pass == 0
+                && let Some(s) = stage_script
+            {
+                script = s;
+            }
+            if let Some(next) = next {
+                now = Some(next);
+                stale = [true; TEXT_STAGES.len()];
+                stale[i] = !is_idempotent(stage);
+            }
+        }
+        let Some(now) = now.filter(|now| *now != *current) else {
+            // As in `clean_text_every_pass`, a pass that changed nothing
+            // ends the loop and adds nothing (but the first pass's reports).
+            if pass == 0 {
+                changes = pass_changes;
+            }
+            break;
+        };
+        if pass == 0 {
+            changes = pass_changes;
+        } else {
+            merge_changes(&mut changes, pass_changes);
+        }
+        current = Cow::Owned(now);
+    }
+    CleanedText {
+        text: current,
+        changes,
+        script,
+    }
+}
+
+/// The plain fixed point: every stage in every pass until a pass changes
+/// nothing. Kept as the reference [`clean_text_detailed`] is tested
+/// against (`tests/properties.rs`, the fuzz target); not for production.
+#[doc(hidden)]
+pub fn clean_text_every_pass<'a>(text: &'a str, options: &Options) -> CleanedText<'a> {
     let first = one_pass(text, options);
     let Cow::Owned(mut current) = first.text else {
         return first;
@@ -188,84 +275,69 @@ fn merge_changes(into: &mut Vec<StageSummary>, later: Vec<StageSummary>) {
     into.sort_by_key(|s| s.stage);
 }
 
-/// One pass of the per-document text stages.
+/// One pass of the per-document text stages (for [`clean_text_every_pass`]).
 fn one_pass<'a>(text: &'a str, options: &Options) -> CleanedText<'a> {
     let mut changes = Vec::new();
     let mut current = Cow::Borrowed(text);
-    current = apply(
-        current,
-        Stage::Repair,
-        options,
-        &mut changes,
-        repair::repair,
-    );
-    current = apply(
-        current,
-        Stage::Normalize,
-        options,
-        &mut changes,
-        normalize::normalize,
-    );
-    let script = std::cell::Cell::new(Script::None);
-    let converter = &*options.converter;
-    if !options.runs(Stage::Convert) {
-        script.set(converter.detect(&current));
-    }
-    current = apply(current, Stage::Convert, options, &mut changes, |t| {
-        let converted = convert::convert(t, converter);
-        script.set(converted.script);
-        converted.output
-    });
-    current = apply(
-        current,
-        Stage::Layout,
-        options,
-        &mut changes,
-        layout::layout,
-    );
-    if !options.keep_repeats {
-        current = apply(
-            current,
-            Stage::Dedup,
-            options,
-            &mut changes,
-            dedup::remove_repeats,
-        );
+    let mut script = Script::None;
+    for stage in TEXT_STAGES {
+        let (next, stage_script) = run_stage(&current, stage, options, &mut changes);
+        if let Some(next) = next {
+            current = Cow::Owned(next);
+        }
+        script = stage_script.unwrap_or(script);
     }
     CleanedText {
         text: current,
         changes,
-        script: script.get(),
+        script,
     }
 }
 
-/// Runs one stage on the current text unless skipped, keeping its summary
-/// when it changed something. Borrowed text stays borrowed until a stage
-/// actually changes it.
-fn apply<'a, K: EditKind>(
-    current: Cow<'a, str>,
+/// Runs one text stage (unless the options leave it out), keeping its
+/// summary when it reported something: the new text if it changed it, and,
+/// for `convert`, the script it detected (detected without converting when
+/// `convert` is skipped).
+fn run_stage(
+    text: &str,
     stage: Stage,
     options: &Options,
     changes: &mut Vec<StageSummary>,
-    run: impl for<'t> Fn(&'t str) -> StageOutput<'t, K>,
-) -> Cow<'a, str> {
-    if !options.runs(stage) {
-        return current;
+) -> (Option<String>, Option<Script>) {
+    let converter = &*options.converter;
+    match stage {
+        _ if !options.runs(stage) => {
+            let script = (stage == Stage::Convert).then(|| converter.detect(text));
+            (None, script)
+        }
+        Stage::Repair => (apply(stage, changes, repair::repair(text)), None),
+        Stage::Normalize => (apply(stage, changes, normalize::normalize(text)), None),
+        Stage::Convert => {
+            let converted = convert::convert(text, converter);
+            let script = Some(converted.script);
+            (apply(stage, changes, converted.output), script)
+        }
+        Stage::Layout => (apply(stage, changes, layout::layout(text)), None),
+        Stage::Dedup if !options.keep_repeats => {
+            (apply(stage, changes, dedup::remove_repeats(text)), None)
+        }
+        Stage::Dedup | Stage::Decode => (None, None),
     }
-    let (text, report) = {
-        let out = run(&current);
-        let owned = match out.text {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(s) => Some(s),
-        };
-        (owned, out.report)
-    };
-    if !report.is_empty() {
-        changes.push(report.summary(stage));
+}
+
+/// Keeps a stage's summary when it reported something, and returns its
+/// text if it changed it (a borrowed output is the unchanged input).
+fn apply<K: EditKind>(
+    stage: Stage,
+    changes: &mut Vec<StageSummary>,
+    out: StageOutput<'_, K>,
+) -> Option<String> {
+    if !out.report.is_empty() {
+        changes.push(out.report.summary(stage));
     }
-    match text {
-        Some(s) => Cow::Owned(s),
-        None => current,
+    match out.text {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(s) => Some(s),
     }
 }
 

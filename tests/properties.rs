@@ -5,8 +5,14 @@
 //! For any input: no panic; the output is canonical (cleaning it again,
 //! from its bytes, changes nothing); and it is in the form every stage
 //! promises (NFC, LF only, no trailing whitespace, one final newline).
+//! And the pipeline's schedule, which runs a stage again only when its
+//! input changed, gives exactly what running every stage in every pass
+//! gives (text, reports, script), resting on each stage but layout being
+//! idempotent, which is checked stage by stage.
 
-use canon::pipeline::{Options, Outcome, clean_bytes};
+use canon::pipeline::{Options, Outcome, clean_bytes, clean_text_detailed, clean_text_every_pass};
+use canon::stages::decode::{Decoded, decode};
+use canon::stages::{StageOutput, convert, dedup, normalize, repair};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -35,7 +41,26 @@ fn assert_canonical(text: &str) {
     assert!(text.nfc().eq(text.chars()), "not NFC: {text:?}");
 }
 
+/// The scheduled pipeline against the plain fixed point, on the text
+/// `bytes` decode to.
+fn check_schedule(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let Decoded::Text { text, .. } = decode(bytes) else {
+        return Ok(());
+    };
+    let scheduled = clean_text_detailed(&text, &OPTIONS);
+    let plain = clean_text_every_pass(&text, &OPTIONS);
+    prop_assert_eq!(&scheduled.text, &plain.text, "scheduled text differs");
+    prop_assert_eq!(
+        &scheduled.changes,
+        &plain.changes,
+        "scheduled reports differ"
+    );
+    prop_assert_eq!(scheduled.script, plain.script, "scheduled script differs");
+    Ok(())
+}
+
 fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
+    check_schedule(bytes)?;
     let Some(once) = cleaned(bytes) else {
         return Ok(());
     };
@@ -283,4 +308,68 @@ fn fuzz_regressions_hold_the_properties() {
         }
     }
     assert!(cases > 0, "no fuzz regression inputs in {}", dir.display());
+}
+
+/// Runs a stage on its own output: the text must come back unchanged and
+/// the report empty (what the pipeline's schedule assumes of every stage
+/// but layout and repair). Returns whether the first run changed the text.
+fn assert_idempotent<K: canon::stages::EditKind>(
+    name: &str,
+    text: &str,
+    stage: impl Fn(&str) -> StageOutput<'_, K>,
+) -> bool {
+    let once = stage(text).text;
+    let twice = stage(&once);
+    assert_eq!(twice.text, once, "{name} is not idempotent on {text:?}");
+    assert!(
+        twice.report.is_empty(),
+        "{name} reports edits on its own output: {:?}",
+        twice.report
+    );
+    matches!(once, std::borrow::Cow::Owned(_))
+}
+
+/// Each stage the schedule takes for idempotent (normalize, convert, dedup's
+/// repeats), on damaged real text as repair and the stages before leave
+/// it, as the pipeline feeds it.
+/// Prints how many cases each stage changed, so the check is not vacuous.
+#[test]
+fn stages_but_layout_and_repair_are_idempotent() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::RefCell;
+
+    let lines = &*LINES;
+    let strategy = (
+        prop::collection::vec(0..lines.len(), 1..12),
+        damage(),
+        prop::collection::vec(any::<usize>(), 0..4),
+    );
+    let mut runner = TestRunner::new(Config::default());
+    let changed = RefCell::new([0usize; 3]);
+    let converter = &*OPTIONS.converter;
+    runner
+        .run(&strategy, |(picked, damage, pick)| {
+            let text: String = picked.iter().map(|&i| format!("{}\n", lines[i])).collect();
+            let bytes = apply(damage, &text, &pick);
+            let Decoded::Text { text, .. } = decode(&bytes) else {
+                return Ok(());
+            };
+            let mut c = changed.borrow_mut();
+            let text = repair::repair(&text).text;
+            c[0] += usize::from(assert_idempotent("normalize", &text, normalize::normalize));
+            let text = normalize::normalize(&text).text;
+            c[1] += usize::from(assert_idempotent("convert", &text, |t| {
+                convert::convert(t, converter).output
+            }));
+            let text = convert::convert(&text, converter).output.text;
+            c[2] += usize::from(assert_idempotent("dedup", &text, dedup::remove_repeats));
+            Ok(())
+        })
+        .unwrap();
+    let changed = changed.into_inner();
+    eprintln!("idempotence: cases changed by normalize, convert, dedup: {changed:?}");
+    let cases = runner.config().cases as usize;
+    for (name, n) in ["normalize", "convert"].iter().zip(changed) {
+        assert!(n * 20 >= cases, "{name} changed only {n} of {cases} cases");
+    }
 }

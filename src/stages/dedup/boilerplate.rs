@@ -51,7 +51,9 @@ pub fn line_hash(line: &str) -> u64 {
 
 fn boilerplate_shaped(line: &str) -> bool {
     let t = line.trim();
-    content_chars(t) >= BOILERPLATE_MIN_CHARS && t.chars().count() <= BOILERPLATE_MAX_CHARS
+    // The length first: it rules out every paragraph line with a count of
+    // bytes, where the letter test looks up each character's class.
+    t.chars().count() <= BOILERPLATE_MAX_CHARS && content_chars(t) >= BOILERPLATE_MIN_CHARS
 }
 
 /// The distinct hashes of a document's candidate boilerplate lines: short
@@ -94,12 +96,20 @@ pub fn boilerplate_lines(per_doc: &[&[u64]]) -> HashSet<u64> {
 
 /// The lines of `text` that are boilerplate (in `lines`), as shown.
 pub fn find_lines<'a>(text: &'a str, lines: &HashSet<u64>) -> Vec<&'a str> {
-    let candidates: HashSet<u64> = boilerplate_candidates(text).into_iter().collect();
+    let candidates: HashSet<u64> = boilerplate_candidates(text)
+        .into_iter()
+        .filter(|h| lines.contains(h))
+        .collect();
+    // A document none of whose edge lines is boilerplate has no line to
+    // find: no need to hash every line of it.
+    if candidates.is_empty() {
+        return Vec::new();
+    }
     text.lines()
         .filter(|l| boilerplate_shaped(l))
         .filter(|l| {
             let h = line_hash(l);
-            candidates.contains(&h) && lines.contains(&h)
+            candidates.contains(&h)
         })
         .collect()
 }
