@@ -1,7 +1,7 @@
 //! Dedup building blocks for a distributed engine, all from the library:
 //! the comparison key and its hash, the MinHash signature, the LSH band
 //! keys, the true Jaccard, and the duplicate decision itself
-//! ([`decide`], which calls `canon::stages::dedup::find_duplicates`).
+//! ([`decide`], which calls the library's `canon::stages::dedup::decide`).
 
 use std::collections::HashMap;
 
@@ -107,9 +107,10 @@ pub(crate) struct Decision {
 
 /// Decides duplicates among `docs` exactly as `canon clean` does: sorted by
 /// id (the manifest path; Rust's string order, i.e. UTF-8 bytes, as the
-/// CLI sorts), then `find_duplicates`, then the corpus's naming of the
-/// match. `verify(i, j)` (caller's indices, `i` earlier) gives the true
-/// Jaccard. Ids must be distinct.
+/// CLI sorts), then the library's `dedup::decide` (exact and near passes,
+/// each removal traced to its cluster's survivor), then the corpus's naming
+/// of the rule. `verify(i, j)` (caller's indices, `i` earlier) gives the
+/// true Jaccard. Ids must be distinct.
 pub(crate) fn decide(
     docs: &[DocIn<'_>],
     config: &NearConfig,
@@ -122,7 +123,7 @@ pub(crate) fn decide(
     }
     let sigs: Vec<Option<&DocSignature>> = order.iter().map(|&i| Some(&docs[i].sig)).collect();
     let mut failure = None;
-    let matches = dedup::find_duplicates(&sigs, config, |earlier, later| {
+    let removals = dedup::decide(&sigs, config, |earlier, later| {
         match verify(order[earlier], order[later]) {
             Ok(sim) => sim,
             Err(e) => {
@@ -135,16 +136,19 @@ pub(crate) fn decide(
         return Err(e);
     }
     let mut out = vec![None; docs.len()];
-    for (pos, found) in matches.into_iter().enumerate() {
+    for (pos, found) in removals.into_iter().enumerate() {
         let Some(found) = found else { continue };
-        let (me, of) = (order[pos], order[found.of]);
+        let me = order[pos];
+        // The rule is named against the member the decision was made on,
+        // as the corpus names it.
+        let decided_on = order[found.matched.map_or(found.survivor, |m| m.of)];
         let kind = match found.kind {
             MatchKind::Near => "near",
-            MatchKind::Key if docs[me].fingerprint == docs[of].fingerprint => "exact",
+            MatchKind::Key if docs[me].fingerprint == docs[decided_on].fingerprint => "exact",
             MatchKind::Key => "normalized",
         };
         out[me] = Some(Decision {
-            of,
+            of: order[found.survivor],
             similarity: (found.similarity * 10_000.0).round() / 10_000.0,
             kind,
         });

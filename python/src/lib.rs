@@ -92,7 +92,7 @@ pub(crate) fn near_config(
     exact_only: bool,
 ) -> PyResult<canon::stages::dedup::NearConfig> {
     let args = DedupArgs {
-        near_threshold: threshold,
+        near_threshold: Some(threshold),
         exact_only,
         remove_boilerplate: false,
         signatures: None,
