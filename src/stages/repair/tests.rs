@@ -338,6 +338,20 @@ fn pinyin_annotations_go_when_the_document_has_them() {
     assert_eq!(fixed("见附录(de)说明"), "见附录(de)说明");
 }
 
+/// The document-wide count is a boundary: pinned at three annotations
+/// (the reason is on `PINYIN_MIN_DOC_ANNOTATIONS`), so a document with
+/// three is repaired, one with two keeps them, and moving the constant
+/// either way fails one of the two halves.
+#[test]
+fn pinyin_needs_three_annotations_in_the_document() {
+    let three = "銀(yín)行的服務\n新聞(wén)報導\n道(dào)路很寬\n";
+    let two = "銀(yín)行的服務\n新聞(wén)報導\n道路很寬\n";
+    assert_eq!(count_pinyin_annotations(three), 3);
+    assert_eq!(count_pinyin_annotations(two), 2);
+    assert_eq!(fixed(three), "銀行的服務\n新聞報導\n道路很寬\n");
+    assert_eq!(fixed(two), two);
+}
+
 #[test]
 fn markup_debris() {
     assert_eq!(fixed("a &amp; b &#20013;"), "a & b 中");
