@@ -152,6 +152,21 @@ struct Scored {
     text: Option<String>,
 }
 
+impl Scored {
+    /// `candidate`'s reading of `bytes`, scored; the text kept when `keep`.
+    fn of(candidate: Candidate, bytes: &[u8], keep: bool) -> Scored {
+        let (text, errors) = candidate.decode(bytes);
+        let freq = frequency_of(&text);
+        Scored {
+            candidate,
+            score: freq.score(),
+            freq,
+            errors,
+            text: keep.then_some(text),
+        }
+    }
+}
+
 /// Cuts a sample so it ends before a byte ≥ 0x80, where no multi-byte
 /// character can be split.
 fn sample_prefix(bytes: &[u8], max: usize) -> &[u8] {
@@ -196,15 +211,7 @@ pub(super) fn decode_by_frequency(bytes: &[u8]) -> Option<Decoded<'_>> {
             Candidate::Utf16Le | Candidate::Utf16Be => &sample[..sample.len() & !1],
             _ => sample,
         };
-        let (text, errors) = candidate.decode(sample);
-        let freq = frequency_of(&text);
-        Scored {
-            candidate,
-            score: freq.score(),
-            freq,
-            errors,
-            text: whole.then_some(text),
-        }
+        Scored::of(candidate, sample, whole)
     };
     // GBK and Big5 first: when one of them wins clearly, the rarer readings
     // (EUC-TW, UTF-16) cannot beat it and are not worth decoding.
@@ -307,17 +314,7 @@ pub(super) fn chinese_not_japanese_or_korean<'a>(
     }
     let mut scored: Vec<Scored> = [Candidate::Gbk, Candidate::Big5]
         .into_iter()
-        .map(|candidate| {
-            let (text, errors) = candidate.decode(bytes);
-            let freq = frequency_of(&text);
-            Scored {
-                candidate,
-                score: freq.score(),
-                freq,
-                errors,
-                text: Some(text),
-            }
-        })
+        .map(|candidate| Scored::of(candidate, bytes, true))
         .filter(|s| s.errors == 0 && s.freq.ideographs > 0 && s.score >= CJK_ACCEPT_SCORE)
         .collect();
     // Stable: on a tie the commoner GBK stays first.

@@ -9,7 +9,8 @@
 //! decoder with the high bits set. HZ is taken only when its runs read as
 //! common Chinese, since `~{` also occurs in code and wiki markup.
 //!
-//! ISO-2022-CN (RFC 1922) designates GB2312 or CNS 11643 plane 1 for SO,
+//! ISO-2022-KR and ISO-2022-CN share one decoder (SO/SI shifts and their
+//! designations). ISO-2022-CN (RFC 1922) designates GB2312 or CNS 11643 plane 1 for SO,
 //! CNS plane 2 for single shift SS2 (`ESC N`), and in its EXT form planes
 //! 3–7 for SS3 (`ESC O`); CNS codes are read through the project's CNS
 //! table (`tables::cns11643`), the one EUC-TW uses.
@@ -41,7 +42,7 @@ pub(super) fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     if bytes.contains(&0x1B) {
         if has(b"\x1B$)C") {
-            let (s, errors) = decode_iso2022kr(bytes);
+            let (s, errors, _) = decode_iso2022(bytes);
             let confidence = round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
             return Some(text(
                 Cow::Owned(s),
@@ -64,7 +65,7 @@ pub(super) fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
         }
     }
     if bytes.contains(&0x1B) && ISO2022CN_DESIGNATIONS.iter().any(|d| has(d)) {
-        let (s, errors, ext) = decode_iso2022cn(bytes);
+        let (s, errors, ext) = decode_iso2022(bytes);
         let confidence = round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
         let name = if ext {
             "ISO-2022-CN-EXT"
@@ -199,48 +200,6 @@ fn hz_partner(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
     None
 }
 
-/// ISO-2022-KR (RFC 1557): ASCII, with KS X 1001 between SO and SI after an
-/// `ESC $ ) C` designation.
-fn decode_iso2022kr(bytes: &[u8]) -> (String, u64) {
-    const DESIGNATION: &[u8] = b"\x1B$)C";
-    let mut out = String::with_capacity(bytes.len());
-    let mut errors = 0;
-    let mut shifted = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(DESIGNATION) {
-            i += DESIGNATION.len();
-            continue;
-        }
-        match bytes[i] {
-            0x0E => shifted = true,
-            0x0F => shifted = false,
-            b @ 0x21..=0x7E if shifted => match bytes.get(i + 1) {
-                Some(&n @ 0x21..=0x7E) => {
-                    errors += decode_seven_bit_pair(EUC_KR, b, n, &mut out);
-                    i += 1;
-                }
-                _ => {
-                    errors += 1;
-                    out.push('\u{FFFD}');
-                }
-            },
-            b @ (b'\n' | b'\r') => {
-                // Lines end in ASCII mode.
-                shifted = false;
-                out.push(char::from(b));
-            }
-            b if b < 0x80 => out.push(char::from(b)),
-            _ => {
-                errors += 1;
-                out.push('\u{FFFD}');
-            }
-        }
-        i += 1;
-    }
-    (out, errors)
-}
-
 /// The designations RFC 1922 defines: an escape sequence this specific
 /// names the encoding by itself, as `ESC $ ) C` names ISO-2022-KR.
 const ISO2022CN_DESIGNATIONS: [&[u8]; 9] = [
@@ -248,17 +207,19 @@ const ISO2022CN_DESIGNATIONS: [&[u8]; 9] = [
     b"\x1B$+M",
 ];
 
-/// What a designation puts into G1 (the SO set).
+/// What a designation puts into G1 (the SO set), G2 or G3.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SoSet {
     None,
     Gb2312,
+    Ksc5601,
     Cns(u8),
 }
 
-/// ISO-2022-CN and ISO-2022-CN-EXT (RFC 1922). Returns the text, the
-/// errors, and whether an EXT-only designation was seen.
-fn decode_iso2022cn(bytes: &[u8]) -> (String, u64, bool) {
+/// The 7-bit ISO 2022 forms with SO/SI: ISO-2022-KR (RFC 1557, KS X 1001
+/// after `ESC $ ) C`), ISO-2022-CN and ISO-2022-CN-EXT (RFC 1922). Returns
+/// the text, the errors, and whether an EXT-only designation was seen.
+fn decode_iso2022(bytes: &[u8]) -> (String, u64, bool) {
     let mut out = String::with_capacity(bytes.len());
     let (mut errors, mut ext) = (0u64, false);
     let (mut g1, mut g2, mut g3) = (SoSet::None, SoSet::None, SoSet::None);
@@ -268,6 +229,7 @@ fn decode_iso2022cn(bytes: &[u8]) -> (String, u64, bool) {
     let pair = |set: SoSet, a: u8, b: u8, out: &mut String| -> u64 {
         match set {
             SoSet::Gb2312 => decode_seven_bit_pair(GBK, a, b, out),
+            SoSet::Ksc5601 => decode_seven_bit_pair(EUC_KR, a, b, out),
             SoSet::Cns(plane) => match cns11643_to_char(plane, a - 0x20, b - 0x20) {
                 Some(c) => {
                     out.push(c);
@@ -290,6 +252,7 @@ fn decode_iso2022cn(bytes: &[u8]) -> (String, u64, bool) {
         if rest.starts_with(b"\x1B$") && rest.len() >= 4 {
             let set = match (rest[2], rest[3]) {
                 (b')', b'A') => Some((1, SoSet::Gb2312)),
+                (b')', b'C') => Some((1, SoSet::Ksc5601)),
                 (b')', b'G') => Some((1, SoSet::Cns(1))),
                 (b')', b'E') => Some((1, SoSet::Gb2312)),
                 (b'*', b'H') => Some((2, SoSet::Cns(2))),
@@ -336,7 +299,7 @@ fn decode_iso2022cn(bytes: &[u8]) -> (String, u64, bool) {
                 }
             },
             b @ (b'\n' | b'\r') => {
-                // RFC 1922: a line ends in ASCII mode.
+                // RFC 1557 and 1922: a line ends in ASCII mode.
                 shifted = false;
                 out.push(char::from(b));
             }
