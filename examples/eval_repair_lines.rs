@@ -5,7 +5,10 @@
 //! with the wrong decoder gives it, through encoding_rs's decoders (the
 //! ones WHATWG and browsers use; Python's differ, e.g. on byte 0x80).
 //!
-//! Run with `cargo run --release --example eval_repair_lines`. Per damage:
+//! Run with `cargo run --release --example eval_repair_lines [-- FILE]`;
+//! with FILE, its lines are used instead of the seeds' (e.g. the Debian
+//! technical lines `scripts/eval-repair-debian.py --lines FILE` samples).
+//! Per damage:
 //! - lines the text encodes in (GBK or Big5 may lack a character);
 //! - lines restored exactly;
 //! - lines restored but for lost characters: the output is the line with
@@ -81,10 +84,13 @@ fn left_damaged(out: &str, line: &str) -> usize {
 
 fn main() {
     let dir = format!("{}/fixtures/seeds/expected", env!("CARGO_MANIFEST_DIR"));
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut paths: Vec<_> = match std::env::args().nth(1) {
+        Some(file) => vec![std::path::PathBuf::from(file)],
+        None => std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect(),
+    };
     paths.sort();
     let text: String = paths
         .iter()
@@ -100,6 +106,8 @@ fn main() {
         ("Big5 read as GBK", BIG5, GBK),
         ("Big5 read as windows-1252", BIG5, WINDOWS_1252),
     ];
+    // `EVAL_SHOW=<part of a damage's name>` prints that damage's misses.
+    let show = std::env::var("EVAL_SHOW").ok();
     println!(
         "{:<28} {:>6} {:>9} {:>15} {:>15} {:>15}",
         "damage", "lines", "restored", "but for lost", "chars damaged", "before repair"
@@ -113,6 +121,9 @@ fn main() {
             total += 1;
             let out = repair(&moji).text;
             exact += usize::from(out == *line);
+            if out != *line && show.as_deref().is_some_and(|s| name.contains(s)) {
+                println!("  {line}\n  {moji}\n  -> {out}");
+            }
             lost += usize::from(out != *line && restored_but_lost(&out, line));
             damaged += left_damaged(&out, line);
             before += left_damaged(&moji, line);

@@ -112,7 +112,7 @@ impl Frequency {
     }
 }
 
-fn is_common_hanzi(c: char) -> bool {
+pub(super) fn is_common_hanzi(c: char) -> bool {
     let Some(offset) = (c as u32).checked_sub(COMMON_HANZI_BASE) else {
         return false;
     };
@@ -150,6 +150,21 @@ struct Scored {
     errors: u64,
     /// The decoded text, kept when the sample was the whole input.
     text: Option<String>,
+}
+
+impl Scored {
+    /// `candidate`'s reading of `bytes`, scored; the text kept when `keep`.
+    fn of(candidate: Candidate, bytes: &[u8], keep: bool) -> Scored {
+        let (text, errors) = candidate.decode(bytes);
+        let freq = frequency_of(&text);
+        Scored {
+            candidate,
+            score: freq.score(),
+            freq,
+            errors,
+            text: keep.then_some(text),
+        }
+    }
 }
 
 /// Cuts a sample so it ends before a byte ≥ 0x80, where no multi-byte
@@ -196,15 +211,7 @@ pub(super) fn decode_by_frequency(bytes: &[u8]) -> Option<Decoded<'_>> {
             Candidate::Utf16Le | Candidate::Utf16Be => &sample[..sample.len() & !1],
             _ => sample,
         };
-        let (text, errors) = candidate.decode(sample);
-        let freq = frequency_of(&text);
-        Scored {
-            candidate,
-            score: freq.score(),
-            freq,
-            errors,
-            text: whole.then_some(text),
-        }
+        Scored::of(candidate, sample, whole)
     };
     // GBK and Big5 first: when one of them wins clearly, the rarer readings
     // (EUC-TW, UTF-16) cannot beat it and are not worth decoding.
@@ -253,6 +260,80 @@ fn decisive(scored: &[Scored]) -> bool {
         && best.score >= CJK_ACCEPT_SCORE
         && best.score - second.score >= CJK_MIN_MARGIN
         && error_rate <= CJK_MAX_ERROR_RATE
+}
+
+/// Japanese writes kana in every sentence; Chinese read as EUC-JP has
+/// none (GB2312 puts kana in rows 4 and 5, which Chinese text leaves
+/// alone, and EUC-JP puts them in the same rows).
+fn has_kana(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{3041}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}'))
+}
+
+/// Modern Korean is written in Hangul, Hanja a minority even in older
+/// mixed script; GBK read as EUC-KR turns only the pairs with leads
+/// B0–C8 into Hangul, the rest into Hanja, so its Hangul share is lower.
+const KOREAN_MIN_HANGUL_SHARE: f64 = 0.5;
+
+fn hangul_share(s: &str) -> f64 {
+    let (mut hangul, mut han) = (0usize, 0usize);
+    for c in s.chars() {
+        hangul += usize::from(matches!(c, '\u{AC00}'..='\u{D7A3}'));
+        han += usize::from(matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'));
+    }
+    ratio(hangul, hangul + han)
+}
+
+/// Whether a Japanese or Korean reading shows its script: EUC-JP needs
+/// kana, EUC-KR a Hangul majority. Other guesses are not questioned
+/// (Shift_JIS reads high single bytes as half-width kana, so its reading
+/// of Chinese bytes shows kana by chance, and chardetng rarely errs there).
+fn lacks_its_script(guess: &'static encoding_rs::Encoding, reading: &str) -> bool {
+    match guess.name() {
+        "EUC-JP" => !has_kana(reading),
+        "EUC-KR" => hangul_share(reading) < KOREAN_MIN_HANGUL_SHARE,
+        _ => false,
+    }
+}
+
+/// Short Chinese that chardetng gave to EUC-JP or EUC-KR: taken back when
+/// that reading lacks its script ([`lacks_its_script`]) and the
+/// GBK or Big5 reading decodes without error as common Chinese. Too short
+/// for the frequency test, but not for this one: the rival reading offers
+/// no script evidence at all.
+pub(super) fn chinese_not_japanese_or_korean<'a>(
+    guess: &'static encoding_rs::Encoding,
+    bytes: &'a [u8],
+) -> Option<Decoded<'a>> {
+    if !matches!(guess.name(), "EUC-JP" | "EUC-KR") {
+        return None;
+    }
+    let (theirs, _) = decode_counting(guess, bytes);
+    if !lacks_its_script(guess, &theirs) {
+        return None;
+    }
+    let mut scored: Vec<Scored> = [Candidate::Gbk, Candidate::Big5]
+        .into_iter()
+        .map(|candidate| Scored::of(candidate, bytes, true))
+        .filter(|s| s.errors == 0 && s.freq.ideographs > 0 && s.score >= CJK_ACCEPT_SCORE)
+        .collect();
+    // Stable: on a tie the commoner GBK stays first.
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let best = scored.into_iter().next()?;
+    let rival = frequency_of(&theirs).score();
+    let mut r = report(
+        best.candidate.name(bytes),
+        cjk_confidence(best.score, best.score - rival, best.freq.ideographs, 0),
+        Method::CjkFrequency,
+        false,
+        0,
+    );
+    r.score = Some(round3(best.score));
+    r.runner_up = Some(RunnerUp {
+        encoding: guess.name(),
+        score: round3(rival),
+    });
+    Some(text(Cow::Owned(best.text.expect("kept")), r))
 }
 
 /// Confidence of a frequency verdict: the margin over the runner-up, scaled
@@ -331,5 +412,28 @@ mod tests {
     fn gb18030_four_byte_is_named() {
         assert!(has_gb18030_four_byte(b"\x81\x30\x81\x30"));
         assert!(!has_gb18030_four_byte(b"\xD6\xD0\xCE\xC4 12"));
+    }
+
+    #[test]
+    fn short_chinese_is_not_japanese_or_korean() {
+        use encoding_rs::{EUC_JP, EUC_KR, SHIFT_JIS};
+        let (gbk, _, _) = GBK.encode("中文的测试");
+        let back = chinese_not_japanese_or_korean(EUC_KR, &gbk);
+        assert!(matches!(back, Some(Decoded::Text { ref text, .. }) if text == "中文的测试"));
+        // Kana or Hangul in the rival reading keep it.
+        let (euc_jp, _, _) = EUC_JP.encode("日本語のテスト");
+        assert!(chinese_not_japanese_or_korean(EUC_JP, &euc_jp).is_none());
+        let (euc_kr, _, _) = EUC_KR.encode("한국어 시험");
+        assert!(chinese_not_japanese_or_korean(EUC_KR, &euc_kr).is_none());
+        let back = chinese_not_japanese_or_korean(EUC_JP, &gbk);
+        assert!(matches!(back, Some(Decoded::Text { ref text, .. }) if text == "中文的测试"));
+        // Kanji-only EUC-JP read as GBK is rare hanzi: not taken.
+        let (kanji, _, _) = EUC_JP.encode("東京都千代田区");
+        assert!(chinese_not_japanese_or_korean(EUC_JP, &kanji).is_none());
+        // Shift_JIS is not questioned.
+        let (sjis, _, _) = SHIFT_JIS.encode("日本語");
+        assert!(chinese_not_japanese_or_korean(SHIFT_JIS, &sjis).is_none());
+        // Not a Japanese or Korean guess: nothing to take back.
+        assert!(chinese_not_japanese_or_korean(GBK, &gbk).is_none());
     }
 }

@@ -13,7 +13,8 @@
 //! 3. **NUL patterns**: UTF-32 and UTF-16 without a BOM put their zero bytes at
 //!    fixed offsets; other NUL-heavy or control-heavy data is binary.
 //! 4. **Strict UTF-8**. Pure 7-bit input is then checked for the 7-bit CJK
-//!    encodings that hide in ASCII: ISO-2022-JP, ISO-2022-KR and HZ-GB-2312.
+//!    encodings that hide in ASCII: ISO-2022-JP, ISO-2022-KR, ISO-2022-CN and
+//!    HZ-GB-2312.
 //! 5. **Chinese frequency test**: a sample is decoded as GBK/GB18030, Big5,
 //!    EUC-TW (and UTF-16 when the length allows) and each result is scored by
 //!    the share of its ideographs that are among the commonest Chinese
@@ -22,12 +23,16 @@
 //!    Big5 read as GBK, spread over rare characters and score low. A clear
 //!    winner is accepted; this is cheap for short documents, where chardetng
 //!    keeps all its candidates alive and is slow.
+//!    Below it, UTF-16 without the zero-byte pattern is read when one byte
+//!    order gives plausible text (`unicode.rs`); a file is binary only when
+//!    none does.
 //! 6. **chardetng** for everything else (ISO-2022-JP allowed, UTF-8 allowed, no
-//!    TLD hint).
+//!    TLD hint). A Japanese or Korean guess whose reading has no kana or
+//!    Hangul yields to a GBK or Big5 reading of common Chinese.
 //!
 //! The report names the encoding as `encoding_rs` spells it (`GBK`, `Big5`,
 //! `UTF-16LE`, …) or, for encodings it lacks, `UTF-32LE`, `UTF-32BE`,
-//! `HZ-GB-2312`, `ISO-2022-KR`, `EUC-TW`. Its confidence in [0, 1] is derived
+//! `HZ-GB-2312`, `ISO-2022-KR`, `ISO-2022-CN`, `ISO-2022-CN-EXT`, `EUC-TW`. Its confidence in [0, 1] is derived
 //! from the evidence of the deciding step (see the confidence rules in each
 //! step), and it counts the U+FFFD characters decoding introduced.
 //!
@@ -36,7 +41,7 @@
 //!
 //! Limits: a document is decoded with one encoding (a file mixing two is
 //! decoded with the majority one and the rest becomes U+FFFD, counted);
-//! ISO-2022-CN is not decoded; EUC-TW planes beyond those in the CNS table
+//! EUC-TW planes beyond those in the CNS table
 //! become U+FFFD; chardetng's runner-up is not exposed by its API, so that
 //! path's confidence has no margin term.
 //!
@@ -50,14 +55,13 @@
 //! verdict opens the step that gave it:
 //!
 //! - `unicode.rs`: steps 1 and 3, byte-order marks and UTF-16/UTF-32 told
-//!   by their zero bytes, and UTF-32's decoder. Short BOM-less UTF-16
-//!   detection belongs here.
+//!   by their zero bytes, and UTF-32's decoder, and short UTF-16 without the
+//!   pattern read as plain text.
 //! - `binary.rs`: steps 2 and 3, signatures and the bytes text does not
 //!   use, on raw bytes and again on decoded text.
 //! - `utf8.rs`: step 4, how sure valid UTF-8 is, and UTF-8 that is damaged
 //!   or mixed line by line with a legacy encoding.
-//! - `seven_bit.rs`: step 4, the 7-bit encodings (ISO-2022-JP/KR, HZ).
-//!   ISO-2022-CN decoding belongs here.
+//! - `seven_bit.rs`: step 4, the 7-bit encodings (ISO-2022-JP/KR/CN, HZ).
 //! - `frequency.rs`: step 5, the Chinese frequency test over double-byte
 //!   readings, and EUC-TW's decoder, its only user.
 
@@ -73,9 +77,9 @@ mod unicode;
 mod utf8;
 
 use self::binary::{binary_signature, control_heavy_text, is_binary_control};
-use self::frequency::decode_by_frequency;
+use self::frequency::{chinese_not_japanese_or_korean, decode_by_frequency};
 use self::seven_bit::decode_seven_bit;
-use self::unicode::{decode_bom, decode_nul_pattern};
+use self::unicode::{decode_bom, decode_nul_pattern, decode_plain_utf16};
 use self::utf8::{decode_mixed_lines, decode_mostly_utf8, utf8_confidence};
 
 /// How the encoding was decided.
@@ -90,7 +94,7 @@ pub enum Method {
     NulPattern,
     /// Valid UTF-8 (pure ASCII included).
     Utf8,
-    /// Escape sequences of a 7-bit encoding (ISO-2022-JP/KR, HZ).
+    /// Escape sequences of a 7-bit encoding (ISO-2022-JP/KR/CN, HZ).
     Escapes,
     /// The common-Chinese-character frequency test.
     CjkFrequency,
@@ -253,6 +257,11 @@ fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
         if let Some(decoded) = decode_by_frequency(bytes) {
             return decoded;
         }
+        // Short UTF-16 has too few ideographs for the frequency test: a
+        // file is binary only when no byte order reads as text.
+        if let Some(decoded) = decode_plain_utf16(bytes) {
+            return decoded;
+        }
         return Decoded::Binary(if nul_heavy {
             BinaryKind::NulBytes
         } else {
@@ -282,6 +291,9 @@ fn detect_and_decode(bytes: &[u8]) -> Decoded<'_> {
         return decoded;
     }
     if let Some(decoded) = decode_by_frequency(bytes) {
+        return decoded;
+    }
+    if let Some(decoded) = decode_plain_utf16(bytes) {
         return decoded;
     }
     decode_chardetng(bytes)
@@ -327,6 +339,9 @@ fn decode_chardetng(bytes: &[u8]) -> Decoded<'_> {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     detector.feed(bytes, true);
     let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    if let Some(decoded) = chinese_not_japanese_or_korean(encoding, bytes) {
+        return decoded;
+    }
     let (s, errors) = decode_counting(encoding, bytes);
     let non_ascii = bytes.iter().filter(|&&b| b >= 0x80).count();
     let evidence = 1.0 - (-(non_ascii as f64) / CHARDETNG_EVIDENCE_SCALE).exp();

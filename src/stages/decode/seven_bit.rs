@@ -1,5 +1,5 @@
 //! The 7-bit CJK encodings that hide in ASCII (step 4): ISO-2022-JP,
-//! ISO-2022-KR and HZ-GB-2312.
+//! ISO-2022-KR, ISO-2022-CN (and its EXT form) and HZ-GB-2312.
 //!
 //! Their bytes are all below 0x80, so they are valid UTF-8 and would pass
 //! for ASCII; pure 7-bit input (also behind a UTF-8 BOM) is therefore
@@ -9,12 +9,21 @@
 //! decoder with the high bits set. HZ is taken only when its runs read as
 //! common Chinese, since `~{` also occurs in code and wiki markup.
 //!
-//! Example: `HZ: ~{VPND~} and ~~ tilde` → `HZ: 中文 and ~ tilde`, encoding
-//! `HZ-GB-2312`, method `escapes`.
+//! ISO-2022-KR and ISO-2022-CN share one decoder (SO/SI shifts and their
+//! designations). ISO-2022-CN (RFC 1922) designates GB2312 or CNS 11643 plane 1 for SO,
+//! CNS plane 2 for single shift SS2 (`ESC N`), and in its EXT form planes
+//! 3–7 for SS3 (`ESC O`); CNS codes are read through the project's CNS
+//! table (`tables::cns11643`), the one EUC-TW uses.
 //!
-//! Limits: ISO-2022-CN is not decoded yet (its text stays ASCII, escapes
-//! included); its decoder belongs here, beside ISO-2022-KR's. HZ needs at
-//! least [`HZ_MIN_IDEOGRAPHS`] ideographs.
+//! Example: `HZ: ~{VPND~} and ~~ tilde` → `HZ: 中文 and ~ tilde`, encoding
+//! `HZ-GB-2312`, method `escapes`; `ESC $ ) A SO V P N D SI` → `中文`,
+//! encoding `ISO-2022-CN`.
+//!
+//! Limits: HZ needs at least [`HZ_MIN_IDEOGRAPHS`] ideographs. ISO-IR-165
+//! (`ESC $ ) E`, EXT only) is read as GB2312, of which it is a superset:
+//! its additions become U+FFFD, counted. A designation is kept across line
+//! ends (RFC 1922 asks writers to repeat it on each line; a reader that
+//! forgets it would lose text written by careless ones).
 
 use std::borrow::Cow;
 
@@ -22,6 +31,7 @@ use encoding_rs::{CoderResult, EUC_KR, Encoding, GBK, ISO_2022_JP};
 
 use super::frequency::{CJK_ACCEPT_SCORE, CJK_FULL_MARGIN, cjk_confidence, frequency_of};
 use super::{Decoded, Method, STATISTICAL_CEILING, decode_counting, ratio, report, round3, text};
+use crate::tables::cns11643::cns11643_to_char;
 
 /// HZ needs at least this many ideographs in its `~{ … ~}` runs: one pair
 /// could be chance in ASCII text.
@@ -32,7 +42,7 @@ pub(super) fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     if bytes.contains(&0x1B) {
         if has(b"\x1B$)C") {
-            let (s, errors) = decode_iso2022kr(bytes);
+            let (s, errors, _) = decode_iso2022(bytes);
             let confidence = round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
             return Some(text(
                 Cow::Owned(s),
@@ -53,6 +63,19 @@ pub(super) fn decode_seven_bit(bytes: &[u8]) -> Option<Decoded<'_>> {
                 ),
             ));
         }
+    }
+    if bytes.contains(&0x1B) && ISO2022CN_DESIGNATIONS.iter().any(|d| has(d)) {
+        let (s, errors, ext) = decode_iso2022(bytes);
+        let confidence = round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
+        let name = if ext {
+            "ISO-2022-CN-EXT"
+        } else {
+            "ISO-2022-CN"
+        };
+        return Some(text(
+            Cow::Owned(s),
+            report(name, confidence, Method::Escapes, false, errors),
+        ));
     }
     if has(b"~{") {
         let (s, errors, ideographs) = decode_hz(bytes);
@@ -177,34 +200,106 @@ fn hz_partner(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
     None
 }
 
-/// ISO-2022-KR (RFC 1557): ASCII, with KS X 1001 between SO and SI after an
-/// `ESC $ ) C` designation.
-fn decode_iso2022kr(bytes: &[u8]) -> (String, u64) {
-    const DESIGNATION: &[u8] = b"\x1B$)C";
+/// The designations RFC 1922 defines: an escape sequence this specific
+/// names the encoding by itself, as `ESC $ ) C` names ISO-2022-KR.
+const ISO2022CN_DESIGNATIONS: [&[u8]; 9] = [
+    b"\x1B$)A", b"\x1B$)G", b"\x1B$)E", b"\x1B$*H", b"\x1B$+I", b"\x1B$+J", b"\x1B$+K", b"\x1B$+L",
+    b"\x1B$+M",
+];
+
+/// What a designation puts into G1 (the SO set), G2 or G3.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SoSet {
+    None,
+    Gb2312,
+    Ksc5601,
+    Cns(u8),
+}
+
+/// The 7-bit ISO 2022 forms with SO/SI: ISO-2022-KR (RFC 1557, KS X 1001
+/// after `ESC $ ) C`), ISO-2022-CN and ISO-2022-CN-EXT (RFC 1922). Returns
+/// the text, the errors, and whether an EXT-only designation was seen.
+fn decode_iso2022(bytes: &[u8]) -> (String, u64, bool) {
     let mut out = String::with_capacity(bytes.len());
-    let mut errors = 0;
+    let (mut errors, mut ext) = (0u64, false);
+    let (mut g1, mut g2, mut g3) = (SoSet::None, SoSet::None, SoSet::None);
     let mut shifted = false;
     let mut i = 0;
+    // One double-byte code from `set`; `a` and `b` are 7-bit.
+    let pair = |set: SoSet, a: u8, b: u8, out: &mut String| -> u64 {
+        match set {
+            SoSet::Gb2312 => decode_seven_bit_pair(GBK, a, b, out),
+            SoSet::Ksc5601 => decode_seven_bit_pair(EUC_KR, a, b, out),
+            SoSet::Cns(plane) => match cns11643_to_char(plane, a - 0x20, b - 0x20) {
+                Some(c) => {
+                    out.push(c);
+                    0
+                }
+                None => {
+                    out.push('\u{FFFD}');
+                    1
+                }
+            },
+            SoSet::None => {
+                out.push('\u{FFFD}');
+                1
+            }
+        }
+    };
+    let graphic = |k: usize| bytes.get(k).filter(|b| (0x21..=0x7E).contains(*b)).copied();
     while i < bytes.len() {
-        if bytes[i..].starts_with(DESIGNATION) {
-            i += DESIGNATION.len();
+        let rest = &bytes[i..];
+        if rest.starts_with(b"\x1B$") && rest.len() >= 4 {
+            let set = match (rest[2], rest[3]) {
+                (b')', b'A') => Some((1, SoSet::Gb2312)),
+                (b')', b'C') => Some((1, SoSet::Ksc5601)),
+                (b')', b'G') => Some((1, SoSet::Cns(1))),
+                (b')', b'E') => Some((1, SoSet::Gb2312)),
+                (b'*', b'H') => Some((2, SoSet::Cns(2))),
+                (b'+', f @ b'I'..=b'M') => Some((3, SoSet::Cns(f - b'I' + 3))),
+                _ => None,
+            };
+            if let Some((g, set)) = set {
+                ext |= g == 3 || rest[3] == b'E';
+                match g {
+                    1 => g1 = set,
+                    2 => g2 = set,
+                    _ => g3 = set,
+                }
+                i += 4;
+                continue;
+            }
+        }
+        if let [0x1B, s @ (b'N' | b'O'), ..] = rest {
+            let set = if *s == b'N' { g2 } else { g3 };
+            match (graphic(i + 2), graphic(i + 3)) {
+                (Some(a), Some(b)) => {
+                    errors += pair(set, a, b, &mut out);
+                    i += 4;
+                }
+                _ => {
+                    errors += 1;
+                    out.push('\u{FFFD}');
+                    i += 2;
+                }
+            }
             continue;
         }
         match bytes[i] {
             0x0E => shifted = true,
             0x0F => shifted = false,
-            b @ 0x21..=0x7E if shifted => match bytes.get(i + 1) {
-                Some(&n @ 0x21..=0x7E) => {
-                    errors += decode_seven_bit_pair(EUC_KR, b, n, &mut out);
+            a @ 0x21..=0x7E if shifted => match graphic(i + 1) {
+                Some(b) => {
+                    errors += pair(g1, a, b, &mut out);
                     i += 1;
                 }
-                _ => {
+                None => {
                     errors += 1;
                     out.push('\u{FFFD}');
                 }
             },
             b @ (b'\n' | b'\r') => {
-                // Lines end in ASCII mode.
+                // RFC 1557 and 1922: a line ends in ASCII mode.
                 shifted = false;
                 out.push(char::from(b));
             }
@@ -216,7 +311,7 @@ fn decode_iso2022kr(bytes: &[u8]) -> (String, u64) {
         }
         i += 1;
     }
-    (out, errors)
+    (out, errors, ext)
 }
 
 #[cfg(test)]
@@ -244,5 +339,27 @@ mod tests {
         let (s, r) = decoded(b"\x1B$)C\x0E\x30\x21\x0F ok\n");
         assert_eq!(r.encoding, "ISO-2022-KR");
         assert_eq!(s, "가 ok\n");
+    }
+
+    #[test]
+    fn iso2022cn_decodes_gb2312_and_cns_planes() {
+        // glibc iconv's ISO-2022-CN bytes of `中文測試 ok`: GB2312 for the
+        // Simplified pair, CNS plane 1 for the Traditional one.
+        let (s, r) = decoded(b"\x1B$)A\x0EVPND\x1B$)G`Af\\\x0F ok\n");
+        assert_eq!((s.as_str(), r.encoding), ("中文測試 ok\n", "ISO-2022-CN"));
+        assert_eq!(r.replacements, 0);
+        // SS2 reads one code from CNS plane 2 (0x2121 is 乂) without SO.
+        let (s, r) = decoded(b"a \x1B$*H\x1BN!!b");
+        assert_eq!((s.as_str(), r.encoding), ("a 乂b", "ISO-2022-CN"));
+        // SS3 after an EXT designation of plane 3 (0x2121 is 丨).
+        let (s, r) = decoded(b"\x1B$+I\x1BO!!");
+        assert_eq!((s.as_str(), r.encoding), ("丨", "ISO-2022-CN-EXT"));
+    }
+
+    #[test]
+    fn escape_text_without_a_cn_designation_stays_ascii() {
+        let (s, r) = decoded(b"press ESC then $)Z: \x1B$)Z\x0Eab\x0F\n");
+        assert_eq!(r.encoding, "UTF-8");
+        assert!(s.contains("ab"));
     }
 }

@@ -12,15 +12,28 @@
 //! `UTF-32LE`, method `bom`; `48 00 69 00` → `Hi`, `UTF-16LE`, method
 //! `nul-pattern`.
 //!
-//! Limits: UTF-16 with too few zero bytes at the high-byte offsets (mostly
-//! Chinese, no BOM) is not found here; the frequency test may still read it
-//! when the document holds enough ideographs. Short BOM-less UTF-16
-//! detection belongs here.
+//! UTF-16 with too few zero bytes for the pattern (Chinese or Cyrillic, no
+//! BOM) is found by the frequency test when it holds enough ideographs;
+//! shorter, it is read here ([`decode_plain_utf16`]) when one byte order
+//! gives plausible text: no malformed unit, no control, ideographs mostly
+//! common ones, other letters from one 256-code-point block (an alphabet
+//! lives in one; noise read as UTF-16 scatters over many). Its bytes are
+//! often control bytes (the low halves of ideographs, Cyrillic's `04`), so
+//! without this reading a short text file was taken for binary.
+//!
+//! Example: `2D 4E 87 65 4B 6D D5 8B` → `中文测试`, `UTF-16LE`, method
+//! `nul-pattern`.
+//!
+//! Limits: UTF-16 with too few zero bytes is not found by the zero-byte
+//! test; a plain reading needs [`PLAIN_UTF16_MIN_UNITS`] units, and Korean
+//! (whose syllables span 44 blocks) is read that way only when its spaces
+//! give the zero-byte pattern.
 
 use std::borrow::Cow;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
+use super::frequency::{CJK_ACCEPT_SCORE, is_common_hanzi};
 use super::seven_bit::decode_seven_bit;
 use super::{
     Decoded, Method, NUL_BINARY_RATIO, STATISTICAL_CEILING, decode_counting, ratio, report, round3,
@@ -42,6 +55,14 @@ const UTF32_ZERO_MIN: f64 = 0.95;
 /// Highest share of malformed units in a UTF-16/32 reading without a BOM:
 /// real text has none, so more than a trace means the pattern misled us.
 const UNICODE_MAX_ERROR_RATE: f64 = 0.01;
+
+/// Fewest code units a plain UTF-16 reading (no zero-byte pattern) needs:
+/// fewer than four characters are too little evidence to call bytes text.
+pub(super) const PLAIN_UTF16_MIN_UNITS: usize = 4;
+
+/// Share of a plain UTF-16 reading's ideographs that must be common ones,
+/// as in the frequency test: random units land on rare ideographs.
+const PLAIN_UTF16_MIN_COMMON: f64 = CJK_ACCEPT_SCORE;
 
 /// Decodes with a byte-order mark, if there is one.
 pub(super) fn decode_bom(bytes: &[u8]) -> Option<Decoded<'_>> {
@@ -141,6 +162,78 @@ pub(super) fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<De
     ))
 }
 
+/// UTF-16 without a BOM and without the zero-byte pattern, when exactly
+/// one byte order reads as plausible text (see the module doc).
+pub(super) fn decode_plain_utf16(bytes: &[u8]) -> Option<Decoded<'_>> {
+    if bytes.len() % 2 != 0 || bytes.len() / 2 < PLAIN_UTF16_MIN_UNITS {
+        return None;
+    }
+    let le = plain_utf16_score(bytes, u16::from_le_bytes);
+    let be = plain_utf16_score(bytes, u16::from_be_bytes);
+    let (encoding, common) = match (le, be) {
+        (Some(c), None) => (UTF_16LE, c),
+        (None, Some(c)) => (UTF_16BE, c),
+        _ => return None,
+    };
+    let (s, errors) = decode_counting(encoding, bytes);
+    let units = bytes.len() / 2;
+    let evidence = 1.0 - (-(units as f64) / PLAIN_UTF16_EVIDENCE_SCALE).exp();
+    let confidence = round3((0.5 + 0.5 * common * evidence).min(STATISTICAL_CEILING));
+    Some(text(
+        Cow::Owned(s),
+        report(
+            encoding.name(),
+            confidence,
+            Method::NulPattern,
+            false,
+            errors,
+        ),
+    ))
+}
+
+/// Code units after which a plain UTF-16 reading's confidence nears its
+/// ceiling: the same exponential form as the frequency test's evidence.
+const PLAIN_UTF16_EVIDENCE_SCALE: f64 = 16.0;
+
+/// The common share of a plain UTF-16 reading's ideographs (1.0 without
+/// any), or `None` when the reading is not plausible text.
+fn plain_utf16_score(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Option<f64> {
+    let units = bytes.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    let (mut ideographs, mut common) = (0usize, 0usize);
+    let mut block: Option<u32> = None;
+    for c in char::decode_utf16(units) {
+        let c = c.ok()?;
+        match c {
+            '\t' | '\n' | '\r' | ' '..='~' => {}
+            '\u{4E00}'..='\u{9FFF}' => {
+                ideographs += 1;
+                common += usize::from(is_common_hanzi(c));
+            }
+            // Punctuation and widths every script's text uses.
+            '\u{A0}'..='\u{BF}'
+            | '\u{2000}'..='\u{206F}'
+            | '\u{3000}'..='\u{303F}'
+            | '\u{FF01}'..='\u{FF5E}' => {}
+            c if c.is_alphabetic() && (c as u32) < 0xE000 => {
+                let b = c as u32 >> 8;
+                if *block.get_or_insert(b) != b {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    let share = if ideographs == 0 {
+        1.0
+    } else {
+        ratio(common, ideographs)
+    };
+    // Without ideographs or letters, a reading of ASCII pairs is NUL-free
+    // 7-bit text and never gets here; a reading of punctuation alone is
+    // not evidence.
+    (share >= PLAIN_UTF16_MIN_COMMON && (ideographs > 0 || block.is_some())).then_some(share)
+}
+
 /// A UTF-16/32 reading chosen from zero-byte positions must still look like
 /// text: NUL-padded data fits the pattern too, and decodes to NULs and
 /// errors.
@@ -203,5 +296,44 @@ mod tests {
         assert_eq!(decoded(&le).1.encoding, "UTF-16LE");
         assert_eq!(decoded(&be).0, text);
         assert_eq!(decoded(&be).1.encoding, "UTF-16BE");
+    }
+
+    #[test]
+    fn short_utf16_without_zeros_is_text() {
+        for text in ["中文测试", "简体中文的短句", "Привет", "繁體中文：測試"]
+        {
+            let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            assert_eq!(decoded(&le).0, text, "{le:02X?}");
+            assert_eq!(decoded(&le).1.encoding, "UTF-16LE");
+            assert_eq!(decoded(&be).0, text, "{be:02X?}");
+            assert_eq!(decoded(&be).1.encoding, "UTF-16BE");
+        }
+    }
+
+    #[test]
+    fn noise_and_legacy_bytes_are_not_plain_utf16() {
+        use super::decode_plain_utf16;
+        // Rare ideographs, letters scattered over blocks, controls: noise.
+        for noise in [
+            &[0x01, 0x9F, 0x03, 0x9E, 0x05, 0x9D, 0x07, 0x9C][..],
+            &[0x10, 0x04, 0x31, 0x05, 0x10, 0x06, 0x52, 0x07],
+            &[0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08],
+        ] {
+            assert!(decode_plain_utf16(noise).is_none(), "{noise:02X?}");
+        }
+        // GBK Chinese read as UTF-16 is Hangul, Yi and private use.
+        let (gbk, _, _) = encoding_rs::GBK.encode("这是一个简单的测试");
+        assert!(decode_plain_utf16(&gbk).is_none());
+        assert!(
+            decode_plain_utf16(
+                "中文"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            )
+            .is_none()
+        );
     }
 }

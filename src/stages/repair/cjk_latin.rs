@@ -162,8 +162,12 @@ pub(super) fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) ->
         let mut texts = String::new();
         let mut read: Vec<Option<Range<usize>>> = vec![None; spans.len()];
         let (mut hanzi, mut frequent, mut common) = (0, 0, 0);
-        for ((_, _, range), (text, &double_byte)) in
-            spans.iter().zip(read.iter_mut().zip(&double_byte))
+        // Spans read as punctuation only: no evidence of their own.
+        let mut punctuation = vec![false; spans.len()];
+        for (((_, _, range), (text, &double_byte)), punct) in spans
+            .iter()
+            .zip(read.iter_mut().zip(&double_byte))
+            .zip(punctuation.iter_mut())
         {
             // A reading with an odd character is not kept: its decoding
             // stops there.
@@ -189,6 +193,12 @@ pub(super) fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) ->
                 common += c;
                 *text = Some(texts.len()..texts.len() + buf.len());
                 texts.push_str(&buf);
+            } else if !odd && buf.chars().all(is_double_byte_punctuation) {
+                // Punctuation between ASCII words (`"username@"¡£`) has no
+                // hanzi to judge: it follows the line's spans that have.
+                *text = Some(texts.len()..texts.len() + buf.len());
+                texts.push_str(&buf);
+                *punct = true;
             }
         }
         if !used_level2 {
@@ -197,8 +207,8 @@ pub(super) fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) ->
         // Pairs whose trail byte was an ASCII letter are weak evidence
         // (`°e` is Big5 for 送): enough pairs must be two high bytes.
         let (mut high, mut pairs) = (0, 0);
-        for ((_, _, range), text) in spans.iter().zip(&read) {
-            if text.is_some() {
+        for (((_, _, range), text), &punct) in spans.iter().zip(&read).zip(&punctuation) {
+            if text.is_some() && !punct {
                 for pair in bytes[range.clone()].chunks(2).filter(|p| p.len() == 2) {
                     pairs += 1;
                     high += usize::from(pair[1] >= 0x80);
@@ -218,7 +228,11 @@ pub(super) fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) ->
                     );
                 }
             }
-            let spans_read = read.iter().filter(|t| t.is_some()).count() as i32;
+            let spans_read = read
+                .iter()
+                .zip(&punctuation)
+                .filter(|(t, punct)| t.is_some() && !**punct)
+                .count() as i32;
             if word_pairs < STRONG_PAIR_SCORE * spans_read {
                 continue;
             }
@@ -252,6 +266,13 @@ pub(super) fn fix_cjk_latin(line: &str, chars: &mut Chars, log: &mut Log<'_>) ->
     }
     out.push_str(&line[copied..]);
     Some(out)
+}
+
+/// Chinese punctuation GBK and Big5 write in their symbol rows (`。` is
+/// A1A3 in GBK, `¡£` read as windows-1252): a span that reads as nothing
+/// else is taken with the line's hanzi spans, never on its own.
+fn is_double_byte_punctuation(c: char) -> bool {
+    matches!(c, '\u{3001}'..='\u{3011}' | '\u{2014}'..='\u{2026}' | '\u{FF01}'..='\u{FF1F}' | '·')
 }
 
 /// A GBK or Big5 reading of a line's windows-1252 spans: the code page, the

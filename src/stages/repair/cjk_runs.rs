@@ -26,7 +26,7 @@
 //! [`SHORT_SPAN_MIN_HANZI`] hanzi is looked at
 //! through strict UTF-8 only.
 
-use super::chains::{Candidate, Evidence, best_cjk_reading};
+use super::chains::{CJK_MIN_GAIN, Candidate, Evidence, RunBuffers, best_cjk_reading};
 use super::score::{
     CJK_MIN_HANZI, CJK_MIN_ODD, MISALIGN_PAIRLESS_MAX, SHORT_SPAN_MIN_HANZI, big5_of_utf8_lead,
     is_cjk_suspect, is_cjk_symbol, is_frequent_hanzi, is_hanzi, is_kana, is_odd_cjk,
@@ -188,7 +188,8 @@ pub(super) fn fix_cjk_runs(
         !c.is_ascii()
             && (!('\u{80}'..='\u{24F}').contains(&c)
                 || is_gbk_pinyin_letter(c)
-                || is_double_byte_sign(c))
+                || is_double_byte_sign(c)
+                || c == BIG5_OPEN_QUOTE_AS_GBK)
     };
     // Edits as (first character, end character, reading, bytes consumed
     // after the end), and the runs left as they were.
@@ -361,6 +362,25 @@ pub(super) fn fix_cjk_runs(
         }
         k = e.max(taken_to);
     }
+    // Short runs between ASCII words may each show too little to be read
+    // alone (one kana, one bopomofo, one rare hanzi), while the line shows
+    // plenty: the runs are then decided together, through the one chain
+    // that reads all of them best (see `joint_chain`).
+    if line_chain(&edits).is_none()
+        && untouched.len() >= 2
+        && let Some(joint) = joint_chain(
+            line,
+            chars,
+            &untouched,
+            japanese,
+            line_hanzi >= STRAY_KANA_HANZI_RATIO * line_stray,
+            runs,
+        )
+    {
+        untouched.retain(|&(k, _)| !joint.iter().any(|x| x.0 == k));
+        edits.extend(joint);
+        edits.sort_by_key(|x| x.0);
+    }
     // A line damaged one way is usually damaged that way throughout: when a
     // double-byte chain undid a span with full evidence, the line's runs left
     // alone (cut off by digits or ASCII punctuation, too short to show
@@ -394,6 +414,79 @@ pub(super) fn fix_cjk_runs(
     Some(out)
 }
 
+/// An edit of a run: its first character, its end character, the reading,
+/// and the bytes consumed after the end.
+type RunEdit = (usize, usize, Candidate, usize);
+
+/// Suspect characters (odd hanzi, kana, code-page symbols) the runs read
+/// together need between them: what one run needs for full evidence.
+pub const JOINT_MIN_SUSPECTS: usize = CJK_MIN_ODD;
+
+/// The readings of a line's runs through the one Big5/GBK confusion that
+/// explains them together: each run read as [`Evidence::SameChain`] allows
+/// (no odd character left), the runs' gains summed, and the chain taken
+/// when the sum reaches [`CJK_MIN_GAIN`] over runs that hold
+/// [`JOINT_MIN_SUSPECTS`] suspects and are more than one. One damage per
+/// line is the common case (a file read with one wrong decoder), so the
+/// evidence of all its runs is the line's. Stray kana are suspects only
+/// when `kana_count` (the line has [`STRAY_KANA_HANZI_RATIO`] hanzi per
+/// kana): Japanese between ASCII words (`む～ん(-へ-)`) is no damage.
+fn joint_chain(
+    line: &str,
+    chars: &[(usize, char)],
+    untouched: &[(usize, usize)],
+    japanese: bool,
+    kana_count: bool,
+    runs: &mut RunBuffers,
+) -> Option<Vec<RunEdit>> {
+    let pos = |k: usize| chars.get(k).map_or(line.len(), |p| p.0);
+    let mut best: Option<(i32, Vec<RunEdit>)> = None;
+    for chain in [
+        Chain {
+            written: Charset::Big5,
+            read: Charset::Gbk,
+        },
+        Chain {
+            written: Charset::Gbk,
+            read: Charset::Big5,
+        },
+    ] {
+        let (mut gain, mut suspects) = (0, 0);
+        let mut readings = Vec::new();
+        for &(k, e) in untouched {
+            // Big5 and GBK read as each other give CJK characters: a run of
+            // Latin-1 letters and signs (`¨è°`, UTF-8 read as Latin-1) is
+            // not their damage.
+            if !chars[k..e]
+                .iter()
+                .any(|p| p.1 > 'ÿ' && (is_hanzi(p.1) || is_cjk_suspect(p.1)))
+            {
+                continue;
+            }
+            let (run, buf) = runs.run(line, &chars[k..e], pos(e), japanese);
+            let next = chars.get(e).map(|p| p.1);
+            let evidence = Evidence::SameChain(chain);
+            if let Some((cand, consumed, g)) = best_cjk_reading(&run, 0, e - k, next, evidence, buf)
+            {
+                gain += g;
+                suspects += chars[k..e]
+                    .iter()
+                    .filter(|p| is_cjk_suspect(p.1) && (kana_count || !is_stray_kana(p.1)))
+                    .count();
+                readings.push((k, e, cand, consumed));
+            }
+        }
+        if readings.len() >= 2
+            && suspects >= JOINT_MIN_SUSPECTS
+            && gain >= CJK_MIN_GAIN
+            && best.as_ref().is_none_or(|b| gain > b.0)
+        {
+            best = Some((gain, readings));
+        }
+    }
+    best.map(|b| b.1)
+}
+
 /// The chain of the line's largest Big5/GBK repair, if one of its edits had
 /// full evidence (see [`Evidence::SameChain`]).
 fn line_chain(edits: &[(usize, usize, Candidate, usize)]) -> Option<Chain> {
@@ -413,6 +506,11 @@ fn line_chain(edits: &[(usize, usize, Candidate, usize)]) -> Option<Chain> {
         .max_by_key(|x| x.0)
         .map(|x| x.1)
 }
+
+/// Big5's opening quote `“` (A1A7) read as GBK: Chinese text quotes its
+/// words with it, so it sits inside the damaged run it belongs to
+/// (`¨セだ澄佳` is `“本分割槽`), not at a run's edge.
+const BIG5_OPEN_QUOTE_AS_GBK: char = '¨';
 
 /// GBK's row of pinyin letters (A8A1-A8BA): mojibake made of GBK pairs
 /// contains them (`瑙勬ā` is UTF-8 `规模` read as GBK), so they do not end

@@ -143,7 +143,10 @@ pub use score::{
 pub const MAX_LAYERS: usize = 4;
 
 /// Tone-marked pinyin annotations a document needs before `(…)` after a
-/// hanzi is taken for an annotation: the pattern is document-wide.
+/// hanzi is taken for an annotation: a text may gloss one or two
+/// polyphones on purpose, while flattened ruby markup repeats on every
+/// hanzi, so the pattern is document-wide (pinned by the stage's test
+/// `pinyin_needs_three_annotations_in_the_document`).
 pub const PINYIN_MIN_DOC_ANNOTATIONS: usize = 3;
 
 /// A character set in a mojibake chain.

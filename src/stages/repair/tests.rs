@@ -338,6 +338,77 @@ fn pinyin_annotations_go_when_the_document_has_them() {
     assert_eq!(fixed("见附录(de)说明"), "见附录(de)说明");
 }
 
+/// The document-wide count is a boundary: pinned at three annotations
+/// (the reason is on `PINYIN_MIN_DOC_ANNOTATIONS`), so a document with
+/// three is repaired, one with two keeps them, and moving the constant
+/// either way fails one of the two halves.
+#[test]
+fn pinyin_needs_three_annotations_in_the_document() {
+    let three = "銀(yín)行的服務\n新聞(wén)報導\n道(dào)路很寬\n";
+    let two = "銀(yín)行的服務\n新聞(wén)報導\n道路很寬\n";
+    assert_eq!(count_pinyin_annotations(three), 3);
+    assert_eq!(count_pinyin_annotations(two), 2);
+    assert_eq!(fixed(three), "銀行的服務\n新聞報導\n道路很寬\n");
+    assert_eq!(fixed(two), two);
+}
+
+/// Big5 read as GBK in short runs between ASCII words: no run alone shows
+/// enough, the line does, and its runs are decided together.
+#[test]
+fn short_runs_between_ascii_words_are_read_together() {
+    for line in [
+        "請使用 \"vimtutor\" 程式來學習 vim",
+        "請參考 \"man ls\" 說明文件",
+        "使用 grep 命令來搜尋檔案",
+    ] {
+        let (big5, _, _) = BIG5.encode(line);
+        let (moji, _) = GBK.decode_without_bom_handling(&big5);
+        assert_ne!(moji, line);
+        assert_eq!(fixed(&moji), line, "{moji}");
+    }
+    // Inside a quote opened by Big5's `“`, read as GBK's `¨`.
+    let line = "還有“本分割槽的位置”";
+    let (big5, _, _) = BIG5.encode(line);
+    assert_eq!(fixed(&GBK.decode_without_bom_handling(&big5).0), line);
+}
+
+/// The joint reading needs suspects: kana between ASCII words are Japanese
+/// unless hanzi outnumber them, and clean runs stay clean.
+#[test]
+fn runs_without_joint_evidence_stay() {
+    for clean in [
+        "む～ん(-へ-)</p>",
+        "α 和 β 的值",
+        "使用 grep 命令來搜尋檔案",
+        "请参考 \"man ls\" 说明文件",
+        "“本分割槽”的位置",
+    ] {
+        assert_eq!(fixed(clean), clean);
+    }
+    // Runs of Latin letters among UTF-8 mojibake are not Big5 read as GBK.
+    let line = "向用户索要密码，而不是在调用";
+    let moji: String = line.bytes().map(char::from).collect();
+    assert_eq!(fixed(&moji), line);
+}
+
+/// GBK read as windows-1252: punctuation spans between ASCII words follow
+/// the line's hanzi spans; alone, `¡£` is Spanish and English.
+#[test]
+fn double_byte_punctuation_follows_the_lines_hanzi() {
+    let w1252 = Encoding::for_label(b"windows-1252").unwrap();
+    for line in [
+        "请输入 \"username@\"。",
+        "选项 --all，显示所有文件：ls -a（包括隐藏文件）",
+    ] {
+        let (gbk, _, _) = GBK.encode(line);
+        let (moji, _) = w1252.decode_without_bom_handling(&gbk);
+        assert_eq!(fixed(&moji), line, "{moji}");
+    }
+    for clean in ["¡£5 de descuento!", "Price: £10 ¡Oferta! ·"] {
+        assert_eq!(fixed(clean), clean);
+    }
+}
+
 #[test]
 fn markup_debris() {
     assert_eq!(fixed("a &amp; b &#20013;"), "a & b 中");
