@@ -41,7 +41,7 @@ const MIN_REFERENCED_HEADINGS: usize = 3;
 const MIN_REFERENCED_HEADING_CHARS: usize = 6;
 
 /// Chinese numerals that number headings and list items.
-fn is_cn_numeral(c: char) -> bool {
+pub(super) fn is_cn_numeral(c: char) -> bool {
     matches!(
         c,
         '一' | '二'
