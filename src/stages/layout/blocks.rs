@@ -41,7 +41,7 @@ const MIN_REFERENCED_HEADINGS: usize = 3;
 const MIN_REFERENCED_HEADING_CHARS: usize = 6;
 
 /// Chinese numerals that number headings and list items.
-fn is_cn_numeral(c: char) -> bool {
+pub(super) fn is_cn_numeral(c: char) -> bool {
     matches!(
         c,
         '一' | '二'
@@ -72,7 +72,10 @@ pub(super) fn starts_with_marker(body: &str) -> bool {
         '•' | '●' | '○' | '■' | '□' | '◆' | '◇' | '▪' | '▫' | '►' | '▶' | '➢' | '✓' | '✔' | '※'
         | '◎' | '★' | '☆' | '【' => return true,
         '\u{2460}'..='\u{249B}' | '\u{2776}'..='\u{2793}' => return true,
-        '-' | '*' | '+' | '·' | '>' => return second.is_some_and(char::is_whitespace),
+        // `–` and `∗` are LaTeX's second- and third-level bullets.
+        '-' | '*' | '+' | '·' | '>' | '–' | '∗' => {
+            return second.is_some_and(char::is_whitespace);
+        }
         '#' => return matches!(second, Some(' ' | '#')),
         // `——举旗帜聚民心`; a dash pair alone is the end of the line before,
         // moved down whole, not a marker without an item.
@@ -150,11 +153,55 @@ pub(super) fn starts_with_marker(body: &str) -> bool {
     false
 }
 
+/// Levels of a decimal section number (`6.2.1`): books number sections
+/// two to four levels deep; more is a version or an address.
+const MAX_SECTION_LEVELS: usize = 4;
+
+/// Whether `body` opens with a decimal section number of two or more
+/// levels followed by a space and a title (`14.3 使用 ldapvi`, `6.2.1 amd64
+/// 或 i386`), or is one alone (an extractor sets the number of a heading
+/// apart from its title when a gap separates them on the page). A decimal number also opens wrapped prose (`3.5 亿元`), so
+/// classify.rs takes this for a heading number only on a line without
+/// clause punctuation.
+pub(super) fn starts_with_section_number(body: &str) -> bool {
+    let (number, title) = body.split_once(' ').unwrap_or((body, ""));
+    let levels = number.split('.').count();
+    (2..=MAX_SECTION_LEVELS).contains(&levels)
+        && number
+            .split('.')
+            .all(|l| (1..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_digit()))
+        && (title.is_empty() && !body.contains(' ')
+            || title.starts_with(|c: char| !c.is_ascii_digit() && !c.is_whitespace())
+                && !title.starts_with(is_unit_after_number))
+}
+
+/// Characters that follow a number as its unit or magnitude, not a title
+/// (`3.5 亿元`, `1.2 万人`, `2.5 %`).
+fn is_unit_after_number(c: char) -> bool {
+    matches!(
+        c,
+        '亿' | '万'
+            | '千'
+            | '百'
+            | '%'
+            | '％'
+            | '倍'
+            | '元'
+            | '米'
+            | '吨'
+            | '个'
+            | '年'
+            | '月'
+            | '日'
+    )
+}
+
 /// Whether a marked line is a heading number (`一、`, `（一）`, `第三章`, `#`,
 /// `——`, `【`) rather than a list item (`1.`, `•`, `第五条`), whose text runs
 /// on like prose.
 pub(super) fn starts_with_heading_marker(body: &str) -> bool {
-    if body.starts_with(['#', '【']) || body.starts_with("——") {
+    if body.starts_with(['#', '【']) || body.starts_with("——") || starts_with_section_number(body)
+    {
         return true;
     }
     let (numerals, rest) = take_while_str(body, is_cn_numeral);
@@ -370,7 +417,9 @@ impl Ctx<'_> {
                 || !stem.chars().next_back().is_some_and(is_hanzi)
                 || !(MIN_REFERENCED_HEADING_CHARS..=MAX_HEADER_CHARS)
                     .contains(&stem.chars().count())
-                || self.fills_column(i, l.width)
+                // Measured locally: a list of headings can be as wide as the
+                // book's measure.
+                || self.fills_local_column(i, l.width)
             {
                 continue;
             }

@@ -116,7 +116,31 @@ pub(super) fn ends_lead_in(body: &str) -> bool {
     body.trim_end_matches(is_closer).ends_with(LEAD_IN_DASH)
 }
 
+/// A footnote mark has at most this many digits (a book's notes are
+/// numbered per chapter or page).
+const MAX_FOOTNOTE_DIGITS: usize = 2;
+
+/// Digits a footnote mark is set in: ASCII (an extractor flattens the
+/// superscript) or superscript.
+fn is_footnote_digit(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '¹' | '²' | '³' | '⁰' | '⁴'..='⁹')
+}
+
+/// The line ends a sentence: its last mark that is not a closer is a
+/// terminal. A footnote mark after the terminal (`操作。3`, `参数。⁸`)
+/// does not change that: a number does not follow a Chinese full stop
+/// within a sentence.
 pub(super) fn ends_sentence(body: &str) -> bool {
+    let trimmed = body.trim_end_matches(is_footnote_digit);
+    let digits = body.len() - trimmed.len();
+    let body = if digits > 0
+        && body[trimmed.len()..].chars().count() <= MAX_FOOTNOTE_DIGITS
+        && trimmed.ends_with(['。', '！', '？'])
+    {
+        trimmed
+    } else {
+        body
+    };
     body.chars()
         .rev()
         .find(|&c| !is_closer(c))

@@ -20,7 +20,7 @@
 use crate::stages::StageReport;
 
 use super::LayoutEdit;
-use super::blocks::{is_code, is_rule, is_toc, starts_with_marker};
+use super::blocks::{is_code, is_rule, is_toc, starts_with_marker, starts_with_section_number};
 use super::chars::{char_units, ends_sentence, is_clause};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,11 @@ pub(super) struct Line<'a> {
     /// A heading whose glued section number or page reference was cut from
     /// `body`: it stands alone.
     pub(super) reference: bool,
+    /// Has Latin letters, whose width on the page varies with the font
+    /// (units count each as half a Chinese character).
+    pub(super) latin: bool,
+    /// Brackets and quotation marks it opens and closes.
+    pub(super) brackets: Brackets,
 }
 
 fn leading_units(raw: &str) -> u32 {
@@ -77,37 +82,102 @@ fn leading_units(raw: &str) -> u32 {
         .sum()
 }
 
-/// Width in units, clause punctuation, sentence punctuation, inner
-/// whitespace: one pass.
-fn scan(body: &str) -> (u32, bool, bool, bool) {
-    if body.is_ascii() {
-        let clause = body.bytes().any(|b| b == b',' || b == b';');
-        let spaced = body.bytes().any(|b| b.is_ascii_whitespace());
-        return (body.len() as u32, clause, false, spaced);
+/// What one pass over a line's body finds.
+#[derive(Default)]
+struct Scan {
+    width: u32,
+    clause: bool,
+    sentence: bool,
+    spaced: bool,
+    latin: bool,
+    brackets: Brackets,
+}
+
+/// Brackets and quotation marks of a line: those it leaves open at its
+/// end, and closers before them that match nothing in the line (they close
+/// what an earlier line opened).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Brackets {
+    pub(super) open: u8,
+    pub(super) unmatched: u8,
+}
+
+impl Brackets {
+    fn opener(&mut self) {
+        self.open = self.open.saturating_add(1);
     }
+
+    fn closer(&mut self) {
+        if self.open > 0 {
+            self.open -= 1;
+        } else {
+            self.unmatched = self.unmatched.saturating_add(1);
+        }
+    }
+
+    /// The brackets left open after `next` follows these.
+    pub(super) fn then(self, next: Brackets) -> Brackets {
+        Brackets {
+            open: self
+                .open
+                .saturating_sub(next.unmatched)
+                .saturating_add(next.open),
+            unmatched: self
+                .unmatched
+                .saturating_add(next.unmatched.saturating_sub(self.open)),
+        }
+    }
+}
+
+/// Width in units, clause punctuation, sentence punctuation, inner
+/// whitespace, brackets: one pass.
+fn scan(body: &str) -> Scan {
+    let mut r = Scan::default();
     let bytes = body.as_bytes();
-    let (mut width, mut clause, mut sentence, mut spaced) = (0, false, false, false);
+    if body.is_ascii() {
+        r.width = body.len() as u32;
+        for &b in bytes {
+            r.latin |= b.is_ascii_alphabetic();
+            match b {
+                b',' | b';' => r.clause = true,
+                b'(' => r.brackets.opener(),
+                b')' => r.brackets.closer(),
+                b if b.is_ascii_whitespace() => r.spaced = true,
+                _ => {}
+            }
+        }
+        return r;
+    }
     let mut i = 0;
     while i < bytes.len() {
         // The common cases are decided from the bytes without decoding.
         let b = bytes[i];
         if b < 0x80 {
-            width += 1;
-            clause |= b == b',' || b == b';';
-            spaced |= (b as char).is_whitespace();
+            r.width += 1;
+            r.latin |= b.is_ascii_alphabetic();
+            match b {
+                b',' | b';' => r.clause = true,
+                b'(' => r.brackets.opener(),
+                b')' => r.brackets.closer(),
+                b if (b as char).is_whitespace() => r.spaced = true,
+                _ => {}
+            }
             i += 1;
             continue;
         }
         if (0xE3..=0xE9).contains(&b) {
             // U+3000–U+9FFF: Chinese characters and punctuation, all wide;
             // of them only U+3000–U+3002 (`　、。`) are a space or clause
-            // punctuation.
-            width += 2;
+            // punctuation, and U+3008–U+3011, U+3014–U+3015 brackets
+            // (`〈〉《》「」『』【】〔〕`, openers at even code points).
+            r.width += 2;
             if b == 0xE3 && bytes[i + 1] == 0x80 {
                 match bytes[i + 2] {
-                    0x80 => spaced = true,
-                    0x81 => clause = true,
-                    0x82 => (clause, sentence) = (true, true),
+                    0x80 => r.spaced = true,
+                    0x81 => r.clause = true,
+                    0x82 => (r.clause, r.sentence) = (true, true),
+                    c @ (0x88..=0x91 | 0x94..=0x95) if c % 2 == 0 => r.brackets.opener(),
+                    0x88..=0x91 | 0x94..=0x95 => r.brackets.closer(),
                     _ => {}
                 }
             }
@@ -116,11 +186,13 @@ fn scan(body: &str) -> (u32, bool, bool, bool) {
         }
         if b == 0xEF && bytes[i + 1] == 0xBC {
             // U+FF00–U+FF3F, full-width forms, all wide: `，；` are clause
-            // punctuation, `！？` end sentences.
-            width += 2;
+            // punctuation, `！？` end sentences, `（）` are brackets.
+            r.width += 2;
             match bytes[i + 2] {
-                0x8C | 0x9B => clause = true,
-                0x81 | 0x9F => (clause, sentence) = (true, true),
+                0x8C | 0x9B => r.clause = true,
+                0x81 | 0x9F => (r.clause, r.sentence) = (true, true),
+                0x88 => r.brackets.opener(),
+                0x89 => r.brackets.closer(),
                 _ => {}
             }
             i += 3;
@@ -128,15 +200,19 @@ fn scan(body: &str) -> (u32, bool, bool, bool) {
         }
         let c = body[i..].chars().next().unwrap_or(' ');
         i += c.len_utf8();
-        width += char_units(c);
+        r.width += char_units(c);
         if is_clause(c) {
-            clause = true;
-            sentence |= matches!(c, '。' | '！' | '？');
+            r.clause = true;
+            r.sentence |= matches!(c, '。' | '！' | '？');
         } else if c.is_whitespace() {
-            spaced = true;
+            r.spaced = true;
+        } else if c == '“' {
+            r.brackets.opener();
+        } else if c == '”' {
+            r.brackets.closer();
         }
     }
-    (width, clause, sentence, spaced)
+    r
 }
 
 /// Splits the text into lines (form feeds start new lines) and classifies
@@ -190,7 +266,14 @@ pub(super) fn split_lines<'a>(
                 }
                 continue;
             }
-            let (width, clause, sentence_inside, spaced) = scan(body);
+            let Scan {
+                width,
+                clause,
+                sentence: sentence_inside,
+                spaced,
+                latin,
+                brackets,
+            } = scan(body);
             let fence = body.starts_with("```") || body.starts_with("~~~");
             // `=====` under a heading is a rule, not an operator.
             let rule = !fence && is_rule(body);
@@ -218,9 +301,11 @@ pub(super) fn split_lines<'a>(
                 clause,
                 sentence_inside,
                 spaced,
-                marker: starts_with_marker(body),
+                marker: starts_with_marker(body) || !clause && starts_with_section_number(body),
                 rule,
                 reference: false,
+                latin,
+                brackets,
             });
         }
     }
@@ -245,6 +330,8 @@ impl<'a> Line<'a> {
             marker: false,
             rule: false,
             reference: false,
+            latin: false,
+            brackets: Brackets::default(),
         }
     }
 }

@@ -4,7 +4,9 @@
 //! re-joined). The evidence is what a reader uses: punctuation at the break
 //! (a line ending mid-clause runs on, a line cannot start with `，`), a
 //! marker or rule on either line, indentation and blank lines where the
-//! document uses them, and whether the line fills its column (measure.rs).
+//! document uses them, brackets or quotation marks the paragraph left
+//! open, a file name or path cut at a period or slash, and whether the line
+//! fills its column (measure.rs: locally, or the book's measure).
 //! Decisions look at the paragraph built so far, not only its last line, so
 //! that cleaning the output again changes nothing.
 //!
@@ -21,10 +23,10 @@
 
 use super::blocks::starts_with_heading_marker;
 use super::chars::{ends_lead_in, is_cjk, is_clause, is_line_start_forbidden, is_neutral};
-use super::classify::{Kind, Line};
+use super::classify::{Brackets, Kind, Line};
 use super::measure::{
     Ctx, FIRST_LINE_SHORT_MAX_UNITS, FIRST_LINE_SHORT_MIN_UNITS, INDENT_MIN_UNITS,
-    TERMINAL_SLACK_UNITS,
+    LATIN_PROSE_SPACES, TERMINAL_SLACK_UNITS,
 };
 
 /// Documents with fewer text lines than this are too small to measure a
@@ -50,6 +52,8 @@ pub(super) struct Par {
     clause: bool,
     /// A sentence ends inside it.
     sentence_inside: bool,
+    /// Brackets and quotation marks left open so far.
+    brackets: Brackets,
 }
 
 impl Par {
@@ -65,6 +69,7 @@ impl Par {
             lines: 1,
             last_width: line.width,
             before_last_width: 0,
+            brackets: line.brackets,
         }
     }
 
@@ -74,6 +79,7 @@ impl Par {
         self.last_width = line.width;
         self.clause |= line.clause;
         self.sentence_inside |= line.sentence_inside;
+        self.brackets = self.brackets.then(line.brackets);
     }
 }
 
@@ -122,6 +128,11 @@ impl Ctx<'_> {
         if last_a == '-' && first_b.is_ascii_lowercase() && hyphenated(la.body) {
             return true;
         }
+        if split_name(la.body, lb.body) {
+            // The period is inside a file or package name the line broke in
+            // (`debian/libfoo1.` / `symbols`, `foo.` / `orig.tar.gz`).
+            return true;
+        }
         if self.offset_heading(a) || self.offset_heading(b) {
             return false;
         }
@@ -140,10 +151,19 @@ impl Ctx<'_> {
                                 && par.lines == 1
                                 && self.next_starts_paragraph(a, b)));
             }
-            if is_clause(last_a) || last_a.is_ascii_alphanumeric() && first_b.is_ascii_lowercase() {
-                // Ends mid-clause (`，`), or mid-sentence in Latin text: no
-                // indent or blank line overrides that (and cleaning the
-                // output again, without them, would join it anyway).
+            if is_clause(last_a)
+                || last_a.is_ascii_alphanumeric()
+                    && first_b.is_ascii_lowercase()
+                    && (par.clause || latin_prose(la.body))
+                || par.brackets.open > 0
+            {
+                // Ends mid-clause (`，`), mid-sentence in Latin prose (a
+                // heading ending with a Latin word, `14.3 使用 ldapvi`, is
+                // followed by a paragraph that may open with one), or inside
+                // brackets or quotation marks left open, which a paragraph
+                // never ends in: no indent or blank line overrides that (and
+                // cleaning the output again, without them, would join it
+                // anyway).
                 return true;
             }
             if self.fills_column(a, la.width) || self.next_word_overflows(a, la, lb) {
@@ -229,6 +249,35 @@ pub(super) fn hyphenated(body: &str) -> bool {
     let mut rev = body.chars().rev();
     rev.next();
     rev.next().is_some_and(|c| c.is_ascii_lowercase())
+}
+
+/// A line ending inside a file name, path or URL cut at a period or a
+/// slash, and a next line that goes on with the name, starting in lower
+/// case or with a digit, which a sentence in Latin script does not: after
+/// a slash always (`/usr/share/` / `doc-base.html`), after a period when
+/// either side is a path or dotted name (`debian/libfoo1.` / `symbols`,
+/// `foo.` / `orig.tar.gz`). `a.` / `b.` (two short sentences) are not names.
+/// Joined without a space.
+pub(super) fn split_name(a: &str, b: &str) -> bool {
+    let is_name =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '~' | ':');
+    let Some(cut) = a.chars().next_back().filter(|c| matches!(c, '.' | '/')) else {
+        return false;
+    };
+    let tail = &a[a.trim_end_matches(is_name).len()..a.len() - 1];
+    let head = &b[..b.len() - b.trim_start_matches(is_name).len()];
+    let inner = |w: &str| w.contains(['/', '.', '_']);
+    // A head of digits and periods (`1.2.`) is a section number.
+    let numbered = head.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    tail.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && head.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && !numbered
+        && (cut == '/' || inner(tail) || inner(head.trim_end_matches('.')))
+}
+
+/// A line of Latin prose: several words.
+fn latin_prose(body: &str) -> bool {
+    body.bytes().filter(|&b| b == b' ').count() >= LATIN_PROSE_SPACES
 }
 
 /// Whether a space goes between the end of one line and the start of the
@@ -379,6 +428,54 @@ mod tests {
         assert!(once.contains("make.\nNotice B - Where to Write\n---"));
         let rule = "*".repeat(72);
         assert!(once.contains(&format!("\n{rule}\n* *\n")));
+    }
+
+    /// Evidence at the break: a name cut at its period, brackets left open.
+    #[test]
+    fn names_cut_at_a_period_and_open_brackets_run_on() {
+        assert_eq!(
+            lay("创建 debian/libfoo1.\nsymbols 文件。\n"),
+            "创建 debian/libfoo1.symbols 文件。\n"
+        );
+        assert_eq!(
+            lay("它的源码包是 foo.\norig.tar.gz 文件。\n"),
+            "它的源码包是 foo.orig.tar.gz 文件。\n"
+        );
+        assert_eq!(
+            lay("参看 /usr/share/doc/\ndoc-base.html 有一份本地拷贝。\n"),
+            "参看 /usr/share/doc/doc-base.html 有一份本地拷贝。\n"
+        );
+        // Two short sentences, and a sentence before a capital, stay apart.
+        assert_eq!(lay("a.\nb.\n"), "a.\nb.\n");
+        assert_eq!(
+            lay("see debian/rules.\nThen build.\n"),
+            "see debian/rules.\nThen build.\n"
+        );
+        // A paragraph never ends inside brackets or quotation marks.
+        let text = "请认真阅读用户手册（第三版\n附录）并避免滥用。\n";
+        assert_eq!(lay(text), "请认真阅读用户手册（第三版附录）并避免滥用。\n");
+        let quoted = "他说：“明天我们\n再谈。”\n";
+        assert_eq!(lay(quoted), "他说：“明天我们再谈。”\n");
+        // Closed brackets say nothing: a short heading stays apart.
+        let closed = "第一段的内容很长，写了很多很多的内容。\n注意事项（一）\n第二段的内容。\n";
+        assert_eq!(lay(closed), closed);
+        for t in [text, quoted, closed] {
+            let once = lay(t);
+            assert_eq!(lay(&once), once);
+        }
+    }
+
+    /// A heading ending with a Latin word is not Latin prose: a paragraph
+    /// opening with a lower-case command name does not continue it.
+    #[test]
+    fn a_heading_ending_in_latin_stays_before_a_lower_case_line() {
+        let text = "14.3 使用 ldapvi\nldapvi 是一个编辑 LDAP 数据库的工具。\n";
+        assert_eq!(lay(text), text);
+        let bare = "6.2\ncompat\ncompat 文件定义了兼容级别。\n";
+        assert_eq!(lay(bare), bare);
+        // Latin prose runs on into a lower-case line.
+        let prose = "The quick brown fox jumps over\nthe lazy dog.\n";
+        assert_eq!(lay(prose), "The quick brown fox jumps over the lazy dog.\n");
     }
 
     #[test]

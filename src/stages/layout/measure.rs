@@ -5,7 +5,11 @@
 //! line and the 12 after it), so one file may change column width; a side
 //! counts as wrapped prose only when enough of its lines fill that width
 //! and few of those end a sentence. A window is measured when a decision
-//! first needs it: most lines end mid-clause and need none.
+//! first needs it: most lines end mid-clause and need none. A book also
+//! has one measure throughout: the width at which most of its Chinese
+//! prose lines that do not end a sentence were broken. A line reaching it
+//! fills the column even where the lines around it are lists, code or
+//! short paragraphs, too few full lines to measure locally.
 //!
 //! Example: `白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n` stays as
 //! it is: lines of one width that all end a sentence are verse, not a
@@ -17,7 +21,12 @@
 //! so a short paragraph among one-line ones is measured from its
 //! neighbours; columns narrower than 8 Chinese characters (verse, lists) or
 //! wider than 100 (whole paragraphs) are never wrapped prose; blank lines
-//! and indentation get one verdict for the whole document.
+//! and indentation get one verdict for the whole document; the document's
+//! measure needs 8 such lines and stands out only if 30 % of them share
+//! it, so a file of two widths has at most one (the other is measured
+//! locally), and a line with Latin letters wider than it counts as full
+//! (units overstate a proportional font's Latin), so a list item ending
+//! there without punctuation runs on into the next paragraph.
 
 use std::cell::Cell;
 
@@ -48,6 +57,12 @@ const MIN_WRAPPED_LINES: usize = 3;
 /// …and when at least this share (percent) of its lines are full; in text
 /// with one paragraph per line, widths are scattered.
 const MIN_WRAPPED_PERCENT: usize = 35;
+/// A document has a measure when at least this many of the lines it is
+/// measured on, and this share (percent) of them, are broken within the
+/// slack below one width: a book's body text, not a few similar lines by
+/// chance.
+const DOC_MEASURE_MIN_LINES: usize = 8;
+const DOC_MEASURE_PERCENT: usize = 30;
 /// No extractor wraps wider than this (100 Chinese characters; an A4 page
 /// holds about 40): wider lines are whole paragraphs.
 const MAX_WRAP_UNITS: u32 = 200;
@@ -62,7 +77,7 @@ const MAX_TERMINAL_PERCENT: usize = 50;
 /// (percent) of full lines with clause punctuation or several words.
 const MIN_PROSE_PERCENT: usize = 40;
 /// Spaces that make a Latin line read as prose (five words or more).
-const LATIN_PROSE_SPACES: usize = 4;
+pub(super) const LATIN_PROSE_SPACES: usize = 4;
 /// A Latin line was wrapped when the next line's first word would not have
 /// fitted after it; ragged right margins put the column limit a little above
 /// the reference width.
@@ -104,6 +119,15 @@ pub(super) struct Ctx<'a> {
     /// make indentation informative): one set off from the margin is placed
     /// apart (a centred heading), not indented as a paragraph start.
     pub(super) offset_rare: bool,
+    /// The width most of the document's prose lines are broken at (a
+    /// book's measure), when one stands out; a line that reaches it (less
+    /// the slack) fills the column even where too few lines around it are
+    /// full to measure it locally (a short paragraph between lists and
+    /// code). A Chinese line wider than it by more than a hanging mark was
+    /// not set in it (a heading); wider lines with Latin letters fill it:
+    /// they count more units than Chinese ones for the same length on the
+    /// page.
+    doc_measure: Option<u32>,
 }
 
 #[derive(Clone, Copy)]
@@ -111,6 +135,7 @@ struct Metric {
     width: u32,
     terminal: bool,
     prose: bool,
+    latin: bool,
 }
 
 /// Width statistics of the lines on one side of a line (itself included).
@@ -183,6 +208,13 @@ impl Ctx<'_> {
         })
     }
 
+    /// Whether a line nearly fills the column measured on the lines around
+    /// it.
+    pub(super) fn fills_local_column(&self, line: usize, width: u32) -> bool {
+        let pos = self.text_pos[line];
+        self.after(pos).nearly_full(width) || self.before(pos).nearly_full(width)
+    }
+
     /// A Latin line followed by a Latin word that would not have fitted
     /// after it within the column: the line was wrapped there. Latin lines
     /// fall short of the margin by up to a word, more than the slack allows.
@@ -207,10 +239,14 @@ impl Ctx<'_> {
     }
 
     /// Whether a line nearly fills the column seen from either side (the
-    /// side after it first: it holds the rest of the paragraph).
+    /// side after it first: it holds the rest of the paragraph), or the
+    /// document's measure.
     pub(super) fn fills_column(&self, line: usize, width: u32) -> bool {
-        let pos = self.text_pos[line];
-        self.after(pos).nearly_full(width) || self.before(pos).nearly_full(width)
+        self.fills_local_column(line, width)
+            || self.doc_measure.is_some_and(|m| {
+                width + slack_of(m) >= m
+                    && (width <= m + TERMINAL_SLACK_UNITS || self.lines[line].latin)
+            })
     }
 }
 
@@ -249,6 +285,47 @@ fn region(window: &[Metric]) -> Region {
         slack,
         wrapped,
     }
+}
+
+/// How far a full line may fall short of (or run past) a measure.
+fn slack_of(measure: u32) -> u32 {
+    FULL_SLACK_MIN_UNITS.max(measure / FULL_SLACK_DIVISOR)
+}
+
+/// The document's measure: the width at which most of its wrapped prose
+/// lines were broken, if one stands out. Measured on the lines a wrap can
+/// be told from: prose lines that do not end a sentence (in a book most of
+/// them are wrapped; a paragraph's last line mostly ends one), without
+/// Latin letters (a proportional font fits more of them in a line than
+/// their units say, so mixed lines scatter above the measure). For each
+/// width, the lines at most the slack narrower are counted.
+fn document_measure(metrics: &[Metric]) -> Option<u32> {
+    let mut lines = 0usize;
+    let mut count = [0u32; MAX_WRAP_UNITS as usize + 1];
+    for m in metrics {
+        if m.prose
+            && !m.terminal
+            && !m.latin
+            && (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&m.width)
+        {
+            lines += 1;
+            count[m.width as usize] += 1;
+        }
+    }
+    if lines < DOC_MEASURE_MIN_LINES {
+        return None;
+    }
+    let mut best = (0u32, 0u32);
+    for c in MIN_WRAP_UNITS..=MAX_WRAP_UNITS {
+        let n: u32 = count[(c - slack_of(c)) as usize..=c as usize].iter().sum();
+        // The first width to gather the most lines is the top of the
+        // cluster: wider ones only add empty units above it.
+        if n > best.0 {
+            best = (n, c);
+        }
+    }
+    let (n, measure) = (best.0 as usize, best.1);
+    (n >= DOC_MEASURE_MIN_LINES && n * 100 >= DOC_MEASURE_PERCENT * lines).then_some(measure)
 }
 
 pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
@@ -304,10 +381,12 @@ pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
                 terminal: l.terminal,
                 prose: l.clause
                     || l.body.bytes().filter(|&b| b == b' ').count() >= LATIN_PROSE_SPACES,
+                latin: l.latin,
             }
         })
         .collect();
     let windows = vec![Cell::new(None); metrics.len()];
+    let doc_measure = document_measure(&metrics);
     Ctx {
         lines,
         text,
@@ -318,6 +397,7 @@ pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
         indent_informative,
         base_lead,
         offset_rare,
+        doc_measure,
     }
 }
 

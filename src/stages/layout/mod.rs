@@ -94,7 +94,7 @@ use std::borrow::Cow;
 
 use classify::{Kind, split_lines};
 use debris::mark_page_debris;
-use join::{Par, hyphenated, join_needs_space};
+use join::{Par, hyphenated, join_needs_space, split_name};
 use measure::analyse;
 use spacing::push_body;
 
@@ -261,7 +261,9 @@ pub fn layout(text: &str) -> StageOutput<'_, LayoutEdit> {
                         let cut = out.len();
                         if hyphen {
                             out.pop();
-                        } else if join_needs_space(&out, l.body) {
+                        } else if join_needs_space(&out, l.body)
+                            && !split_name(lines[p].body, l.body)
+                        {
                             out.push(' ');
                         }
                         let joined_at = out.len();

@@ -6,20 +6,73 @@
 //! whether it belongs there is the writer's style, not the extractor's
 //! doing.
 //!
+//! One space between Chinese characters is content, not layout: the one
+//! after a news dateline (agency, place, date and `电` or `讯`, at the start
+//! of a line), which Chinese news style sets apart from the story.
+//!
 //! Example: `《 人民日报 》\n` → `《人民日报》\n`, `材料 1\t习近平\n` →
-//! `材料 1 习近平\n`, and `超过 10 亿，GDP 比重\n` stays as it is.
+//! `材料 1 习近平\n`, `新华社北京4月18日电  这是\n` → `新华社北京4月18日电 这是\n`,
+//! and `超过 10 亿，GDP 比重\n` stays as it is.
 //!
 //! Limits: only text and table-of-contents lines are respaced
 //! (preformatted lines are copied as they are); leading and trailing
 //! whitespace is cut when lines are split, not here; a space between
 //! Chinese and Latin text is never removed, even where the source added it
-//! by mistake.
+//! by mistake. A dateline is known by its date and `电`/`讯` only: one
+//! written without a date (`新华社电 `) loses its space.
 
 use crate::stages::{SAMPLE_CONTEXT_CHARS, StageReport};
 
+use super::blocks::is_cn_numeral;
 use super::chars::{is_cjk, is_neutral};
 use super::classify::Line;
 use super::{LayoutEdit, head_chars, note, tail_chars};
+
+/// A dateline (`新华社北京4月18日电`, `本报华盛顿12月1日讯`) is at most this
+/// many characters: an agency and a place name are short, and a longer
+/// run without punctuation is a sentence, not a dateline.
+const MAX_DATELINE_CHARS: usize = 24;
+
+/// Numerals of a day of the month in a dateline (`18日`, `十八日`).
+fn is_day_numeral(c: char) -> bool {
+    c.is_ascii_digit() || is_cn_numeral(c) || matches!(c, '廿' | '卅')
+}
+
+/// Last characters of a news organisation's name: an agency (`新华社`), a
+/// paper (`本报`), a site (`中新网`) or a station (`央视台`), in both scripts
+/// (convert may be asked for Traditional output).
+const AGENCY_ENDINGS: [char; 7] = ['社', '报', '网', '台', '報', '網', '臺'];
+
+/// Whether `head`, the start of a line up to a space, is a news dateline:
+/// a short run without punctuation or spaces made of an organisation's
+/// name, an optional place, a month and day, and `电` (a wire story) or
+/// `讯` (a paper's own report): `新华社北京4月18日电`.
+pub(super) fn is_dateline(head: &str) -> bool {
+    let Some(rest) = ["日电", "日讯", "日電", "日訊"]
+        .iter()
+        .find_map(|end| head.strip_suffix(end))
+    else {
+        return false;
+    };
+    let Some(month) = rest.trim_end_matches(is_day_numeral).strip_suffix('月') else {
+        return false;
+    };
+    let before = month.trim_end_matches(is_day_numeral);
+    if month.len() == before.len() || month.len() == rest.len() - '月'.len_utf8() {
+        // No month number, or no day number.
+        return false;
+    }
+    // The organisation comes first: its name ends within the run before
+    // the date, after at least one character.
+    let named = before
+        .char_indices()
+        .any(|(i, c)| i > 0 && AGENCY_ENDINGS.contains(&c));
+    named
+        && head.chars().count() <= MAX_DATELINE_CHARS
+        && head
+            .chars()
+            .all(|c| !c.is_whitespace() && (c.is_alphanumeric() || c == '·'))
+}
 
 pub(super) fn push_body(out: &mut String, line: &Line, report: &mut StageReport<LayoutEdit>) {
     if line.spaced {
@@ -54,6 +107,9 @@ fn push_respaced(out: &mut String, body: &str, line: usize, report: &mut StageRe
         return;
     }
     let start_len = out.len();
+    // Only the first space of a paragraph's first line can follow its
+    // dateline (elsewhere it would not survive cleaning the output again).
+    let paragraph_start = out.is_empty() || out.ends_with('\n');
     let mut rest = body;
     while let Some(pos) = rest.find(char::is_whitespace) {
         let (head, tail) = rest.split_at(pos);
@@ -68,7 +124,9 @@ fn push_respaced(out: &mut String, body: &str, line: usize, report: &mut StageRe
             .chars()
             .take_while(|c| !c.is_whitespace())
             .find(|&c| !is_neutral(c));
-        if left.is_some_and(is_cjk) && right.is_some_and(is_cjk) {
+        let dateline =
+            paragraph_start && rest.len() == body.len() && is_dateline(&out[start_len..]);
+        if left.is_some_and(is_cjk) && right.is_some_and(is_cjk) && !dateline {
             note(report, LayoutEdit::CjkSpaceRemoved, line, || {
                 (
                     format!(
@@ -134,5 +192,46 @@ mod tests {
         assert_eq!(lay("“朋友圈” 携手\n"), "“朋友圈”携手\n");
         assert_eq!(lay("he said “yes” and left\n"), "he said “yes” and left\n");
         assert_eq!(count("新的 使命任务\n", LayoutEdit::CjkSpaceRemoved), 1);
+    }
+
+    #[test]
+    fn the_space_after_a_news_dateline_stays() {
+        for (text, want) in [
+            (
+                "新华社北京4月18日电 这是新家园。\n",
+                "新华社北京4月18日电 这是新家园。\n",
+            ),
+            (
+                "本报上海十二月一日讯\u{3000}\u{3000}记者获悉。\n",
+                "本报上海十二月一日讯 记者获悉。\n",
+            ),
+            (
+                "第一段。\n中新网4月8日电  这是第二段。\n",
+                "第一段。\n中新网4月8日电 这是第二段。\n",
+            ),
+        ] {
+            let once = lay(text);
+            assert_eq!(once, want);
+            assert_eq!(lay(&once), once);
+        }
+        // Negatives: spaces between ordinary Hanzi, a dateline without a
+        // date, a date inside a sentence, a second space of the line.
+        assert_eq!(lay("第一条 为了规范\n"), "第一条为了规范\n");
+        assert_eq!(lay("新华社电 这是\n"), "新华社电这是\n");
+        assert_eq!(lay("他在4月18日电 话里说\n"), "他在4月18日电话里说\n");
+        assert_eq!(
+            lay("他说，北京4月18日电 话里\n"),
+            "他说，北京4月18日电话里\n"
+        );
+        assert_eq!(
+            lay("新华社北京4月18日电 这是 新家园\n"),
+            "新华社北京4月18日电 这是新家园\n"
+        );
+        assert!(is_dateline("新华社华盛顿4月17日电"));
+        assert!(is_dateline("新華社北京4月18日電"));
+        assert!(!is_dateline("4月17日电"));
+        assert!(!is_dateline("日电"));
+        assert!(!is_dateline("新华社北京月18日电"));
+        assert!(!is_dateline("新华社北京4月日电"));
     }
 }
