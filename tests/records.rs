@@ -304,8 +304,17 @@ fn shards_among_text_files_are_cleaned_as_text_as_before() {
     fs::create_dir_all(&input).unwrap();
     fs::write(input.join("a.jsonl"), "{\"text\":\"一。\"}\n").unwrap();
     fs::write(input.join("b.txt"), "二。\n").unwrap();
-    let (code, manifest, stderr) = clean(&input, &tmp.path().join("mixed"), &[]);
+    let (code, manifest, _) = clean(&input, &tmp.path().join("mixed"), &[]);
     assert_eq!(code, 0);
+    // The note is not an error, so only a run without --quiet prints it.
+    let run = Command::new(env!("CARGO_BIN_EXE_canon"))
+        .arg("clean")
+        .arg(&input)
+        .arg("--out")
+        .arg(tmp.path().join("mixed-noted"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
         stderr.contains("1 record shard(s) among text files"),
         "{stderr}"
