@@ -158,6 +158,11 @@ fn report_reads_clusters_jsonl_when_there_is_one_and_needs_a_manifest() {
     corpus(&input);
     let (code, _, stderr) = run(&[&"clean", &input, &"--out", &out, &"-q"], None);
     assert_eq!(code, 0, "{stderr}");
+    // The run writes its clusters; without them the report falls back on
+    // the manifest's duplicate_of.
+    let written = fs::read_to_string(out.join("clusters.jsonl")).unwrap();
+    assert!(written.contains("gbk.txt"), "{written}");
+    fs::remove_file(out.join("clusters.jsonl")).unwrap();
     let (code, _, _) = run(&[&"report", &out], None);
     assert_eq!(code, 0);
     let page = fs::read_to_string(out.join("report.html")).unwrap();
