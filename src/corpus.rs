@@ -242,9 +242,15 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
         (true, _) => Some(out.as_path()),
         (false, dir) => dir,
     };
+    let mut unwritten = HashMap::new();
     for p in &mut processed {
+        let survivor = p.entry.status == Status::Ok;
         finalize(p, &out, duplicates)?;
+        if survivor && let Some(error) = &p.entry.error {
+            unwritten.insert(p.entry.path.clone(), error.clone());
+        }
     }
+    warn_unwritten_survivors(&mut processed, &unwritten);
     write_clusters(&out, clusters.as_deref())?;
     let reused = processed.iter().filter(|p| p.reused).count();
     let entries: Vec<Entry> = processed.into_iter().map(|p| p.entry).collect();
@@ -859,6 +865,26 @@ fn finalize(p: &mut Processed, out: &Path, duplicates: Option<&Path>) -> Result<
         }
     }
     Ok(())
+}
+
+/// A duplicate whose survivor could not be written names a document that
+/// is not in the output: it says so, with the survivor's error, so the
+/// manifest never points at a missing file unexplained. The duplicate
+/// stays a duplicate (promoting it would make the corpus depend on which
+/// writes failed, and its similarity was measured against the survivor).
+fn warn_unwritten_survivors(processed: &mut [Processed], unwritten: &HashMap<String, String>) {
+    if unwritten.is_empty() {
+        return;
+    }
+    for p in processed {
+        let Some(survivor) = &p.entry.duplicate_of else {
+            continue;
+        };
+        if let Some(error) = unwritten.get(survivor) {
+            let warning = format!("its survivor {survivor} is not in the output: {error}");
+            p.entry.warnings.push(warning);
+        }
+    }
 }
 
 fn is_same_file(a: &Path, b: &Path) -> bool {
