@@ -1006,6 +1006,31 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_adds_its_stage_times_and_keeps_its_order() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let batch: Batch = (0..8u64)
+            .map(|n| (n, format!(r#"{{"text":"第{n}行  \r\n"}}"#).into_bytes()))
+            .collect();
+        let mut times = StageTimes::default();
+        let cleaned = clean_batch(&pool, &batch, &Options::default(), &rc(), &mut times);
+        for (n, c) in cleaned.iter().enumerate() {
+            let Cleaned::Record { line, .. } = c else {
+                panic!("line {n} not cleaned")
+            };
+            assert!(line.contains(&format!("第{n}行")), "{line}");
+        }
+        for stage in [Stage::Repair, Stage::Normalize, Stage::Layout] {
+            assert!(times.get(stage) > Duration::ZERO, "{stage}");
+        }
+        assert!(times.signatures > Duration::ZERO);
+        // A record's text is already decoded JSON: no time in decode.
+        assert_eq!(times.get(Stage::Decode), Duration::ZERO);
+    }
+
+    #[test]
     fn a_record_is_cleaned_and_marked_undecided() {
         let line = "{\"id\":1,\"text\":\"ｈｅｌｌｏ\\r\\n\"}".as_bytes();
         let Cleaned::Record { line, .. } =
