@@ -113,7 +113,7 @@ pub use boilerplate::{
 };
 pub use clusters::{Cluster, Removal, clusters, decide, resolve_survivors};
 pub use key::{KeyFold, NoFold, RegionalFold, comparison_key};
-pub use lsh::{banding, candidate_pairs};
+pub use lsh::{MAX_BUCKET_PAIRS, band_hash, banding, candidate_pairs};
 pub use minhash::{
     DocSignature, MIN_NEAR_CHARS, NGRAM, NUM_PERM, SHORT_DOC_CHARS, SHORT_NGRAM, estimate, jaccard,
     ngram_for, shingles, signature,
