@@ -8,7 +8,7 @@ IN_DIR holds `*.jsonl` (one JSON object per line) or `*.parquet` shards
 with an id column and a text column (string, or binary for raw bytes in any
 encoding). OUT_DIR/documents gets every document: its id, the cleaned text,
 the metadata struct `canon` (the manifest's fields), `duplicate_of`,
-`similarity`, `duplicate_kind` and `boilerplate_found`. OUT_DIR/corpus gets
+`similarity`, `duplicate_kind`, `matched` and `boilerplate_found`. OUT_DIR/corpus gets
 the survivors only (id and text). Needs `pip install './python[spark]'`.
 """
 

@@ -37,7 +37,9 @@ example: `--lines FILE` writes the sample, then
 Usage:
     python3 scripts/eval-repair-debian.py [--sample N] [--lines FILE] [canon [other-canon]]
 """
-import gzip, glob, os, random, re, subprocess, sys
+import gzip, glob, os, random, re, sys
+
+from repair_lines import run_repair
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -151,16 +153,6 @@ def restored_but_lost(out, line):
     return re.fullmatch(pat, line, re.S) is not None
 
 
-def run(canon, lines):
-    text = "\n\n".join(lines) + "\n"
-    out = subprocess.run([canon, "clean", "-", "--quiet", "--skip", "normalize,convert,layout,dedup"],
-                         input=text.encode(), capture_output=True, check=True).stdout.decode()
-    got = out.split("\n\n")
-    got[-1] = got[-1].removesuffix("\n")
-    assert len(got) == len(lines), (len(got), len(lines))
-    return got
-
-
 cases = {}
 for src, lines in sources.items():
     cases[f"negative_{src}"] = [(l, l) for l in lines]
@@ -170,7 +162,7 @@ for src, lines in sources.items():
             if cs:
                 cases[f"{name}_{kind}_{src}"] = cs
 
-results = [{fam: run(b, [i for i, _ in cs]) for fam, cs in cases.items()} for b in bins]
+results = [{fam: run_repair(b, [i for i, _ in cs]) for fam, cs in cases.items()} for b in bins]
 print(f"{'family':32s} " + "  ".join(f"{'exact':>9s} {'+lost':>5s}" for _ in bins))
 totals = [[0, 0] for _ in bins]
 for fam, cs in cases.items():

@@ -11,7 +11,9 @@ by side and the cases whose outcome differs. Usage:
 
     cargo build --release && python3 scripts/eval-repair-families.py [canon] [other-canon]
 """
-import json, os, subprocess, sys
+import json, os, sys
+
+from repair_lines import run_repair
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -34,24 +36,12 @@ def cases():
     return fams
 
 
-def run(canon, lines):
-    # Each case on its own line, separated by blank lines so no case is
-    # judged with its neighbours as context.
-    text = "\n\n".join(lines) + "\n"
-    out = subprocess.run([canon, "clean", "-", "--quiet", "--skip", "normalize,convert,layout,dedup"],
-                         input=text.encode(), capture_output=True, check=True).stdout.decode()
-    got = out.split("\n\n")
-    got[-1] = got[-1].removesuffix("\n")
-    assert len(got) == len(lines), (len(got), len(lines))
-    return got
-
-
 fams = cases()
 results = []
 for canon in bins:
     res = {}
     for fam, cs in fams.items():
-        res[fam] = run(canon, [i for i, _ in cs])
+        res[fam] = run_repair(canon, [i for i, _ in cs])
     results.append(res)
 total = [0] * len(bins)
 for fam, cs in fams.items():

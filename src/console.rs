@@ -52,6 +52,7 @@ pub const WARNING_KINDS: &[(&str, &str)] = &[
     ("lost span", "lost spans left as U+FFFD"),
     ("misaligned double-byte", "misaligned double-byte runs"),
     ("private-use", "private-use characters left in place"),
+    ("is not in the output", "survivor not written"),
 ];
 
 /// The kind of a warning (see [`WARNING_KINDS`]).

@@ -44,6 +44,7 @@ use crate::manifest::{self, Entry, MANIFEST_NAME, Matched, Status};
 use crate::pipeline::{self, Options, Outcome};
 use crate::stages::Stage;
 use crate::stages::dedup::{self, DocSignature, Fingerprint, MatchKind, RegionalFold};
+use crate::timings::{StageTimes, Timings};
 use crate::walk::{self, Item, Problem, WalkOptions};
 
 /// A validated `canon clean … --out DIR` run.
@@ -116,6 +117,8 @@ pub struct Summary {
     /// Documents taken from an interrupted run's work (`--resume`).
     pub reused: usize,
     pub elapsed: Duration,
+    /// Time per stage, for `run.json` (never the manifest: it varies).
+    pub timings: Timings,
 }
 
 impl Summary {
@@ -225,20 +228,29 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
     resolve_collisions(&mut processed);
     let mut boilerplate = (0, None);
     let mut clusters = None;
+    let mut decision = Duration::ZERO;
     if config.options.runs(Stage::Dedup) {
         if let Some(path) = &config.signatures {
             write_signature_file(path, &processed)?;
         }
+        let start = Instant::now();
         clusters = Some(mark_duplicates(&mut processed, &config.options));
         boilerplate = mark_boilerplate(&mut processed, &config.options)?;
+        decision = start.elapsed();
     }
     let duplicates = match (config.keep_duplicates, config.duplicates_dir.as_deref()) {
         (true, _) => Some(out.as_path()),
         (false, dir) => dir,
     };
+    let mut unwritten = HashMap::new();
     for p in &mut processed {
+        let survivor = p.entry.status == Status::Ok;
         finalize(p, &out, duplicates)?;
+        if survivor && let Some(error) = &p.entry.error {
+            unwritten.insert(p.entry.path.clone(), error.clone());
+        }
     }
+    warn_unwritten_survivors(&mut processed, &unwritten);
     write_clusters(&out, clusters.as_deref())?;
     let reused = processed.iter().filter(|p| p.reused).count();
     let entries: Vec<Entry> = processed.into_iter().map(|p| p.entry).collect();
@@ -246,8 +258,10 @@ pub fn clean(config: &CleanConfig) -> Result<(Vec<Entry>, Summary)> {
         &out.join(MANIFEST_NAME),
         manifest::to_jsonl(&entries).as_bytes(),
     )?;
+    let times = work.times();
     work.remove()?;
     let mut summary = Summary::count(&entries, started.elapsed());
+    summary.timings = Timings::new(&times, decision, config.jobs, summary.elapsed);
     summary.reused = reused;
     (summary.boilerplate_lines, summary.boilerplate_example) = boilerplate;
     Ok((entries, summary))
@@ -327,6 +341,8 @@ struct Work {
     journal: Mutex<BufWriter<File>>,
     /// Records of an interrupted run, by `key`, when resuming.
     previous: HashMap<String, JournalRecord>,
+    /// The documents' stage times, summed as they finish.
+    times: Mutex<StageTimes>,
 }
 
 impl Work {
@@ -359,7 +375,19 @@ impl Work {
             dir: dir.to_path_buf(),
             journal: Mutex::new(BufWriter::new(file)),
             previous,
+            times: Mutex::default(),
         })
+    }
+
+    fn times(&self) -> StageTimes {
+        *self.times.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn add_times(&self, times: &StageTimes) {
+        self.times
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .add(times);
     }
 
     fn flush(&self) -> Result<()> {
@@ -421,7 +449,9 @@ impl Work {
             return Ok(reused);
         }
         let entry = &mut processed.entry;
-        match pipeline::clean_bytes(&bytes, &config.options) {
+        let mut times = StageTimes::default();
+        let outcome = pipeline::clean_bytes_timed(&bytes, &config.options, &mut times);
+        match outcome {
             Outcome::Binary(kind) => entry.skip(kind.to_string()),
             Outcome::Text(cleaned) => {
                 entry.record_cleaning(&cleaned.decode, &cleaned.changes);
@@ -433,7 +463,7 @@ impl Work {
                     processed.fingerprint = Some(digest);
                 }
                 (processed.signature, processed.boilerplate) =
-                    dedup_fields(&cleaned.text, &config.options);
+                    timed_dedup_fields(&cleaned.text, &config.options, &mut times);
                 // Named by the key, so a resumed run finds it.
                 let staged = self.dir.join(&key);
                 // Not synced: a staged text lost in a crash fails its hash
@@ -454,6 +484,7 @@ impl Work {
             fingerprint: processed.fingerprint.map(|f| hex(&f)),
             entry: processed.entry.clone(),
         })?;
+        self.add_times(&times);
         Ok(processed)
     }
 
@@ -480,7 +511,10 @@ impl Work {
                 if Some(hex(&Sha256::digest(&text))) != record.entry.sha256 {
                     return None;
                 }
-                dedup = dedup_fields(std::str::from_utf8(&text).ok()?, &config.options);
+                let mut times = StageTimes::default();
+                let text = std::str::from_utf8(&text).ok()?;
+                dedup = timed_dedup_fields(text, &config.options, &mut times);
+                self.add_times(&times);
                 Some(path)
             }
         };
@@ -522,6 +556,18 @@ pub(crate) fn dedup_fields(text: &str, options: &Options) -> (Option<Box<DocSign
         Some(Box::new(dedup::signature(&key))),
         dedup::boilerplate_candidates(text),
     )
+}
+
+/// [`dedup_fields`], adding the time it took to `times.signatures`.
+pub(crate) fn timed_dedup_fields(
+    text: &str,
+    options: &Options,
+    times: &mut StageTimes,
+) -> (Option<Box<DocSignature>>, Vec<u64>) {
+    let start = Instant::now();
+    let fields = dedup_fields(text, options);
+    times.signatures += start.elapsed();
+    fields
 }
 
 /// Reads a file unless it is larger than `max` bytes; the error is the
@@ -819,6 +865,26 @@ fn finalize(p: &mut Processed, out: &Path, duplicates: Option<&Path>) -> Result<
         }
     }
     Ok(())
+}
+
+/// A duplicate whose survivor could not be written names a document that
+/// is not in the output: it says so, with the survivor's error, so the
+/// manifest never points at a missing file unexplained. The duplicate
+/// stays a duplicate (promoting it would make the corpus depend on which
+/// writes failed, and its similarity was measured against the survivor).
+fn warn_unwritten_survivors(processed: &mut [Processed], unwritten: &HashMap<String, String>) {
+    if unwritten.is_empty() {
+        return;
+    }
+    for p in processed {
+        let Some(survivor) = &p.entry.duplicate_of else {
+            continue;
+        };
+        if let Some(error) = unwritten.get(survivor) {
+            let warning = format!("its survivor {survivor} is not in the output: {error}");
+            p.entry.warnings.push(warning);
+        }
+    }
 }
 
 fn is_same_file(a: &Path, b: &Path) -> bool {

@@ -40,6 +40,7 @@ pub mod report;
 pub mod run_record;
 pub mod stages;
 pub mod tables;
+pub mod timings;
 pub mod walk;
 
 pub use error::{Error, Result};

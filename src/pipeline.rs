@@ -13,6 +13,7 @@ use crate::stages::{
     EditKind, MAX_SAMPLES_PER_EDIT, Stage, StageOutput, StageSummary, convert, dedup, layout,
     normalize, repair,
 };
+use crate::timings::StageTimes;
 
 /// What the user chose for a run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -57,10 +58,15 @@ pub enum Outcome {
 
 /// Decodes `bytes` and runs the per-document text stages.
 pub fn clean_bytes(bytes: &[u8], options: &Options) -> Outcome {
-    match decode::decode(bytes) {
+    clean_bytes_timed(bytes, options, &mut StageTimes::default())
+}
+
+/// [`clean_bytes`], adding the time spent in each stage to `times`.
+pub fn clean_bytes_timed(bytes: &[u8], options: &Options, times: &mut StageTimes) -> Outcome {
+    match times.time(Stage::Decode, || decode::decode(bytes)) {
         Decoded::Binary(kind) => Outcome::Binary(kind),
         Decoded::Text { text, report } => {
-            let cleaned = clean_text_detailed(&text, options);
+            let cleaned = clean_text_timed(&text, options, times);
             let mut text = cleaned.text.into_owned();
             let mut changes = cleaned.changes;
             // Cleaning can turn text into 7-bit ASCII that reads as HZ or
@@ -71,14 +77,14 @@ pub fn clean_bytes(bytes: &[u8], options: &Options) -> Outcome {
                 let Decoded::Text {
                     text: again,
                     report: second,
-                } = decode::decode(text.as_bytes())
+                } = times.time(Stage::Decode, || decode::decode(text.as_bytes()))
                 else {
                     break;
                 };
                 if second.method != decode::Method::Escapes {
                     break;
                 }
-                let recleaned = clean_text_detailed(&again, options).text.into_owned();
+                let recleaned = clean_text_timed(&again, options, times).text.into_owned();
                 let mut decode_edits = crate::stages::StageReport::<RedecodeEdit>::default();
                 decode_edits.add(RedecodeEdit::OutputReadAs7Bit, 1);
                 merge_changes(&mut changes, vec![decode_edits.summary(Stage::Decode)]);
@@ -174,6 +180,16 @@ fn is_idempotent(stage: Stage) -> bool {
 /// and normalize once more, not by all five stages, and the pass that
 /// would change nothing is not run at all.
 pub fn clean_text_detailed<'a>(text: &'a str, options: &Options) -> CleanedText<'a> {
+    clean_text_timed(text, options, &mut StageTimes::default())
+}
+
+/// [`clean_text_detailed`], adding the time spent in each stage (summed
+/// over passes) to `times`.
+pub fn clean_text_timed<'a>(
+    text: &'a str,
+    options: &Options,
+    times: &mut StageTimes,
+) -> CleanedText<'a> {
     let mut current = Cow::Borrowed(text);
     let mut changes = Vec::new();
     let mut script = Script::None;
@@ -193,7 +209,9 @@ pub fn clean_text_detailed<'a>(text: &'a str, options: &Options) -> CleanedText<
                 continue;
             }
             let input = now.as_deref().unwrap_or(&current);
-            let (next, stage_script) = run_stage(input, stage, options, &mut pass_changes);
+            let (next, stage_script) = times.time(stage, || {
+                run_stage(input, stage, options, &mut pass_changes)
+            });
             if pass == 0
                 && let Some(s) = stage_script
             {

@@ -23,6 +23,7 @@ use crate::config::{self, CleanSettings};
 use crate::corpus::{CleanConfig, Summary, write_atomically};
 use crate::error::{Error, Result};
 use crate::manifest::Entry;
+use crate::timings::Timings;
 
 /// File name of the run record inside `--out`.
 pub const RUN_RECORD_NAME: &str = "run.json";
@@ -54,6 +55,9 @@ pub struct RunRecord {
     pub started: String,
     pub ended: Option<String>,
     pub counts: Option<Counts>,
+    /// Time per stage, when the run finished (see [`crate::timings`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timings: Option<Timings>,
 }
 
 /// A finished run's counts (the summary line's numbers).
@@ -92,6 +96,7 @@ impl RunRecord {
             started: rfc3339(SystemTime::now()),
             ended: None,
             counts: None,
+            timings: None,
         }
     }
 
@@ -214,6 +219,7 @@ pub fn recorded(
         Err(_) => (RunStatus::Failed, None),
     };
     record.end(status, counts);
+    record.timings = result.as_ref().ok().map(|(_, s)| s.timings.clone());
     if keep {
         let written = write(out, &record);
         // The run's own error says more than a failed record would.

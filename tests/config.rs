@@ -24,6 +24,13 @@ fn inputs(dir: &Path) {
     write(&dir.join("raw/notes.txt"), b"trailing   \n\n\nend\n");
 }
 
+/// `canon clean raw --out OUT FLAGS…` run in `dir`.
+fn clean_raw(dir: &Path, out: &Path, flags: &[&str]) -> (i32, String, String) {
+    let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"clean", &"raw", &"--out", &out];
+    args.extend(flags.iter().map(|f| f as &dyn AsRef<std::ffi::OsStr>));
+    run_in(Some(dir), &args, None)
+}
+
 fn corpus_without_run_json(out: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
     assert!(out.join("run.json").is_file(), "run.json written");
     tree(out)
@@ -112,18 +119,7 @@ fn run_json_records_the_run_and_resume_refuses_other_options() {
     let dir = tmp.path();
     inputs(dir);
     let out = dir.join("out");
-    let (code, _, stderr) = run_in(
-        Some(dir),
-        &[
-            &"clean",
-            &"raw",
-            &"--out",
-            &out,
-            &"--near-threshold",
-            &"0.7",
-        ],
-        None,
-    );
+    let (code, _, stderr) = clean_raw(dir, &out, &["--near-threshold", "0.7"]);
     assert_eq!(code, 0, "{stderr}");
     let record: Value =
         serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
@@ -148,36 +144,15 @@ fn run_json_records_the_run_and_resume_refuses_other_options() {
     assert!(started <= ended, "{started} {ended}");
 
     // The record's options, given again, resume (jobs may change)...
-    let (code, _, stderr) = run_in(
-        Some(dir),
-        &[
-            &"clean",
-            &"raw",
-            &"--out",
-            &out,
-            &"--near-threshold",
-            &"0.7",
-            &"--resume",
-            &"--jobs",
-            &"1",
-        ],
-        None,
+    let (code, _, stderr) = clean_raw(
+        dir,
+        &out,
+        &["--near-threshold", "0.7", "--resume", "--jobs", "1"],
     );
     assert_eq!(code, 0, "{stderr}");
     // ... and other options are refused, naming what differs.
     let before = tree_with_run_record(&out);
-    let (code, _, stderr) = run_in(
-        Some(dir),
-        &[
-            &"clean",
-            &"raw",
-            &"--out",
-            &out,
-            &"--resume",
-            &"--exact-only",
-        ],
-        None,
-    );
+    let (code, _, stderr) = clean_raw(dir, &out, &["--resume", "--exact-only"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("near-threshold: 0.7 → 0.8"), "{stderr}");
     assert!(stderr.contains("exact-only: false → true"), "{stderr}");

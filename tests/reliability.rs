@@ -389,6 +389,48 @@ fn a_write_failure_stops_the_run_with_no_partial_files() {
     assert_eq!(tree(&input), before);
 }
 
+/// A survivor that cannot be written (here a directory stands at its output
+/// path) fails alone; its duplicate says that the document it names is not
+/// in the output, and why. Without the obstacle no such warning appears.
+#[test]
+fn a_survivor_that_cannot_be_written_is_named_by_its_duplicates() {
+    for blocked in [true, false] {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("in");
+        write(&input.join("a.txt"), format!("{SIMPLIFIED}\n").as_bytes());
+        write(&input.join("b.txt"), format!("{SIMPLIFIED}\n").as_bytes());
+        write(&input.join("c.txt"), b"Something else entirely.\n");
+        let out = tmp.path().join("out");
+        if blocked {
+            write(&out.join("a.txt/in-the-way"), b"x");
+        }
+        let (code, _, stderr) = clean_checked(&input, &out, &[]);
+        let entries = manifest(&out);
+        let entry = |path: &str| entries.iter().find(|e| e["path"] == path).unwrap().clone();
+        let (a, b) = (entry("a.txt"), entry("b.txt"));
+        assert_eq!(b["status"], "duplicate", "{b}");
+        assert_eq!(b["duplicate_of"], "a.txt", "{b}");
+        assert_eq!(entry("c.txt")["status"], "ok");
+        let warned = b["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|w| w.as_str())
+            .find(|w| w.contains("survivor a.txt is not in the output"));
+        if blocked {
+            assert_eq!(code, 2, "{stderr}");
+            assert_eq!(a["status"], "error", "{a}");
+            let warned = warned.unwrap_or_else(|| panic!("{b}"));
+            assert!(warned.contains("a directory is in the way"), "{warned}");
+            assert!(stderr.contains("survivor not written"), "{stderr}");
+        } else {
+            assert_eq!(code, 0, "{stderr}");
+            assert_eq!(a["status"], "ok");
+            assert_eq!(warned, None, "{b}");
+        }
+    }
+}
+
 /// Linux only: `/dev/full` is the portable way to make every write fail.
 /// Where it is expected it must be there, so the test cannot pass by doing
 /// nothing.

@@ -92,6 +92,56 @@ fn assert_matches_manifest(page: &str, entries: &[Value], what: &str) {
     assert!(page.contains("lost.txt"), "{what}");
 }
 
+/// Checks `run.json`'s time per stage (every stage, none negative, no
+/// more than the run's workers can spend in its wall time) and that the
+/// page shows each stage's time.
+fn assert_stage_times(run: &Value, page: &str, what: &str) {
+    let t = &run["timings"];
+    let stages = t["stages"].as_object().expect("timings.stages");
+    let names = [
+        "decode",
+        "repair",
+        "normalize",
+        "convert",
+        "layout",
+        "dedup",
+    ];
+    assert_eq!(stages.len(), names.len(), "{t}");
+    let jobs = t["jobs"].as_f64().unwrap();
+    let wall = t["wall_seconds"].as_f64().unwrap();
+    assert!(jobs >= 1.0 && wall > 0.0, "{t}");
+    assert!(wall <= run["counts"]["elapsed_seconds"].as_f64().unwrap() + 0.001);
+    let mut sum = 0.0;
+    for name in names {
+        let secs = stages[name]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{name}: {t}"));
+        assert!(secs >= 0.0, "{name}: {secs}");
+        sum += secs;
+        // The page shows it to the microsecond, as recorded.
+        assert_eq!(
+            number_at(page, &format!("data-stage-time=\"{name}\"")),
+            Some(secs),
+            "{what}: {name}"
+        );
+    }
+    // Each figure is rounded to the microsecond, hence the allowance.
+    assert!(
+        sum <= wall * jobs + 1e-5,
+        "{sum} s in stages, {wall} s × {jobs}"
+    );
+    assert!(sum > 0.0, "the stages took some time: {t}");
+    let parts = &t["dedup"];
+    let dedup: f64 = ["repeats", "signatures", "decision"]
+        .iter()
+        .map(|p| parts[p].as_f64().unwrap())
+        .sum();
+    assert!(
+        (dedup - stages["dedup"].as_f64().unwrap()).abs() < 1e-5,
+        "{t}"
+    );
+}
+
 /// The page as headless chromium renders it, or `None` without chromium.
 fn rendered(page: &Path) -> Option<String> {
     let browser = ["chromium", "chromium-browser"].into_iter().find(|b| {
@@ -137,6 +187,10 @@ fn clean_report_numbers_match_the_manifest_as_written_and_as_a_browser_shows_the
     let entries = manifest(&out);
     assert!(entries.iter().any(|e| e["status"] == "duplicate"));
     assert_matches_manifest(&page, &entries, "as written");
+    let run_json: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_stage_times(&run_json, &page, "as written");
+    assert!(!page.contains("stage-times-missing"));
     // Self-contained: no script, nothing loaded from anywhere.
     for banned in ["<script", "src=", "<link", "@import", "url("] {
         assert!(!page.contains(banned), "{banned} in the page");
@@ -145,6 +199,7 @@ fn clean_report_numbers_match_the_manifest_as_written_and_as_a_browser_shows_the
         Some(dom) => {
             assert!(dom.contains("canon report"), "{dom}");
             assert_matches_manifest(&dom, &entries, "as rendered");
+            assert_stage_times(&run_json, &dom, "as rendered");
         }
         None => eprintln!("skipped the browser check: chromium is not installed"),
     }
@@ -188,6 +243,15 @@ fn report_reads_clusters_jsonl_when_there_is_one_and_needs_a_manifest() {
     // Largest first.
     assert!(page.find("plain.txt").unwrap() < page.find("copy-gbk.txt").unwrap());
     assert!(page.contains("0.931, near"), "{page}");
+    assert!(page.contains("data-stage-time=\"layout\""), "{page}");
+
+    // Without run.json the page says it has no times rather than zeros.
+    fs::remove_file(out.join("run.json")).unwrap();
+    let (code, _, stderr) = run(&[&"report", &out], None);
+    assert_eq!(code, 0, "{stderr}");
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("id=\"stage-times-missing\""), "{page}");
+    assert!(!page.contains("data-stage-time"), "{page}");
 
     let (code, _, stderr) = run(&[&"report", &input], None);
     assert_eq!(code, 2);

@@ -192,7 +192,10 @@ def dedup(
     duplicates, or null), ``similarity`` (1.0 for key matches, the verified
     Jaccard rounded to 4 decimals for near ones) and ``duplicate_kind``
     (``exact``, ``normalized`` or ``near``: the manifest's
-    ``changes.dedup`` entry), as ``canon clean`` decides over the same
+    ``changes.dedup`` entry) and ``matched`` (the manifest's field: a
+    struct of ``id`` and ``similarity`` naming the member the decision was
+    made against when that is not the survivor, else null), as ``canon
+    clean`` decides over the same
     documents named by ``id_col`` (ordered by its string value, as the CLI
     orders paths) with cleaned texts in ``text_col``.
 
@@ -217,7 +220,7 @@ def dedup(
     for c in (id_col, text_col):
         if c not in names:
             raise ValueError(f"no column {c!r} in {names}")
-    for c in ("duplicate_of", "similarity", "duplicate_kind", "boilerplate_found"):
+    for c in ("duplicate_of", "similarity", "duplicate_kind", "matched", "boilerplate_found"):
         if c in names:
             raise ValueError(f"the DataFrame already has a column {c!r}")
     if not isinstance(df.schema[text_col].dataType, StringType):
@@ -241,9 +244,15 @@ def dedup(
         if bad:
             raise ValueError(f"document id {bad[0][0]!r} is not unique")
         decisions = _decide(sig, text_col, threshold, exact_only, max_iterations, jobs, stats)
+        matched = F.when(
+            F.col("matched_id").isNotNull(),
+            F.struct(F.col("matched_id").alias("id"), F.col("matched_similarity").alias("similarity")),
+        ).alias("matched")
         result = sig.join(
             decisions.withColumnRenamed("id", "__canon_id"), "__canon_id", "left"
-        ).select(*[F.col(c) for c in names], "__canon_id", "duplicate_of", "similarity", "duplicate_kind")
+        ).select(
+            *[F.col(c) for c in names], "__canon_id", "duplicate_of", "similarity", "duplicate_kind", matched
+        )
         result = result.localCheckpoint()
         if boilerplate:
             result = _boilerplate(result, text_col, jobs).localCheckpoint()
@@ -323,6 +332,8 @@ def _decide(
             StructField("duplicate_of", StringType()),
             StructField("similarity", DoubleType()),
             StructField("duplicate_kind", StringType()),
+            StructField("matched_id", StringType()),
+            StructField("matched_similarity", DoubleType()),
         ]
     )
 
@@ -337,7 +348,9 @@ def _decide(
 def _empty_decisions(sig: DataFrame) -> DataFrame:
     spark = sig.sparkSession
     return spark.createDataFrame(
-        [], "id string, duplicate_of string, similarity double, duplicate_kind string"
+        [],
+        "id string, duplicate_of string, similarity double, duplicate_kind string, "
+        "matched_id string, matched_similarity double",
     )
 
 

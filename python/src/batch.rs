@@ -401,15 +401,24 @@ fn signature_batch(
                 Arc::new(bands_b.finish()),
                 Arc::new(fp_b.finish()),
             ];
-            let fields: Vec<Field> = ["key_hash", "ngram", "minhash", "bands", "fingerprint"]
-                .iter()
-                .zip(&columns)
-                .map(|(name, c)| Field::new(*name, c.data_type().clone(), true))
-                .collect();
-            RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(arrow_err)
+            named_batch(
+                &["key_hash", "ngram", "minhash", "bands", "fingerprint"],
+                columns,
+            )
         })?;
         Ok(PyArrowType(out))
     })
+}
+
+/// A batch of `columns` named `names`, every field nullable, each typed
+/// as its column.
+fn named_batch(names: &[&str], columns: Vec<ArrayRef>) -> PyResult<RecordBatch> {
+    let fields: Vec<Field> = names
+        .iter()
+        .zip(&columns)
+        .map(|(name, c)| Field::new(*name, c.data_type().clone(), true))
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(arrow_err)
 }
 
 /// Verifies candidate pairs: for each row (`a`, `b`, `a_text`, `b_text`,
@@ -468,13 +477,7 @@ fn verify_batch(
             Arc::clone(column(&batch, "b")?),
             sim,
         ];
-        let fields: Vec<Field> = ["a", "b", "sim"]
-            .iter()
-            .zip(&columns)
-            .map(|(name, c)| Field::new(*name, c.data_type().clone(), true))
-            .collect();
-        let out =
-            RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(arrow_err)?;
+        let out = named_batch(&["a", "b", "sim"], columns)?;
         Ok(PyArrowType(out))
     })
 }
@@ -513,7 +516,8 @@ fn struct_field<'a>(s: &'a StructArray, name: &str) -> PyResult<&'a ArrayRef> {
 /// candidate pair of the component, `a` < `b`, with its verified Jaccard
 /// or null). Runs the CLI's decision on each component (see
 /// `dedup::decide`). Output: one row per duplicate, `id`, `duplicate_of`,
-/// `similarity`, `kind`.
+/// `similarity`, `kind`, and the manifest's `matched` as `matched_id` and
+/// `matched_similarity` (null when the survivor itself decided).
 #[pyfunction]
 #[pyo3(signature = (batch, threshold, exact_only))]
 fn decide_batch(
@@ -540,6 +544,8 @@ fn decide_batch(
             let mut of_b = StringBuilder::new();
             let mut sim_b = Float64Builder::new();
             let mut kind_b = StringBuilder::new();
+            let mut matched_id_b = StringBuilder::new();
+            let mut matched_sim_b = Float64Builder::new();
             for (row, &(lo, hi)) in doc_ranges.iter().enumerate() {
                 let mut comp: Vec<DocIn<'_>> = Vec::with_capacity(hi - lo);
                 for j in lo..hi {
@@ -573,6 +579,8 @@ fn decide_batch(
                     of_b.append_value(comp[d.of].id);
                     sim_b.append_value(d.similarity);
                     kind_b.append_value(d.kind);
+                    matched_id_b.append_option(d.matched.map(|(m, _)| comp[m].id));
+                    matched_sim_b.append_option(d.matched.map(|(_, sim)| sim));
                 }
             }
             let columns: Vec<ArrayRef> = vec![
@@ -580,13 +588,20 @@ fn decide_batch(
                 Arc::new(of_b.finish()),
                 Arc::new(sim_b.finish()),
                 Arc::new(kind_b.finish()),
+                Arc::new(matched_id_b.finish()),
+                Arc::new(matched_sim_b.finish()),
             ];
-            let fields: Vec<Field> = ["id", "duplicate_of", "similarity", "kind"]
-                .iter()
-                .zip(&columns)
-                .map(|(name, c)| Field::new(*name, c.data_type().clone(), true))
-                .collect();
-            RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(arrow_err)
+            named_batch(
+                &[
+                    "id",
+                    "duplicate_of",
+                    "similarity",
+                    "kind",
+                    "matched_id",
+                    "matched_similarity",
+                ],
+                columns,
+            )
         })?;
         Ok(PyArrowType(out))
     })

@@ -5,8 +5,10 @@
 
 use std::collections::HashMap;
 
+use canon::clusters::round_similarity;
 use canon::stages::dedup::{
-    self, DocSignature, MatchKind, NUM_PERM, NearConfig, RegionalFold, banding,
+    self, DocSignature, MAX_BUCKET_PAIRS, MatchKind, NUM_PERM, NearConfig, RegionalFold, band_hash,
+    banding,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -15,25 +17,10 @@ use pyo3::types::PyBytes;
 
 use crate::guard;
 
-/// The LSH band hash of `canon::stages::dedup` (private there): salted with
-/// the n-gram length and the band index. The test suite checks that band
-/// keys and [`MAX_BUCKET_PAIRS`] give exactly the library's
-/// `candidate_pairs`, so a change to either side cannot go unnoticed.
-pub(crate) fn band_hash(sig: &DocSignature, band: usize, rows: usize) -> u64 {
-    let mut h = (u64::from(sig.ngram) << 32) ^ band as u64 ^ 0x243F_6A88_85A3_08D3;
-    for &v in &sig.minhash[band * rows..(band + 1) * rows] {
-        h = (h.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x517C_C1B7_2722_0A95);
-    }
-    h ^ (h >> 29)
-}
-
-/// The library's bucket cap (`MAX_BUCKET_PAIRS`, private there): a
-/// bucket's member is paired with its first 64 members at most, by
-/// document order. Checked against `candidate_pairs` by the test suite.
-pub(crate) const MAX_BUCKET_PAIRS: usize = 64;
-
 /// Band keys of a signature for `threshold` (one per band, band order);
-/// empty when the document is too short for near matching.
+/// empty when the document is too short for near matching. The library's
+/// own band hash, so the keys bucket documents as `candidate_pairs` does
+/// (the test suite checks it).
 pub(crate) fn band_keys(sig: &DocSignature, threshold: f64) -> Vec<u64> {
     if sig.ngram == 0 {
         return Vec::new();
@@ -103,6 +90,10 @@ pub(crate) struct Decision {
     pub similarity: f64,
     /// `exact`, `normalized` or `near` (the manifest's `changes.dedup` key).
     pub kind: &'static str,
+    /// The manifest's `matched`: when the decision was made against another
+    /// member than the survivor, that member's index and the similarity of
+    /// the decision (rounded like `similarity`).
+    pub matched: Option<(usize, f64)>,
 }
 
 /// Decides duplicates among `docs` exactly as `canon clean` does: sorted by
@@ -149,8 +140,11 @@ pub(crate) fn decide(
         };
         out[me] = Some(Decision {
             of: order[found.survivor],
-            similarity: (found.similarity * 10_000.0).round() / 10_000.0,
+            similarity: round_similarity(found.similarity),
             kind,
+            matched: found
+                .matched
+                .map(|m| (order[m.of], round_similarity(m.similarity))),
         });
     }
     Ok(out)

@@ -83,6 +83,10 @@ def assert_equal_to_cli(rows: dict, entries: dict, out_dir: Path) -> dict:
         assert ("duplicate" if r["duplicate_of"] else "ok") == e["status"], path
         assert r["duplicate_of"] == e["duplicate_of"], path
         assert r["similarity"] == e["similarity"], path
+        matched = r["matched"] and {"path": r["matched"]["id"], "similarity": r["matched"]["similarity"]}
+        assert matched == e.get("matched"), path
+        if matched:
+            kinds["matched"] = kinds.get("matched", 0) + 1
         assert meta["encoding"] == e["encoding"], path
         assert meta["confidence"] == e["confidence"], path
         assert meta["script"] == e["script"], path
@@ -125,6 +129,18 @@ def test_dedup_fixture_corpus_equals_cli(spark, canon_bin, tmp_path, partitions)
     rows = run_spark(spark, read_tree(corpus), partitions)
     kinds = assert_equal_to_cli(rows, entries, tmp_path / "out")
     assert kinds == {"exact": 1, "normalized": 2, "near": 5, "boilerplate": 3}
+
+
+def test_matched_names_the_member_a_duplicate_was_decided_against(spark, canon_bin, tmp_path):
+    """A copy of a near duplicate is removed for its key against that copy,
+    which the near pass removes: the manifest's `matched` names it, and so
+    must Spark's."""
+    docs = read_tree(FIXTURES / "dedup" / "corpus")
+    docs["a05-footer-copy.txt"] = docs["a05-footer.txt"]
+    write(docs, tmp_path / "in")
+    entries = run_cli_corpus(canon_bin, [tmp_path / "in"], tmp_path / "out")
+    kinds = assert_equal_to_cli(run_spark(spark, docs, 3), entries, tmp_path / "out")
+    assert kinds["matched"] == 1, kinds
 
 
 def test_dedup_fixture_corpus_exact_only_and_low_threshold(spark, canon_bin, tmp_path):

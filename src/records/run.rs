@@ -27,7 +27,7 @@ use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -42,6 +42,7 @@ use crate::manifest::{self, Entry, MANIFEST_NAME, Matched, RecordCounts, Status}
 use crate::pipeline::{self, Options};
 use crate::stages::dedup::{self, DocSignature, Fingerprint, MatchKind, RegionalFold};
 use crate::stages::{Stage, StageSummary};
+use crate::timings::{StageTimes, Timings};
 use crate::walk::{self, Item, Problem, WalkOptions};
 
 /// Records cleaned together: enough to keep both cores busy on short
@@ -70,6 +71,14 @@ struct Unit {
     signature: Option<Box<DocSignature>>,
 }
 
+/// What phase 1 keeps of every shard: the records for phase 2, and the
+/// time spent in each stage.
+#[derive(Default)]
+struct Phase1 {
+    units: Vec<Unit>,
+    times: StageTimes,
+}
+
 /// What phase 1 made of one line.
 enum Cleaned {
     Blank,
@@ -93,9 +102,10 @@ struct Meta<'a> {
     warnings: Vec<String>,
 }
 
-/// Cleans one line (without its line ending). Pure: the same line and
-/// options give the same result on any thread.
-fn clean_line(raw: &[u8], options: &Options, rc: &RecordConfig) -> Cleaned {
+/// Cleans one line (without its line ending), adding the stages' time to
+/// `times`. Pure otherwise: the same line and options give the same result
+/// on any thread.
+fn clean_line(raw: &[u8], options: &Options, rc: &RecordConfig, times: &mut StageTimes) -> Cleaned {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Cleaned::Blank;
     }
@@ -106,7 +116,7 @@ fn clean_line(raw: &[u8], options: &Options, rc: &RecordConfig) -> Cleaned {
         Ok(p) => p,
         Err(reject) => return Cleaned::Rejected(reject),
     };
-    let mut cleaned = pipeline::clean_text_detailed(&parsed.text, options);
+    let mut cleaned = pipeline::clean_text_timed(&parsed.text, options, times);
     if !parsed.text.ends_with('\n') {
         record_without_final_newline(&mut cleaned.text, &mut cleaned.changes);
     }
@@ -148,7 +158,7 @@ fn clean_line(raw: &[u8], options: &Options, rc: &RecordConfig) -> Cleaned {
         text,
         meta.as_ref().map(|(n, o)| (n.as_str(), o.as_str())),
     );
-    let (signature, _) = crate::corpus::dedup_fields(text, options);
+    let (signature, _) = crate::corpus::timed_dedup_fields(text, options, times);
     Cleaned::Record {
         line: out,
         text_len: text.len(),
@@ -356,6 +366,8 @@ pub struct RecordSummary {
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub seconds: f64,
+    /// Time per stage, as for files.
+    pub timings: Timings,
 }
 
 impl RecordSummary {
@@ -446,7 +458,7 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
         .map_err(|e| Error::Config(format!("cannot start {} worker threads: {e}", config.jobs)))?;
 
     let mut shards = Vec::new();
-    let mut units = Vec::new();
+    let mut phase1 = Phase1::default();
     let mut claimed: HashMap<&Path, &Path> = HashMap::new();
     for (n, item) in items.iter().enumerate() {
         if let Some(message) = output_clash(item, &mut claimed) {
@@ -470,15 +482,24 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
             return Err(Error::Interrupted);
         }
         shards.push(stage_shard(
-            item, n as u32, &work, config, rc, &pool, &mut units,
+            item,
+            n as u32,
+            &work,
+            config,
+            rc,
+            &pool,
+            &mut phase1,
         )?);
     }
 
+    let Phase1 { units, times } = phase1;
+    let decision = Instant::now();
     let cluster_lines = if config.options.runs(Stage::Dedup) {
         Some(mark_duplicates(&mut shards, &units, config, rc)?)
     } else {
         None
     };
+    let decision = decision.elapsed();
     let mut summary = RecordSummary {
         shards: shards.len(),
         ..RecordSummary::default()
@@ -518,6 +539,7 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
     )?;
     fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.timings = Timings::new(&times, decision, config.jobs, started.elapsed());
     Ok((entries, summary))
 }
 
@@ -547,6 +569,30 @@ fn output_clash<'a>(item: &'a Item, claimed: &mut HashMap<&'a Path, &'a Path>) -
     }
 }
 
+/// Cleans a batch of lines on `pool`, in order, adding their stage times
+/// to `times`.
+fn clean_batch(
+    pool: &rayon::ThreadPool,
+    batch: &Batch,
+    options: &Options,
+    rc: &RecordConfig,
+    times: &mut StageTimes,
+) -> Vec<Cleaned> {
+    let (cleaned, batch_times): (Vec<Cleaned>, Vec<StageTimes>) = pool.install(|| {
+        batch
+            .par_iter()
+            .map(|(_, raw)| {
+                let mut t = StageTimes::default();
+                (clean_line(raw, options, rc, &mut t), t)
+            })
+            .unzip()
+    });
+    for t in &batch_times {
+        times.add(t);
+    }
+    cleaned
+}
+
 /// Phase 1 for one input: its records cleaned into the work directory.
 fn stage_shard(
     item: &Item,
@@ -555,7 +601,7 @@ fn stage_shard(
     config: &CleanConfig,
     rc: &RecordConfig,
     pool: &rayon::ThreadPool,
-    units: &mut Vec<Unit>,
+    phase1: &mut Phase1,
 ) -> Result<Shard> {
     let (path, path_bytes) = crate::corpus::display_path(&item.rel);
     let compression = shard_compression(&item.rel);
@@ -602,12 +648,7 @@ fn stage_shard(
         if batch.is_empty() && damage.is_none() {
             break;
         }
-        let cleaned: Vec<Cleaned> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(_, raw)| clean_line(raw, &config.options, rc))
-                .collect()
-        });
+        let cleaned = clean_batch(pool, &batch, &config.options, rc, &mut phase1.times);
         for ((line_no, raw), result) in batch.iter().zip(cleaned) {
             bytes_in += raw.len() as u64 + 1;
             match result {
@@ -645,7 +686,7 @@ fn stage_shard(
                         .write_all(line.as_bytes())
                         .and_then(|()| staged.write_all(b"\n"))
                         .map_err(|e| Error::io(&staged_path, e))?;
-                    units.push(Unit {
+                    phase1.units.push(Unit {
                         shard: n,
                         line: *line_no,
                         offset,
@@ -905,6 +946,7 @@ pub fn clean_stdin(options: &Options, rc: &RecordConfig, jobs: usize) -> Result<
         shards: 1,
         ..RecordSummary::default()
     };
+    let mut times = StageTimes::default();
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let mut stdout = BufWriter::new(io::stdout().lock());
@@ -914,12 +956,7 @@ pub fn clean_stdin(options: &Options, rc: &RecordConfig, jobs: usize) -> Result<
         if batch.is_empty() && damage.is_none() {
             break;
         }
-        let cleaned: Vec<Cleaned> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(_, raw)| clean_line(raw, options, rc))
-                .collect()
-        });
+        let cleaned = clean_batch(&pool, &batch, options, rc, &mut times);
         for ((line_no, raw), result) in batch.iter().zip(cleaned) {
             summary.bytes_in += raw.len() as u64 + 1;
             match result {
@@ -951,6 +988,7 @@ pub fn clean_stdin(options: &Options, rc: &RecordConfig, jobs: usize) -> Result<
     }
     stdout.flush().map_err(|e| Error::io("<stdout>", e))?;
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.timings = Timings::new(&times, Duration::ZERO, jobs, started.elapsed());
     Ok(summary)
 }
 
@@ -968,9 +1006,36 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_adds_its_stage_times_and_keeps_its_order() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let batch: Batch = (0..8u64)
+            .map(|n| (n, format!(r#"{{"text":"第{n}行  \r\n"}}"#).into_bytes()))
+            .collect();
+        let mut times = StageTimes::default();
+        let cleaned = clean_batch(&pool, &batch, &Options::default(), &rc(), &mut times);
+        for (n, c) in cleaned.iter().enumerate() {
+            let Cleaned::Record { line, .. } = c else {
+                panic!("line {n} not cleaned")
+            };
+            assert!(line.contains(&format!("第{n}行")), "{line}");
+        }
+        for stage in [Stage::Repair, Stage::Normalize, Stage::Layout] {
+            assert!(times.get(stage) > Duration::ZERO, "{stage}");
+        }
+        assert!(times.signatures > Duration::ZERO);
+        // A record's text is already decoded JSON: no time in decode.
+        assert_eq!(times.get(Stage::Decode), Duration::ZERO);
+    }
+
+    #[test]
     fn a_record_is_cleaned_and_marked_undecided() {
         let line = "{\"id\":1,\"text\":\"ｈｅｌｌｏ\\r\\n\"}".as_bytes();
-        let Cleaned::Record { line, .. } = clean_line(line, &Options::default(), &rc()) else {
+        let Cleaned::Record { line, .. } =
+            clean_line(line, &Options::default(), &rc(), &mut StageTimes::default())
+        else {
             panic!("a record")
         };
         assert!(
@@ -992,15 +1057,30 @@ mod tests {
     #[test]
     fn blank_and_bad_lines_are_told_apart() {
         assert!(matches!(
-            clean_line(b"  ", &Options::default(), &rc()),
+            clean_line(
+                b"  ",
+                &Options::default(),
+                &rc(),
+                &mut StageTimes::default()
+            ),
             Cleaned::Blank
         ));
         assert!(matches!(
-            clean_line(b"\xff{}", &Options::default(), &rc()),
+            clean_line(
+                b"\xff{}",
+                &Options::default(),
+                &rc(),
+                &mut StageTimes::default()
+            ),
             Cleaned::Rejected(Reject::NotJson(_))
         ));
         assert!(matches!(
-            clean_line(br#"{"body":"x"}"#, &Options::default(), &rc()),
+            clean_line(
+                br#"{"body":"x"}"#,
+                &Options::default(),
+                &rc(),
+                &mut StageTimes::default()
+            ),
             Cleaned::Rejected(Reject::NoTextField)
         ));
     }
@@ -1012,13 +1092,20 @@ mod tests {
             meta_field: None,
             ..rc()
         };
-        let Cleaned::Record { line: once, .. } = clean_line(first, &Options::default(), &no_meta)
-        else {
+        let Cleaned::Record { line: once, .. } = clean_line(
+            first,
+            &Options::default(),
+            &no_meta,
+            &mut StageTimes::default(),
+        ) else {
             panic!("a record")
         };
-        let Cleaned::Record { line: twice, .. } =
-            clean_line(once.as_bytes(), &Options::default(), &no_meta)
-        else {
+        let Cleaned::Record { line: twice, .. } = clean_line(
+            once.as_bytes(),
+            &Options::default(),
+            &no_meta,
+            &mut StageTimes::default(),
+        ) else {
             panic!("a record")
         };
         assert_eq!(once, twice);

@@ -40,22 +40,32 @@ fn esc(s: &str) -> String {
 
 /// A horizontal bar chart of `rows` (label, value), in SVG.
 fn bar_chart(rows: &[(String, u64)], colour: &str) -> String {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
+    let rows: Vec<(String, f64, String)> = rows
+        .iter()
+        .map(|(label, n)| (label.clone(), *n as f64, n.to_string()))
+        .collect();
+    labelled_bar_chart(&rows, colour)
+}
+
+/// A horizontal bar chart of `rows` (label, value, value as shown), in SVG.
+fn labelled_bar_chart(rows: &[(String, f64, String)], colour: &str) -> String {
+    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+    let max = if max > 0.0 { max } else { 1.0 };
     let height = rows.len() * ROW_HEIGHT + 4;
     let width = LABEL_WIDTH + BAR_WIDTH as usize + 80;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
          viewBox=\"0 0 {width} {height}\" style=\"max-width:100%;height:auto\" role=\"img\">"
     );
-    for (i, (label, value)) in rows.iter().enumerate() {
+    for (i, (label, value, shown_value)) in rows.iter().enumerate() {
         let y = i * ROW_HEIGHT;
-        let w = (*value as f64 / max * BAR_WIDTH).max(1.0);
+        let w = (value / max * BAR_WIDTH).max(1.0);
         let shown: String = label.chars().take(28).collect();
         let _ = write!(
             svg,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
              <rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" fill=\"{colour}\"/>\
-             <text x=\"{:.1}\" y=\"{}\">{value}</text>",
+             <text x=\"{:.1}\" y=\"{}\">{}</text>",
             LABEL_WIDTH - 6,
             y + 15,
             esc(&shown),
@@ -63,6 +73,7 @@ fn bar_chart(rows: &[(String, u64)], colour: &str) -> String {
             ROW_HEIGHT - 6,
             LABEL_WIDTH as f64 + w + 5.0,
             y + 15,
+            esc(shown_value),
         );
     }
     svg.push_str("</svg>");
@@ -98,6 +109,7 @@ pub fn render(d: &ReportData) -> String {
     counts_block(&mut h, "Scripts", "script", &d.scripts, "#6a9f58");
     h.push_str("</div>");
     edits_section(&mut h, d);
+    times_section(&mut h, d);
     damage_section(&mut h, d);
     clusters_section(&mut h, d);
     boilerplate_section(&mut h, d);
@@ -172,9 +184,60 @@ fn totals_section(h: &mut String, d: &ReportData) {
         let _ = write!(h, "<td class=\"n\" id=\"total-{id}\">{value}</td>");
     }
     h.push_str("</tr></table>");
-    h.push_str(
-        "<p class=\"muted\">Time is recorded for the whole run (run.json); \
-         per-stage time is not recorded yet.</p>",
+}
+
+/// Seconds per stage from `run.json`, as a chart and a table whose times
+/// carry `data-stage-time="<stage>"`.
+fn times_section(h: &mut String, d: &ReportData) {
+    h.push_str("<h2>Time per stage</h2>");
+    let Some(t) = d.run.as_ref().and_then(|r| r.timings.as_ref()) else {
+        h.push_str(
+            "<p class=\"muted\" id=\"stage-times-missing\">No time per stage: there is no \
+             run.json, or its run did not finish or predates stage timing.</p>",
+        );
+        return;
+    };
+    let stages = t.in_order();
+    let total: f64 = stages.iter().map(|s| s.1).sum();
+    let rows: Vec<(String, f64, String)> = stages
+        .iter()
+        .map(|(s, secs)| (s.name().to_string(), *secs, format!("{secs:.3} s")))
+        .collect();
+    h.push_str(&labelled_bar_chart(&rows, "#8a6bb5"));
+    h.push_str("<table><tr><th>stage</th><th>seconds</th><th>share</th></tr>");
+    let share = |secs: f64| {
+        if total > 0.0 {
+            format!("{:.1} %", secs / total * 100.0)
+        } else {
+            "—".into()
+        }
+    };
+    for (stage, secs) in &stages {
+        let _ = write!(
+            h,
+            "<tr><td>{stage}</td><td class=\"n\" data-stage-time=\"{stage}\">{secs:.6}</td>\
+             <td class=\"n\">{}</td></tr>",
+            share(*secs)
+        );
+    }
+    for (part, secs) in [
+        ("repeats within documents", t.dedup.repeats),
+        ("signatures", t.dedup.signatures),
+        ("duplicate and boilerplate decision", t.dedup.decision),
+    ] {
+        let _ = write!(
+            h,
+            "<tr class=\"muted\"><td>dedup: {part}</td><td class=\"n\">{secs:.6}</td>\
+             <td class=\"n\">{}</td></tr>",
+            share(secs)
+        );
+    }
+    let _ = write!(
+        h,
+        "</table><p class=\"muted\">Time inside each stage, summed over documents, passes \
+         and {} worker thread(s), so it can exceed the run's {:.2} s on the clock; reading, \
+         hashing and writing files are in no stage.</p>",
+        t.jobs, t.wall_seconds
     );
 }
 

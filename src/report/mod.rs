@@ -8,9 +8,9 @@
 //! duplicate…), encodings and scripts as bar charts, edits per stage and
 //! kind, the documents with lost characters and an excerpt around each
 //! U+FFFD, the largest duplicate clusters, the boilerplate lines and the
-//! run's time.
+//! run's time per stage (from `run.json`).
 //!
-//! Limits: time is known for the whole run only (`run.json`), not per stage;
+//! Limits: stage times are summed thread time, not wall time per stage;
 //! boilerplate lines removed with `--remove-boilerplate` are counted but can
 //! no longer be quoted; lists are cut at [`MAX_ROWS`] rows (the page says
 //! how many were left out).

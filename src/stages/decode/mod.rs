@@ -36,12 +36,29 @@
 //! from the evidence of the deciding step (see the confidence rules in each
 //! step), and it counts the U+FFFD characters decoding introduced.
 //!
-//! Example: the bytes `D6 D0 CE C4` → `中文`, encoding `GBK`, method
-//! `cjk-frequency`; `E4 B8 AD E6 96 87` → `中文`, `UTF-8`, borrowed, no copy.
+//! Example: the bytes `D6 D0 CE C4` → `中文`, encoding `GBK`, but method
+//! `chardetng` with a low confidence: two characters are too few for the
+//! frequency test, which decides a sentence such as `网络安全和信息化是事关国家安全和国家发展的重大战略问题。`
+//! in GBK (method `cjk-frequency`); `E4 B8 AD E6 96 87` → `中文`, `UTF-8`,
+//! borrowed, no copy.
 //!
-//! Limits: a document is decoded with one encoding (a file mixing two is
-//! decoded with the majority one and the rest becomes U+FFFD, counted);
-//! EUC-TW planes beyond those in the CNS table
+//! ```
+//! use canon::stages::decode::{decode, Decoded, Method};
+//! let Decoded::Text { text, report } = decode(&[0xD6, 0xD0, 0xCE, 0xC4]) else { panic!() };
+//! assert_eq!((&*text, report.encoding, report.method), ("中文", "GBK", Method::Chardetng));
+//! let (gbk, _, _) = encoding_rs::GBK.encode("网络安全和信息化是事关国家安全和国家发展的重大战略问题。");
+//! let Decoded::Text { report, .. } = decode(&gbk) else { panic!() };
+//! assert_eq!((report.encoding, report.method), ("GBK", Method::CjkFrequency));
+//! let Decoded::Text { text, .. } = decode("中文".as_bytes()) else { panic!() };
+//! assert!(matches!(text, std::borrow::Cow::Borrowed("中文")));
+//! ```
+//!
+//! Limits: a document is decoded with one legacy encoding. UTF-8 mixed line
+//! by line with a legacy encoding is the exception: each line that is not
+//! UTF-8 is decoded by itself (`utf8.rs`, counted as `mixed` in the report).
+//! Two legacy encodings in one file are decoded with the majority one; the
+//! other's lines come out as mojibake, which `repair` undoes when it
+//! recognises it (Big5 read as GBK, for one). EUC-TW planes beyond those in the CNS table
 //! become U+FFFD; chardetng's runner-up is not exposed by its API, so that
 //! path's confidence has no margin term.
 //!

@@ -127,10 +127,7 @@ pub(super) fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<De
                 }
                 let confidence =
                     round3(STATISTICAL_CEILING * (1.0 - ratio(errors as usize, s.len())));
-                return Some(text(
-                    Cow::Owned(s),
-                    report(name, confidence, Method::NulPattern, false, errors),
-                ));
+                return Some(without_bom(name, s, confidence, errors));
             }
         }
     }
@@ -150,16 +147,16 @@ pub(super) fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<De
     let confidence = round3(
         (STATISTICAL_CEILING * skew.min(1.0) * (1.0 - ratio(errors as usize, s.len()))).max(0.5),
     );
-    Some(text(
+    Some(without_bom(encoding.name(), s, confidence, errors))
+}
+
+/// A BOM-less UTF-16 or UTF-32 reading (`Method::NulPattern`, whichever
+/// evidence found it).
+fn without_bom<'a>(name: &'static str, s: String, confidence: f64, errors: u64) -> Decoded<'a> {
+    text(
         Cow::Owned(s),
-        report(
-            encoding.name(),
-            confidence,
-            Method::NulPattern,
-            false,
-            errors,
-        ),
-    ))
+        report(name, confidence, Method::NulPattern, false, errors),
+    )
 }
 
 /// UTF-16 without a BOM and without the zero-byte pattern, when exactly
@@ -179,16 +176,7 @@ pub(super) fn decode_plain_utf16(bytes: &[u8]) -> Option<Decoded<'_>> {
     let units = bytes.len() / 2;
     let evidence = 1.0 - (-(units as f64) / PLAIN_UTF16_EVIDENCE_SCALE).exp();
     let confidence = round3((0.5 + 0.5 * common * evidence).min(STATISTICAL_CEILING));
-    Some(text(
-        Cow::Owned(s),
-        report(
-            encoding.name(),
-            confidence,
-            Method::NulPattern,
-            false,
-            errors,
-        ),
-    ))
+    Some(without_bom(encoding.name(), s, confidence, errors))
 }
 
 /// Code units after which a plain UTF-16 reading's confidence nears its

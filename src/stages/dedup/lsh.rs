@@ -28,8 +28,9 @@ const LSH_RECALL: f64 = 0.99;
 
 /// A band bucket holding more documents than this is a template or
 /// boilerplate family: each member is paired with the first few only, so
-/// one bucket cannot cost quadratic time.
-const MAX_BUCKET_PAIRS: usize = 64;
+/// one bucket cannot cost quadratic time. Public so that a distributed
+/// port (the Python package's Spark dedup) pairs exactly the same members.
+pub const MAX_BUCKET_PAIRS: usize = 64;
 
 /// Banding for a threshold: `(bands, rows)` with the most rows per band
 /// (fewest false candidates) that keeps the recall target.
@@ -47,8 +48,10 @@ pub fn banding(threshold: f64) -> (usize, usize) {
 }
 
 /// The hash of one band of a signature, salted with the n-gram length and
-/// the band index so different bands never collide on purpose.
-fn band_hash(sig: &DocSignature, band: usize, rows: usize) -> u64 {
+/// the band index so different bands never collide on purpose. Public so
+/// that a distributed port buckets documents exactly as
+/// [`candidate_pairs`] does.
+pub fn band_hash(sig: &DocSignature, band: usize, rows: usize) -> u64 {
     let mut h = (u64::from(sig.ngram) << 32) ^ band as u64 ^ 0x243F_6A88_85A3_08D3;
     for &v in &sig.minhash[band * rows..(band + 1) * rows] {
         h = (h.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x517C_C1B7_2722_0A95);

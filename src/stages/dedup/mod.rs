@@ -13,7 +13,17 @@
 //! doubled title), and a later exact repeat of an earlier paragraph long
 //! enough ([`REPEAT_PARAGRAPH_MIN_CHARS`]) to be unambiguous.
 //!
-//! Example: `"# 标题\n\n# 标题\n\n正文。\n"` → `"# 标题\n\n正文。\n"`.
+//! Example: `"第一章 总则\n第一章 总则\n正文。\n"` → `"第一章 总则\n正文。\n"`;
+//! a short line such as `# 标题` (fewer than [`REPEAT_LINE_MIN_CHARS`]
+//! letters and digits) stays doubled, since short lines repeat on purpose.
+//!
+//! ```
+//! use canon::stages::dedup::remove_repeats;
+//! let doubled = "第一章 总则\n第一章 总则\n正文。\n";
+//! assert_eq!(remove_repeats(doubled).text, "第一章 总则\n正文。\n");
+//! let short = "# 标题\n\n# 标题\n\n正文。\n";
+//! assert_eq!(remove_repeats(short).text, short);
+//! ```
 //!
 //! ## Across documents ([`find_duplicates`])
 //!
@@ -103,7 +113,7 @@ pub use boilerplate::{
 };
 pub use clusters::{Cluster, Removal, clusters, decide, resolve_survivors};
 pub use key::{KeyFold, NoFold, RegionalFold, comparison_key};
-pub use lsh::{banding, candidate_pairs};
+pub use lsh::{MAX_BUCKET_PAIRS, band_hash, banding, candidate_pairs};
 pub use minhash::{
     DocSignature, MIN_NEAR_CHARS, NGRAM, NUM_PERM, SHORT_DOC_CHARS, SHORT_NGRAM, estimate, jaccard,
     ngram_for, shingles, signature,

@@ -421,6 +421,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_module_doc_example_holds() {
+        let bytes = encode(Charset::Big5, "笢恅").unwrap();
+        assert_eq!(bytes, [0xD6, 0xD0, 0xCE, 0xC4]);
+        assert_eq!(decode_strict(Charset::Gbk, &bytes).as_deref(), Some("中文"));
+    }
+
+    #[test]
     fn pair_tables_agree_with_the_encoders() {
         for u in 0x80..0x10000u32 {
             let Some(c) = char::from_u32(u) else { continue };

@@ -52,7 +52,17 @@
 //! decoder's U+FFFD is one lost byte: UTF-8 read as GBK is undone around it,
 //! the damaged character becoming U+FFFD.
 //!
-//! Example: `涓枃鐗堟湰` → `中文版本`; `cafÃ©` → `café`; `進(jìn)入` → `進入`.
+//! Example: `缃戠粶瀹夊叏` (UTF-8 read as GBK) → `网络安全`; `cafÃ©` →
+//! `café`; in a document with annotations, `進(jìn)入國(guó)家(jiā)` →
+//! `進入國家` (one annotation alone is left: see `pinyin.rs`).
+//!
+//! ```
+//! use canon::stages::repair::repair;
+//! assert_eq!(repair("缃戠粶瀹夊叏\n").text, "网络安全\n");
+//! assert_eq!(repair("cafÃ©\n").text, "café\n");
+//! assert_eq!(repair("進(jìn)入國(guó)家(jiā)\n").text, "進入國家\n");
+//! assert_eq!(repair("進(jìn)入\n").text, "進(jìn)入\n");
+//! ```
 //!
 //! Limits: repairs work within a line; a double-byte confusion whose result
 //! has fewer than two hanzi is left alone; text lost to a `?` or to a
