@@ -284,11 +284,15 @@ impl Ctx<'_> {
             && self.block_inside(line)
     }
 
-    /// The block holding a line is set narrower than the column around it
-    /// (where that is wrapped prose) and than the book's measure.
+    /// The block holding a line is set inside a column: narrower than the
+    /// column around it where that is wrapped prose, and than the book's
+    /// measure, one of which must be known (text without a column, a web
+    /// page's lines, has no narrower blocks to measure).
     pub(super) fn block_inside(&self, line: usize) -> bool {
         let block = self.block(line);
-        self.regions(line).iter().all(|r| block.inside(r))
+        let regions = self.regions(line);
+        (self.doc_measure.is_some() || regions.iter().any(|r| r.wrapped))
+            && regions.iter().all(|r| block.inside(r))
             && self
                 .doc_measure
                 .is_none_or(|m| block.reference + block.slack < m)
@@ -396,9 +400,10 @@ fn blocks(lines: &[Line], text: &[usize], blank_informative: bool) -> (Vec<u32>,
 }
 
 /// A block's measure: its second-widest right edge, wrapped prose when
-/// enough of its lines reach it that read as prose and do not end a
-/// sentence (lines of one width that end sentences, or hold no clause
-/// punctuation, are verse, a signature, a list of names: not wraps).
+/// enough of its lines reach it that read as Chinese prose and do not end
+/// a sentence (lines of one width that end sentences, or hold no clause
+/// punctuation, are verse, a signature, a list of names: not wraps; lines
+/// with Latin letters are ragged, their width says little of a measure).
 fn block_region<'a, 'b: 'a>(block: impl Iterator<Item = &'a Line<'b>> + Clone) -> Region {
     let mut top = [0u32; BLOCK_REFERENCE_RANK + 1];
     let mut n = 0;
@@ -418,7 +423,7 @@ fn block_region<'a, 'b: 'a>(block: impl Iterator<Item = &'a Line<'b>> + Clone) -
         let edge = l.lead + l.width;
         if edge + slack >= reference && edge <= reference + slack {
             full += 1;
-            wraps += usize::from(l.clause && !l.terminal);
+            wraps += usize::from(l.clause && !l.terminal && !l.latin);
         }
     }
     let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
