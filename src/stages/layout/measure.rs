@@ -138,12 +138,16 @@ pub(super) struct Ctx<'a> {
     /// page.
     doc_measure: Option<u32>,
     /// The block of each kept text line (by position in `text`), an index
-    /// into `blocks`.
+    /// into `block_starts`.
     block_of: Vec<u32>,
+    /// The position in `text` where each block starts (and one past the
+    /// last block's end).
+    block_starts: Vec<u32>,
     /// Each block's own measure, taken on the right edges of its lines
     /// (indentation plus width): a narrower admonition or an indented list
-    /// item wraps at its own margin, not the page's.
-    blocks: Vec<Region>,
+    /// item wraps at its own margin, not the page's. Computed when a
+    /// decision first needs it, as the windows are.
+    blocks: Vec<Cell<Option<Region>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -263,7 +267,18 @@ impl Ctx<'_> {
     /// The measure of the block holding a line: wrapped only when enough
     /// of the block's lines reach it.
     pub(super) fn block(&self, line: usize) -> Region {
-        self.blocks[self.block_of[self.text_pos[line]] as usize]
+        let b = self.block_of[self.text_pos[line]] as usize;
+        self.blocks[b].get().unwrap_or_else(|| {
+            let (start, end) = (
+                self.block_starts[b] as usize,
+                self.block_starts[b + 1] as usize,
+            );
+            // The block's last line ends it: it says nothing of where the
+            // block's lines wrap.
+            let r = block_region(self.text[start..end - 1].iter().map(|&i| &self.lines[i]));
+            self.blocks[b].set(Some(r));
+            r
+        })
     }
 
     /// A line's right edge (indentation plus width), which a block's
@@ -352,8 +367,8 @@ fn region(window: &[Metric]) -> Region {
 /// blank lines separate paragraphs, at a change of indentation (but for the
 /// hanging indent of a list item's second line), and before a list marker
 /// (but for the next item of a list).
-/// Returns each line's block and the measure of each block.
-fn blocks(lines: &[Line], text: &[usize], blank_informative: bool) -> (Vec<u32>, Vec<Region>) {
+/// Returns each line's block and where each block starts.
+fn blocks(lines: &[Line], text: &[usize], blank_informative: bool) -> (Vec<u32>, Vec<u32>) {
     let mut block_of = Vec::with_capacity(text.len());
     let mut starts = Vec::new();
     let mut start_line = usize::MAX;
@@ -381,22 +396,13 @@ fn blocks(lines: &[Line], text: &[usize], blank_informative: bool) -> (Vec<u32>,
             }
         };
         if new {
-            starts.push(pos);
+            starts.push(pos as u32);
             start_line = i;
         }
         block_of.push((starts.len() - 1) as u32);
     }
-    let regions = starts
-        .iter()
-        .enumerate()
-        .map(|(b, &s)| {
-            // The block's last line ends it: it says nothing of where the
-            // block's lines wrap.
-            let e = starts.get(b + 1).copied().unwrap_or(text.len());
-            block_region(text[s..e - 1].iter().map(|&i| &lines[i]))
-        })
-        .collect();
-    (block_of, regions)
+    starts.push(text.len() as u32);
+    (block_of, starts)
 }
 
 /// A block's measure: its second-widest right edge, wrapped prose when
@@ -536,7 +542,8 @@ pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
         .collect();
     let windows = vec![Cell::new(None); metrics.len()];
     let doc_measure = document_measure(&metrics);
-    let (block_of, blocks) = blocks(&lines, &text, blank_informative);
+    let (block_of, block_starts) = blocks(&lines, &text, blank_informative);
+    let blocks = vec![Cell::new(None); block_starts.len() - 1];
     Ctx {
         lines,
         text,
@@ -549,6 +556,7 @@ pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
         offset_rare,
         doc_measure,
         block_of,
+        block_starts,
         blocks,
     }
 }
