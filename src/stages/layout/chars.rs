@@ -154,7 +154,7 @@ pub(super) fn ends_sentence(body: &str) -> bool {
 /// closes the sentence it follows and the line ends a sentence as the full
 /// stop would. Brackets inside the remark (`imake(1)`) are matched.
 fn remark_after_sentence(body: &str) -> bool {
-    if !body.ends_with([')', '）']) {
+    if !(body.ends_with(')') || body.ends_with('）')) {
         return false;
     }
     let mut depth = 0u32;

@@ -231,7 +231,7 @@ impl Ctx<'_> {
                 .all(|r| full(r, la.width, lb.width));
         // A block set narrower than the column around it (an admonition, an
         // indented list item) is measured on its own lines.
-        page_full || self.block_inside(a) && full(&self.block(a), self.edge(a), self.edge(b))
+        page_full || full(&self.block(a), self.edge(a), self.edge(b)) && self.block_inside(a)
     }
 
     /// Lines `a` and `b` are both shorter than the column by about an
