@@ -9,7 +9,10 @@
 //! has one measure throughout: the width at which most of its Chinese
 //! prose lines that do not end a sentence were broken. A line reaching it
 //! fills the column even where the lines around it are lists, code or
-//! short paragraphs, too few full lines to measure locally.
+//! short paragraphs, too few full lines to measure locally. A block (an
+//! admonition, an indented list: lines of one indentation and marker
+//! context) set narrower than the column has a measure of its own, taken
+//! on its lines' right edges.
 //!
 //! Example: `白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n` stays as
 //! it is: lines of one width that all end a sentence are verse, not a
@@ -26,7 +29,11 @@
 //! it, so a file of two widths has at most one (the other is measured
 //! locally), and a line with Latin letters wider than it counts as full
 //! (units overstate a proportional font's Latin), so a list item ending
-//! there without punctuation runs on into the next paragraph.
+//! there without punctuation runs on into the next paragraph. A block's
+//! measure needs two Chinese prose lines (no Latin letters) that reach it
+//! besides its last line, and a column or book measure it is set inside:
+//! a narrow block of two lines, or one in text without a column, is not
+//! measured.
 
 use std::cell::Cell;
 
