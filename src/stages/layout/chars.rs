@@ -145,6 +145,35 @@ pub(super) fn ends_sentence(body: &str) -> bool {
         .rev()
         .find(|&c| !is_closer(c))
         .is_some_and(is_terminal)
+        || remark_after_sentence(body)
+}
+
+/// The line ends with a bracketed remark set after a sentence's end
+/// (`…生成 Makefile 文件。(参看 imake(1))`): Chinese punctuation puts a
+/// note on a whole sentence after its full stop, outside it, so the remark
+/// closes the sentence it follows and the line ends a sentence as the full
+/// stop would. Brackets inside the remark (`imake(1)`) are matched.
+fn remark_after_sentence(body: &str) -> bool {
+    if !(body.ends_with(')') || body.ends_with('）')) {
+        return false;
+    }
+    let mut depth = 0u32;
+    let mut chars = body.char_indices().rev();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            ')' | '）' => depth += 1,
+            '(' | '（' => {
+                depth -= 1;
+                if depth == 0 {
+                    return chars
+                        .next()
+                        .is_some_and(|(_, c)| matches!(c, '。' | '！' | '？'));
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 pub(super) fn strip_prefix_any<'s>(s: &'s str, prefixes: &[&str]) -> Option<&'s str> {
@@ -154,4 +183,21 @@ pub(super) fn strip_prefix_any<'s>(s: &'s str, prefixes: &[&str]) -> Option<&'s 
 pub(super) fn take_while_str(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
     let end = s.find(|c: char| !f(c)).unwrap_or(s.len());
     s.split_at(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_sentence;
+
+    #[test]
+    fn a_bracketed_remark_after_a_full_stop_ends_the_sentence() {
+        assert!(ends_sentence(
+            "可以生成 Makefile 文件。(参看 imake(1)、xmkmf(1))"
+        ));
+        assert!(ends_sentence("这是完成的二进制包。（没有修订号）"));
+        // A bracket inside the sentence, or one left unmatched, does not.
+        assert!(!ends_sentence("使用 dh_make 命令 (参看 dh_make(8))"));
+        assert!(!ends_sentence("这是完成的二进制包（没有修订号）"));
+        assert!(!ends_sentence("结束。后面还有一个括号)"));
+    }
 }

@@ -26,7 +26,7 @@ use super::chars::{ends_lead_in, is_cjk, is_clause, is_line_start_forbidden, is_
 use super::classify::{Brackets, Kind, Line};
 use super::measure::{
     Ctx, FIRST_LINE_SHORT_MAX_UNITS, FIRST_LINE_SHORT_MIN_UNITS, INDENT_MIN_UNITS,
-    LATIN_PROSE_SPACES, TERMINAL_SLACK_UNITS,
+    LATIN_PROSE_SPACES, Region, TERMINAL_SLACK_UNITS,
 };
 
 /// Documents with fewer text lines than this are too small to measure a
@@ -166,7 +166,10 @@ impl Ctx<'_> {
                 // anyway).
                 return true;
             }
-            if self.fills_column(a, la.width) || self.next_word_overflows(a, la, lb) {
+            if self.fills_column(a, la.width)
+                || self.next_word_overflows(a, la, lb)
+                || self.fills_block(a)
+            {
                 // Fills the column: a wrap, unless the next line is set apart.
                 // Three lines at the same indentation are a block (an
                 // indented quote), not indented paragraph starts.
@@ -205,24 +208,30 @@ impl Ctx<'_> {
         if la.width + TERMINAL_SLACK_UNITS < par.before_last_width {
             return false;
         }
+        let full = |r: &Region, width: u32, next: u32| {
+            if !r.exactly_full(width) {
+                return false;
+            }
+            if self.indent_informative {
+                return true;
+            }
+            // The next line is shorter by about an indentation and goes on: a
+            // paragraph's first line whose indentation was dropped.
+            let short_by = r.reference.saturating_sub(next);
+            lb.terminal
+                || !(FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by)
+        };
         // Every side that looks like a wrapped column must find the line
         // full: a side whose widest lines are indented first lines (short
         // paragraphs) measures the column a little narrow.
-        regions.iter().any(|r| r.wrapped)
-            && regions.iter().filter(|r| r.wrapped).all(|r| {
-                if !r.exactly_full(la.width) {
-                    return false;
-                }
-                if self.indent_informative {
-                    return true;
-                }
-                // The next line is shorter by about an indentation and goes on: a
-                // paragraph's first line whose indentation was dropped.
-                let short_by = r.reference.saturating_sub(lb.width);
-                lb.terminal
-                    || !(FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS)
-                        .contains(&short_by)
-            })
+        let page_full = regions.iter().any(|r| r.wrapped)
+            && regions
+                .iter()
+                .filter(|r| r.wrapped)
+                .all(|r| full(r, la.width, lb.width));
+        // A block set narrower than the column around it (an admonition, an
+        // indented list item) is measured on its own lines.
+        page_full || full(&self.block(a), self.edge(a), self.edge(b)) && self.block_inside(a)
     }
 
     /// Lines `a` and `b` are both shorter than the column by about an

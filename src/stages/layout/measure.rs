@@ -9,7 +9,10 @@
 //! has one measure throughout: the width at which most of its Chinese
 //! prose lines that do not end a sentence were broken. A line reaching it
 //! fills the column even where the lines around it are lists, code or
-//! short paragraphs, too few full lines to measure locally.
+//! short paragraphs, too few full lines to measure locally. A block (an
+//! admonition, an indented list: lines of one indentation and marker
+//! context) set narrower than the column has a measure of its own, taken
+//! on its lines' right edges.
 //!
 //! Example: `白日依山尽。\n黄河入海流。\n欲穷千里目。\n更上一层楼。\n` stays as
 //! it is: lines of one width that all end a sentence are verse, not a
@@ -26,7 +29,11 @@
 //! it, so a file of two widths has at most one (the other is measured
 //! locally), and a line with Latin letters wider than it counts as full
 //! (units overstate a proportional font's Latin), so a list item ending
-//! there without punctuation runs on into the next paragraph.
+//! there without punctuation runs on into the next paragraph. A block's
+//! measure needs two Chinese prose lines (no Latin letters) that reach it
+//! besides its last line, and a column or book measure it is set inside:
+//! a narrow block of two lines, or one in text without a column, is not
+//! measured.
 
 use std::cell::Cell;
 
@@ -76,6 +83,15 @@ const MAX_TERMINAL_PERCENT: usize = 50;
 /// lines without any (titles, names, links) is a list. Minimum share
 /// (percent) of full lines with clause punctuation or several words.
 const MIN_PROSE_PERCENT: usize = 40;
+/// A block (a run of lines that share an indentation and a marker context:
+/// an admonition, a list item, a quote) has a measure of its own when at
+/// least this many of its lines reach it: an admonition box or a list item
+/// of three lines has two full ones.
+const BLOCK_MIN_FULL_LINES: usize = 2;
+/// The block's measure is its second-widest line's right edge: one line may
+/// overhang (a URL that does not break), and a block has too few lines to
+/// take the third-widest, as a page window does.
+const BLOCK_REFERENCE_RANK: usize = 1;
 /// Spaces that make a Latin line read as prose (five words or more).
 pub(super) const LATIN_PROSE_SPACES: usize = 4;
 /// A Latin line was wrapped when the next line's first word would not have
@@ -128,6 +144,17 @@ pub(super) struct Ctx<'a> {
     /// they count more units than Chinese ones for the same length on the
     /// page.
     doc_measure: Option<u32>,
+    /// The block of each kept text line (by position in `text`), an index
+    /// into `block_starts`.
+    block_of: Vec<u32>,
+    /// The position in `text` where each block starts (and one past the
+    /// last block's end).
+    block_starts: Vec<u32>,
+    /// Each block's own measure, taken on the right edges of its lines
+    /// (indentation plus width): a narrower admonition or an indented list
+    /// item wraps at its own margin, not the page's. Computed when a
+    /// decision first needs it, as the windows are.
+    blocks: Vec<Cell<Option<Region>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -166,6 +193,12 @@ impl Region {
         };
         let short_by = self.reference.saturating_sub(line.width - hanging);
         (FIRST_LINE_SHORT_MIN_UNITS..=FIRST_LINE_SHORT_MAX_UNITS).contains(&short_by)
+    }
+
+    /// This (a block's) measure is set inside `column`, narrower by more
+    /// than its slack, or the column is not wrapped prose.
+    pub(super) fn inside(&self, column: &Region) -> bool {
+        !column.wrapped || self.reference + self.slack < column.reference
     }
 
     /// The line fills the column but for a dropped paragraph indentation.
@@ -238,6 +271,55 @@ impl Ctx<'_> {
             .any(|r| r.wrapped && needed > r.reference && a.width <= r.reference + r.slack)
     }
 
+    /// The measure of the block holding a line: wrapped only when enough
+    /// of the block's lines reach it.
+    pub(super) fn block(&self, line: usize) -> Region {
+        let b = self.block_of[self.text_pos[line]] as usize;
+        self.blocks[b].get().unwrap_or_else(|| {
+            let (start, end) = (
+                self.block_starts[b] as usize,
+                self.block_starts[b + 1] as usize,
+            );
+            // The block's last line ends it: it says nothing of where the
+            // block's lines wrap.
+            let r = block_region(self.text[start..end - 1].iter().map(|&i| &self.lines[i]));
+            self.blocks[b].set(Some(r));
+            r
+        })
+    }
+
+    /// A line's right edge (indentation plus width), which a block's
+    /// measure is taken on: a hanging indent under a list marker moves the
+    /// left edge of the item's lines, not the right one.
+    pub(super) fn edge(&self, line: usize) -> u32 {
+        let l = &self.lines[line];
+        l.lead + l.width
+    }
+
+    /// The line nearly fills the measure of its own block, a measure
+    /// narrower than the column around it (which `fills_column` reads).
+    pub(super) fn fills_block(&self, line: usize) -> bool {
+        let block = self.block(line);
+        let edge = self.edge(line);
+        block.nearly_full(edge)
+            && (edge <= block.reference + TERMINAL_SLACK_UNITS || self.lines[line].latin)
+            && self.block_inside(line)
+    }
+
+    /// The block holding a line is set inside a column: narrower than the
+    /// column around it where that is wrapped prose, and than the book's
+    /// measure, one of which must be known (text without a column, a web
+    /// page's lines, has no narrower blocks to measure).
+    pub(super) fn block_inside(&self, line: usize) -> bool {
+        let block = self.block(line);
+        let regions = self.regions(line);
+        (self.doc_measure.is_some() || regions.iter().any(|r| r.wrapped))
+            && regions.iter().all(|r| block.inside(r))
+            && self
+                .doc_measure
+                .is_none_or(|m| block.reference + block.slack < m)
+    }
+
     /// Whether a line nearly fills the column seen from either side (the
     /// side after it first: it holds the rest of the paragraph), or the
     /// document's measure.
@@ -280,6 +362,86 @@ fn region(window: &[Metric]) -> Region {
         && full * 100 >= MIN_WRAPPED_PERCENT * window.len()
         && full_terminal * 100 <= MAX_TERMINAL_PERCENT * full
         && full_prose * 100 >= MIN_PROSE_PERCENT * full;
+    Region {
+        reference,
+        slack,
+        wrapped,
+    }
+}
+
+/// Splits the kept text lines into blocks: a block ends at a line of
+/// another kind (code, a table of contents, a rule), at a blank line where
+/// blank lines separate paragraphs, at a change of indentation (but for the
+/// hanging indent of a list item's second line), and before a list marker
+/// (but for the next item of a list).
+/// Returns each line's block and where each block starts.
+fn blocks(lines: &[Line], text: &[usize], blank_informative: bool) -> (Vec<u32>, Vec<u32>) {
+    let mut block_of = Vec::with_capacity(text.len());
+    let mut starts = Vec::new();
+    let mut start_line = usize::MAX;
+    for (pos, &i) in text.iter().enumerate() {
+        let l = &lines[i];
+        let new = match pos.checked_sub(1).map(|p| text[p]) {
+            None => true,
+            Some(j) => {
+                let prev = &lines[j];
+                let first = &lines[start_line];
+                // A list item's text runs on under a hanging indent, and
+                // the next item at the list's indentation stays in its
+                // list: items are set to one measure.
+                let hanging = prev.marker && l.lead > prev.lead;
+                let sibling = first.marker && l.lead.abs_diff(first.lead) < INDENT_MIN_UNITS;
+                let next_item = l.marker && sibling;
+                l.marker && !sibling
+                    || l.rule
+                    || prev.rule
+                    || lines[j + 1..i].iter().any(|m| {
+                        matches!(m.kind, Kind::Toc | Kind::Pre)
+                            || m.kind == Kind::Blank && blank_informative
+                    })
+                    || !(hanging || next_item) && l.lead.abs_diff(prev.lead) >= INDENT_MIN_UNITS
+            }
+        };
+        if new {
+            starts.push(pos as u32);
+            start_line = i;
+        }
+        block_of.push((starts.len() - 1) as u32);
+    }
+    starts.push(text.len() as u32);
+    (block_of, starts)
+}
+
+/// A block's measure: its second-widest right edge, wrapped prose when
+/// enough of its lines reach it that read as Chinese prose and do not end
+/// a sentence (lines of one width that end sentences, or hold no clause
+/// punctuation, are verse, a signature, a list of names: not wraps; lines
+/// with Latin letters are ragged, their width says little of a measure).
+fn block_region<'a, 'b: 'a>(block: impl Iterator<Item = &'a Line<'b>> + Clone) -> Region {
+    let mut top = [0u32; BLOCK_REFERENCE_RANK + 1];
+    let mut n = 0;
+    for l in block.clone() {
+        n += 1;
+        let mut carry = if l.rule { 0 } else { l.lead + l.width };
+        for t in &mut top {
+            let high = (*t).max(carry);
+            carry = (*t).min(carry);
+            *t = high;
+        }
+    }
+    let reference = top[BLOCK_REFERENCE_RANK.min(n.max(1) - 1)];
+    let slack = slack_of(reference);
+    let (mut full, mut wraps) = (0, 0);
+    for l in block {
+        let edge = l.lead + l.width;
+        if edge + slack >= reference && edge <= reference + slack {
+            full += 1;
+            wraps += usize::from(l.clause && !l.terminal && !l.latin);
+        }
+    }
+    let wrapped = (MIN_WRAP_UNITS..=MAX_WRAP_UNITS).contains(&reference)
+        && wraps >= BLOCK_MIN_FULL_LINES
+        && full * 100 >= MIN_WRAPPED_PERCENT * n;
     Region {
         reference,
         slack,
@@ -387,6 +549,8 @@ pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
         .collect();
     let windows = vec![Cell::new(None); metrics.len()];
     let doc_measure = document_measure(&metrics);
+    let (block_of, block_starts) = blocks(&lines, &text, blank_informative);
+    let blocks = vec![Cell::new(None); block_starts.len() - 1];
     Ctx {
         lines,
         text,
@@ -398,12 +562,94 @@ pub(super) fn analyse(lines: Vec<Line<'_>>) -> Ctx<'_> {
         base_lead,
         offset_rare,
         doc_measure,
+        block_of,
+        block_starts,
+        blocks,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::tests::lay;
+
+    /// `n` characters of running prose (clause punctuation every few
+    /// characters), ending with a Chinese character: a line cut mid-clause.
+    fn prose(n: usize, seed: usize) -> String {
+        let source = "网信事业从夯基垒台到积厚成势，从发展起步到不断壮大，取得了历史性成就，发生了历史性变革，";
+        let mut s: String = source.chars().cycle().skip(seed).take(n - 1).collect();
+        s.push('展');
+        s
+    }
+
+    /// A page of 40-character lines, then a box of narrower lines between
+    /// blank lines (an admonition), then the page again.
+    fn page_with_box(box_lines: &[String]) -> String {
+        let mut text = String::new();
+        for p in 0..2 {
+            for k in 0..5 {
+                text += &prose(40, p * 7 + k);
+                text.push('\n');
+            }
+            text += "这一段到这里结束。\n\n";
+            if p == 0 {
+                text += "注意\n\n";
+                for l in box_lines {
+                    text += l;
+                    text.push('\n');
+                }
+                text += "框里的话结束。\n\n";
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn a_narrower_block_is_joined_at_its_own_measure() {
+        let lines: Vec<String> = (0..3).map(|k| prose(26, k * 3)).collect();
+        let text = page_with_box(&lines);
+        let out = lay(&text);
+        let joined = format!("{}{}{}框里的话结束。", lines[0], lines[1], lines[2]);
+        assert!(out.lines().any(|l| l == joined), "{out}");
+        assert!(out.contains("\n注意\n"), "{out}");
+        assert_eq!(lay(&out), out);
+    }
+
+    #[test]
+    fn a_sentence_ending_at_a_narrower_block_s_margin_runs_on() {
+        let mut lines: Vec<String> = (0..3).map(|k| prose(26, k * 3)).collect();
+        lines[1].pop();
+        lines[1].push('。');
+        let out = lay(&page_with_box(&lines));
+        let joined = format!("{}{}{}框里的话结束。", lines[0], lines[1], lines[2]);
+        assert!(out.lines().any(|l| l == joined), "{out}");
+        assert_eq!(lay(&out), out);
+        // Short of the box's margin by more than a character, it ends its
+        // paragraph.
+        lines[1] = format!("{}。", prose(22, 3));
+        let out = lay(&page_with_box(&lines));
+        assert!(out.lines().any(|l| l.ends_with(&lines[1])), "{out}");
+    }
+
+    #[test]
+    fn a_block_is_not_measured_on_lines_that_are_not_prose_wraps() {
+        // Names or titles of one width, without clause punctuation: a list.
+        let names: Vec<String> = [
+            "一号服务器的网络配置说明文档及其附录材料汇编",
+            "二号服务器的网络配置说明文档及其附录材料汇编",
+            "三号服务器的网络配置说明文档及其附录材料汇编",
+        ]
+        .map(String::from)
+        .to_vec();
+        let out = lay(&page_with_box(&names));
+        for n in &names {
+            assert!(out.lines().any(|l| l == n), "{out}");
+        }
+        // Two lines: the first is the only evidence of the box's measure,
+        // too little (the last line of a block is never evidence).
+        let two = [prose(26, 0)];
+        let out = lay(&page_with_box(&two));
+        assert!(out.lines().any(|l| l == two[0]), "{out}");
+    }
 
     #[test]
     fn verse_ending_every_line_stays() {
