@@ -560,3 +560,15 @@ fn idempotent_on_samples() {
         assert_eq!(fixed(&once), once, "{s}");
     }
 }
+#[test]
+fn big5_punctuation_read_as_gbk_private_use_follows_the_lines_chain() {
+    // Big5 `。` (A143) read as GBK is a private-use character; the line's
+    // other runs were Big5 read as GBK, so it is read back as `。`.
+    let line = "檔案的 i 結點號(16進位制)。";
+    let (bytes, _, _) = BIG5.encode(line);
+    let moji = GBK.decode_without_bom_handling(&bytes).0.into_owned();
+    assert!(moji.chars().any(is_private_use));
+    assert_eq!(fixed(&moji), line);
+    // Without a line chain, private use stays (and is reported).
+    assert_eq!(fixed("abc \u{E45D}"), "abc \u{E45D}");
+}
