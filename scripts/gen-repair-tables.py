@@ -63,7 +63,8 @@ def codepages():
         f.write("\n".join(lines))
 
 
-def frequent():
+def frequent_set():
+    """GB2312 level 1 and Big5 level 1 hanzi (also read by gen-pinyin-readings.py)."""
     chars = set()
     for lead in range(0xB0, 0xD8):
         for trail in range(0xA1, 0xFF):
@@ -79,7 +80,11 @@ def frequent():
                 chars.add(bytes([lead, trail]).decode("big5"))
             except UnicodeDecodeError:
                 pass
-    chars = {c for c in chars if 0x4E00 <= ord(c) <= 0x9FFF}
+    return {c for c in chars if 0x4E00 <= ord(c) <= 0x9FFF}
+
+
+def frequent():
+    chars = frequent_set()
     words = [0] * 328
     for c in chars:
         o = ord(c) - 0x4E00
@@ -108,5 +113,6 @@ def frequent():
         f.write("\n".join(lines))
 
 
-codepages()
-frequent()
+if __name__ == "__main__":
+    codepages()
+    frequent()

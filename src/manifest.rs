@@ -171,6 +171,7 @@ impl Entry {
                         "misaligned double-byte run(s) realigned, lost characters left as U+FFFD"
                     }
                     "private_use" => "private-use character(s) left in place",
+                    "restored_from_reading" => "lost hanzi restored from their pinyin reading",
                     _ => continue,
                 };
                 self.warnings.push(format!("{} {what}", edit.count));

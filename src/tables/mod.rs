@@ -14,5 +14,7 @@ pub mod frequent_hanzi;
 pub mod japanese_kanji;
 /// OpenCC 1.4.2's dictionary changes over the data the `zhhz` engine vendors, for the convert stage.
 pub mod opencc_overlay;
+/// Toned pinyin → the frequent hanzi read so, from pypinyin, to restore a lost hanzi from its surviving annotation.
+pub mod pinyin_readings;
 /// Traditional/variant → Simplified characters and Taiwan → mainland vocabulary, from OpenCC, for dedup's comparison key.
 pub mod regional_fold;

@@ -33,7 +33,7 @@ use super::lost::{utf8_with_lost_bytes, utf8_with_lost_tail};
 use super::score::{
     CJK_MIN_HANZI, MISALIGN_MAX_RUN, MISALIGN_PAIRLESS_MAX, STRONG_PAIR_SCORE, char_score,
     cjk_score, context_pairs, is_cjk_suspect, is_gb2312_level2, is_kana, is_odd_cjk,
-    max_pairs_score, may_pair, pair_score, tally,
+    is_private_use, max_pairs_score, may_pair, pair_score, tally,
 };
 use super::{Chain, Charset, LOST_BYTE, RepairEdit};
 
@@ -398,6 +398,10 @@ pub(super) fn best_cjk_reading(
         _ => None,
     };
     let text = run.text(a, b);
+    // Big5's punctuation (row A1, trails 40-7E) read as GBK lands in GBK's
+    // user-defined rows, private use: through the line's chain such a run
+    // may read as punctuation alone (`郎 i 挡翴腹(16秈︗)` + U+E45D, `。`).
+    let private_use = same_chain.is_some() && text.chars().any(is_private_use);
     // GBK's kana rows read as Big5 are Big5's commonest hanzi, so Japanese
     // always "improves": its kana are never re-read.
     if run.japanese && text.chars().any(is_kana) {
@@ -500,7 +504,7 @@ pub(super) fn best_cjk_reading(
         let t = tally(&text);
         if t.odd * 4 > t.chars
             || t.hanzi < CJK_MIN_HANZI && same_chain.is_none()
-            || same_chain.is_some() && (t.odd > 0 || t.hanzi == 0)
+            || same_chain.is_some() && (t.odd > 0 || t.hanzi == 0 && !private_use)
             // A lone suspect's reading must be frequent hanzi only.
             || (lone && !t.all_frequent)
             // Word pairs are looked up only when they could make it win.

@@ -28,7 +28,9 @@
 //! 7. Question marks and U+FFFD that stand for lost bytes between hanzi are
 //!    merged into one U+FFFD per lost span.
 //! 8. Pinyin annotations (`國(guó)` → `國`) are removed when the document
-//!    shows the pattern (tone-marked syllables after hanzi).
+//!    shows the pattern (tone-marked syllables after hanzi); a hanzi lost
+//!    with its `(` (`日?bào)`) is restored when its reading and a word pair
+//!    name one character (`日報`), else it becomes U+FFFD.
 //! 9. Private-use characters still left are reported (not changed).
 //!
 //! How plausibility is judged: for Latin mojibake the decoded bytes must be
@@ -96,6 +98,7 @@
 //! | `double_byte.rs` | GBK and Big5 pair tables: a character's bytes, a pair's character |
 //! | `latin.rs` | UTF-8 read as a single-byte code page, and those code pages (step 5) |
 //! | `pinyin.rs` | pinyin annotations (step 8) |
+//! | `reading.rs` | a lost hanzi restored from its surviving annotation (step 8) |
 //! | `score.rs` | the plausibility score, character classes, word pairs, shared thresholds |
 //! | `tests.rs` | tests through the stage's entry |
 //!
@@ -125,6 +128,7 @@ mod latin;
 mod lost;
 mod markup;
 mod pinyin;
+mod reading;
 mod scan;
 mod score;
 
@@ -230,6 +234,9 @@ pub enum RepairEdit {
     PrivateUse,
     /// A flattened pinyin annotation removed (count: annotations).
     PinyinAnnotation,
+    /// A hanzi lost to `?` restored from its surviving pinyin annotation
+    /// and a word pair with a neighbour (count: characters).
+    RestoredFromReading,
     /// An HTML character reference decoded (count: references).
     HtmlEntity,
     /// An ANSI terminal escape removed (count: escapes).
@@ -265,6 +272,7 @@ impl EditKind for RepairEdit {
             RepairEdit::LostBytes => "lost_bytes",
             RepairEdit::PrivateUse => "private_use",
             RepairEdit::PinyinAnnotation => "pinyin_annotation",
+            RepairEdit::RestoredFromReading => "restored_from_reading",
             RepairEdit::HtmlEntity => "html_entity",
             RepairEdit::AnsiEscape => "ansi_escape",
             RepairEdit::C1Control => "c1_control",
@@ -280,6 +288,9 @@ struct Doc {
     html: bool,
     /// The document carries flattened pinyin annotations.
     pinyin: bool,
+    /// The document's hanzi lean Traditional (looked at only when it
+    /// carries annotations, to spell a hanzi restored from its reading).
+    traditional: bool,
 }
 
 /// Runs the stage on one document.
@@ -291,9 +302,11 @@ pub fn repair(text: &str) -> StageOutput<'_, RepairEdit> {
             report,
         };
     }
+    let pinyin = count_pinyin_annotations(text) >= PINYIN_MIN_DOC_ANNOTATIONS;
     let doc = Doc {
         html: looks_like_html(text),
-        pinyin: count_pinyin_annotations(text) >= PINYIN_MIN_DOC_ANNOTATIONS,
+        pinyin,
+        traditional: pinyin && reading::leans_traditional(text) == Some(true),
     };
     let mut out = String::with_capacity(text.len());
     let mut changed = false;
@@ -439,10 +452,10 @@ fn repair_line(line: &str, doc: Doc, chars: &mut Chars, log: &mut Log<'_>) -> St
     }
     step(&mut s, chars, |t, _| fix_controls(t, log));
     if doc.pinyin {
-        step(&mut s, chars, |t, _| remove_pinyin(t, log));
+        step(&mut s, chars, |t, _| remove_pinyin(t, doc.traditional, log));
     }
     if step(&mut s, chars, |t, c| realign_after_lost(t, c, log)) && doc.pinyin {
-        step(&mut s, chars, |t, _| remove_pinyin(t, log));
+        step(&mut s, chars, |t, _| remove_pinyin(t, doc.traditional, log));
     }
     step(&mut s, chars, |t, c| merge_lost(t, c, log));
     log.report

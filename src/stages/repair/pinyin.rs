@@ -16,6 +16,7 @@
 //! `pinyin_annotations_go_when_the_document_has_them` and
 //! `seed_003_loses_its_annotations_and_private_use`.
 
+use super::reading::{leans_traditional, restore};
 use super::score::is_hanzi;
 use super::{Log, PINYIN_MIN_DOC_ANNOTATIONS, RepairEdit, char_before, has_byte};
 
@@ -80,13 +81,44 @@ pub(super) fn count_pinyin_annotations(text: &str) -> usize {
     n
 }
 
-pub(super) fn remove_pinyin(line: &str, log: &mut Log<'_>) -> Option<String> {
+/// The lost marks `?syllable)` or `?(syllable)` in a row from `at`, a `?`:
+/// where they end and the last one's reading. A syllable must carry a tone
+/// mark, but the first may be toneless (`?de)`) right after a hanzi.
+fn lost_marks(line: &str, at: usize, after_hanzi: bool) -> Option<(usize, &str)> {
+    let mut found = None;
+    let mut i = at;
+    while line.as_bytes().get(i) == Some(&b'?') {
+        let open = usize::from(line.as_bytes().get(i + 1) == Some(&b'('));
+        let rest = &line[i + 1 + open..];
+        let Some(end) = rest.find(')').filter(|&e| e <= 24) else {
+            break;
+        };
+        match pinyin_syllable(&rest[..end]) {
+            Some(true) => {}
+            Some(false) if after_hanzi && found.is_none() => {}
+            _ => break,
+        }
+        let stop = i + 1 + open + end + 1;
+        found = Some((stop, &rest[..end]));
+        i = stop;
+    }
+    found
+}
+
+/// `doc_traditional`: the document's hanzi lean Traditional, for a line
+/// that does not tell (see [`leans_traditional`]).
+pub(super) fn remove_pinyin(
+    line: &str,
+    doc_traditional: bool,
+    log: &mut Log<'_>,
+) -> Option<String> {
     if !has_byte(line, b')') {
         return None;
     }
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
     let mut prev = '\0';
+    let mut traditional = None;
     while i < line.len() {
         let c = line[i..].chars().next().unwrap();
         // `漢(hàn)` after a hanzi or a lost character.
@@ -101,19 +133,36 @@ pub(super) fn remove_pinyin(line: &str, log: &mut Log<'_>) -> Option<String> {
                 continue;
             }
         }
-        // `?hàn)`: the hanzi was lost and took the `(` with it.
-        if c == '?' {
-            let rest = &line[i + 1..];
-            if let Some(end) = rest.find(')').filter(|&e| e <= 24)
-                && pinyin_syllable(&rest[..end]) == Some(true)
-            {
-                let stop = i + 1 + end + 1;
-                log.edit(RepairEdit::LostBytes, line, i, stop, "\u{FFFD}");
-                out.push('\u{FFFD}');
-                prev = '\u{FFFD}';
-                i = stop;
-                continue;
+        // `?hàn)` (the hanzi was lost and took the `(` with it) or `?(hàn)`,
+        // maybe several in a row: one lost span, restored from the last
+        // reading when a word pair names its character.
+        if c == '?'
+            && let Some((stop, reading)) = lost_marks(line, i, is_hanzi(prev))
+        {
+            let next = line[stop..].chars().next();
+            let traditional = *traditional
+                .get_or_insert_with(|| leans_traditional(line).unwrap_or(doc_traditional));
+            match restore(reading, Some(prev), next, traditional) {
+                Some(h) => {
+                    let mut buf = [0; 4];
+                    log.edit(
+                        RepairEdit::RestoredFromReading,
+                        line,
+                        i,
+                        stop,
+                        h.encode_utf8(&mut buf),
+                    );
+                    out.push(h);
+                    prev = h;
+                }
+                None => {
+                    log.edit(RepairEdit::LostBytes, line, i, stop, "\u{FFFD}");
+                    out.push('\u{FFFD}');
+                    prev = '\u{FFFD}';
+                }
             }
+            i = stop;
+            continue;
         }
         out.push(c);
         prev = c;

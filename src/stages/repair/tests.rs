@@ -338,6 +338,32 @@ fn pinyin_annotations_go_when_the_document_has_them() {
     assert_eq!(fixed("见附录(de)说明"), "见附录(de)说明");
 }
 
+#[test]
+fn a_hanzi_lost_with_its_annotation_comes_back_from_its_reading() {
+    // The document's pattern: tone-marked annotations after hanzi.
+    let doc = "人(rén)民(mín)日(rì)报(bào)\n人民日?bào)\n";
+    let out = repair(doc);
+    assert_eq!(out.text, "人民日报\n人民日报\n");
+    assert_eq!(out.report.count(RepairEdit::RestoredFromReading), 1);
+    // In a Traditional line, the Traditional spelling.
+    assert_eq!(
+        fixed("來(lái)源(yuán):人民網(wǎng)-人民日?bào) 作者"),
+        "來源:人民網-人民日報 作者"
+    );
+    // Seed 003's shape: debris of one character, then its mark.
+    assert_eq!(
+        fixed("網(wǎng)來(lái)-人民日?qǐng)?bào) 時(shí)"),
+        "網來-人民日報 時"
+    );
+    // No candidate read `bào` pairs with `在`, `的`: lost.
+    assert_eq!(
+        fixed("網(wǎng)來(lái)在(zài)?bào)時(shí)"),
+        "網來在\u{FFFD}時"
+    );
+    // Without the document's pattern, a `?bào)` is left alone.
+    assert_eq!(fixed("人民日?bào)"), "人民日?bào)");
+}
+
 /// The document-wide count is a boundary: pinned at three annotations
 /// (the reason is on `PINYIN_MIN_DOC_ANNOTATIONS`), so a document with
 /// three is repaired, one with two keeps them, and moving the constant
@@ -533,4 +559,16 @@ fn idempotent_on_samples() {
         let once = fixed(s);
         assert_eq!(fixed(&once), once, "{s}");
     }
+}
+#[test]
+fn big5_punctuation_read_as_gbk_private_use_follows_the_lines_chain() {
+    // Big5 `。` (A143) read as GBK is a private-use character; the line's
+    // other runs were Big5 read as GBK, so it is read back as `。`.
+    let line = "檔案的 i 結點號(16進位制)。";
+    let (bytes, _, _) = BIG5.encode(line);
+    let moji = GBK.decode_without_bom_handling(&bytes).0.into_owned();
+    assert!(moji.chars().any(is_private_use));
+    assert_eq!(fixed(&moji), line);
+    // Without a line chain, private use stays (and is reported).
+    assert_eq!(fixed("abc \u{E45D}"), "abc \u{E45D}");
 }
