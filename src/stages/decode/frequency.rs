@@ -409,6 +409,20 @@ mod tests {
     }
 
     #[test]
+    fn the_frequency_test_decides_from_its_minimum_of_ideographs() {
+        // Twenty ideographs are enough evidence; nineteen leave it to chardetng.
+        let twenty = "这是一个新家园是学习工作生活的新空间也是";
+        assert_eq!(twenty.chars().count(), 20);
+        let (gbk, _, _) = GBK.encode(twenty);
+        assert_eq!(decoded(&gbk).1.method, Method::CjkFrequency);
+        let nineteen: String = twenty.chars().skip(1).collect();
+        let (gbk, _, _) = GBK.encode(&nineteen);
+        let (s, r) = decoded(&gbk);
+        assert_ne!(r.method, Method::CjkFrequency);
+        assert_eq!(s, nineteen);
+    }
+
+    #[test]
     fn gb18030_four_byte_is_named() {
         assert!(has_gb18030_four_byte(b"\x81\x30\x81\x30"));
         assert!(!has_gb18030_four_byte(b"\xD6\xD0\xCE\xC4 12"));
