@@ -137,28 +137,47 @@ impl ScriptTables {
     }
 
     pub(super) fn detect(&self, text: &str) -> Script {
-        let mut letters = CjkLetters::default();
-        let (mut traditional, mut simplified) = (0usize, 0usize);
+        self.tally(text).verdict()
+    }
+
+    fn tally(&self, text: &str) -> Tally {
+        let mut tally = Tally::default();
         for_each_cjk_char(text, |c| {
             if self.traditional.contains(c) {
-                traditional += 1;
+                tally.traditional += 1;
             } else if self.simplified.contains(c) {
-                simplified += 1;
+                tally.simplified += 1;
             }
-            letters.count(c);
+            tally.letters.count(c);
         });
-        if letters.japanese_or_korean() {
+        tally
+    }
+}
+
+/// What [`ScriptTables::detect`] counts in one pass over a document.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Characters only Traditional Chinese writes.
+    traditional: usize,
+    /// Characters only Simplified Chinese writes.
+    simplified: usize,
+    letters: CjkLetters,
+}
+
+impl Tally {
+    fn verdict(&self) -> Script {
+        if self.letters.japanese_or_korean() {
             return Script::None;
         }
-        let total = traditional + simplified;
-        let minority = traditional.min(simplified);
+        let total = self.traditional + self.simplified;
+        let minority = self.traditional.min(self.simplified);
         if total == 0 {
             Script::None
         } else if minority >= MIXED_MIN_MINORITY
             && minority as f64 > MIXED_MINORITY_SHARE * total as f64
         {
             Script::Mixed
-        } else if traditional > simplified {
+        } else if self.traditional > self.simplified {
             Script::Traditional
         } else {
             Script::Simplified
@@ -381,5 +400,129 @@ mod tests {
         let c = t2s();
         let text = "网络强国建设取得新成效，信息化发展日新月异，臺北代表团参加会议。\n";
         assert_eq!(c.detect(text), Script::Simplified);
+    }
+
+    // The cases below sit next to the thresholds' boundaries, so that moving
+    // a threshold by one step changes a verdict; each states the counts that
+    // put it there.
+
+    fn tally(text: &str) -> Tally {
+        ScriptTables::build().tally(text)
+    }
+
+    #[test]
+    fn three_japanese_only_kanji_make_a_kana_less_text_japanese() {
+        // 経, 済, 気 among 19 Han: at JAPANESE_ONLY_MIN, far above the share.
+        let t = tally("平成三十年度 経済財政白書 第一章 景気回復\n");
+        assert_eq!((t.letters.japanese_only, t.letters.kana), (3, 0));
+        assert_eq!(t.verdict(), Script::None);
+    }
+
+    #[test]
+    fn two_japanese_only_kanji_in_chinese_are_quotations() {
+        // 読 and 楽 in a short Traditional sentence: one below the minimum,
+        // although their share (2 of 21 Han) is well above JAPANESE_ONLY_SHARE.
+        let t = tally("據《読売新聞》報導，「楽天」在日本經濟持續復甦中獲益。\n");
+        assert_eq!((t.letters.japanese_only, t.letters.han), (2, 21));
+        assert_eq!(t.verdict(), Script::Traditional);
+    }
+
+    #[test]
+    fn a_long_kana_less_japanese_text_is_japanese_at_a_low_share() {
+        // A table of contents: 3 Japanese-only kanji among 87 Han (3.4 %),
+        // the low end of what kana-less Japanese measured.
+        let t = tally(
+            "令和元年度 経済財政白書 第一章 景気回復 第二章 人口減少社会 第三章 地域活性化 \
+             第四章 財政健全化 第五章 国際協調 第六章 技術革新 第七章 金融政策 第八章 雇用問題 \
+             第九章 年金制度改革 第十章 税制改正\n",
+        );
+        assert_eq!(
+            (t.letters.japanese_only, t.letters.han, t.letters.kana),
+            (3, 87, 0)
+        );
+        assert_eq!(t.verdict(), Script::None);
+    }
+
+    #[test]
+    fn three_japanese_names_in_a_long_chinese_article_stay_chinese() {
+        // 読, 楽, 気 among 180 Han (1.7 %): below JAPANESE_ONLY_SHARE.
+        let t = tally(
+            "據《読売新聞》報導，「楽天」與「元気寿司」在日本經濟持續復甦中獲益。報導指出，\
+             隨著訪日遊客人數回升，零售與餐飲業的營收明顯增長，多家企業上調了全年業績預期。\
+             分析人士認為，消費回暖與薪資上漲形成良性循環，但能源價格與匯率波動仍是不確定因素。\
+             日本政府表示，將繼續推動結構改革，擴大對中小企業的支援，並加強與亞洲各國在數位經濟、\
+             綠色能源和供應鏈領域的合作，以鞏固經濟復甦的基礎，同時關注人口老化帶來的長期挑戰。\n",
+        );
+        assert_eq!((t.letters.japanese_only, t.letters.han), (3, 180));
+        assert_eq!(t.verdict(), Script::Traditional);
+    }
+
+    #[test]
+    fn a_kanji_heavy_japanese_headline_is_japanese_by_its_kana() {
+        // は, を, は: 3 kana against 21 kanji (12.5 %), just past
+        // FOREIGN_SCRIPT_SHARE; only one Japanese-only kanji.
+        let t = tally("政府は来年度予算案を閣議決定 防衛費増額は過去最大\n");
+        assert_eq!(
+            (t.letters.kana, t.letters.han, t.letters.japanese_only),
+            (3, 21, 1)
+        );
+        assert_eq!(t.verdict(), Script::None);
+    }
+
+    #[test]
+    fn a_japanese_title_quoted_in_chinese_stays_chinese() {
+        // 7 kana of a quoted film title against 78 Han (8.2 %).
+        let t = tally(
+            "宫崎骏导演的动画电影《となりのトトロ》近日在全国影院重新上映，吸引了大批观众走进影院，\
+             许多家长带着孩子一同观看，重温这部经典作品带来的感动和温暖回忆，\
+             影评人认为这部电影的魅力经久不衰。\n",
+        );
+        assert_eq!((t.letters.kana, t.letters.han), (7, 78));
+        assert_eq!(t.verdict(), Script::Simplified);
+    }
+
+    const SHORT_ARTICLE: &str = "网络强国建设取得新成效，信息化发展日新月异，";
+
+    #[test]
+    fn three_traditional_characters_make_a_short_article_mixed() {
+        // 臺, 灣, 與 against 11 Simplified: at MIXED_MIN_MINORITY.
+        let t = tally(&format!("{SHORT_ARTICLE}臺灣與香港代表团参加会议。\n"));
+        assert_eq!((t.traditional, t.simplified), (3, 11));
+        assert_eq!(t.verdict(), Script::Mixed);
+    }
+
+    #[test]
+    fn two_traditional_characters_do_not_make_a_short_article_mixed() {
+        // 臺, 灣 against 11 Simplified: a share far past MIXED_MINORITY_SHARE,
+        // but one below the minimum.
+        let t = tally(&format!("{SHORT_ARTICLE}臺灣代表团参加会议。\n"));
+        assert_eq!((t.traditional, t.simplified), (2, 11));
+        assert_eq!(t.verdict(), Script::Simplified);
+    }
+
+    const LONGER_ARTICLE: &str = "网络强国建设取得新成效，信息化发展日新月异。\
+        数字经济规模持续扩大，产业结构不断优化，创新能力显著增强";
+
+    const LONGER_ARTICLE_TAIL: &str = "。臺灣與香港代表团参加会议，并就两岸经济交流发表讲话。\n";
+
+    #[test]
+    fn a_minority_of_eight_percent_is_mixed() {
+        // 3 Traditional against 33 Simplified (8.3 %).
+        let t = tally(&format!("{LONGER_ARTICLE}{LONGER_ARTICLE_TAIL}"));
+        assert_eq!((t.traditional, t.simplified), (3, 33));
+        assert_eq!(t.verdict(), Script::Mixed);
+    }
+
+    #[test]
+    fn a_minority_below_five_percent_is_a_quotation() {
+        // The same 3 Traditional against 57 Simplified (5.0 %, not above
+        // MIXED_MINORITY_SHARE).
+        let t = tally(&format!(
+            "{LONGER_ARTICLE}，网络安全保障体系逐步健全，网络空间治理能力明显提升。\
+             城乡数字鸿沟进一步缩小，农村网络覆盖率达到新高，远程医疗和在线教育惠及更多群众\
+             {LONGER_ARTICLE_TAIL}"
+        ));
+        assert_eq!((t.traditional, t.simplified), (3, 57));
+        assert_eq!(t.verdict(), Script::Simplified);
     }
 }

@@ -125,4 +125,68 @@ mod tests {
             Decoded::Binary(BinaryKind::Signature("SQLite"))
         ));
     }
+
+    #[test]
+    fn text_judged_behind_a_bom_is_judged_alike_when_read_again() {
+        // ASCII lines with a growing share of control characters (per mille),
+        // in UTF-16 behind a BOM: whatever this reading accepts as text must
+        // be accepted again when its UTF-8 output is read, or a cleaned file
+        // turns binary on the next run. Past the raw-byte thresholds nothing
+        // may pass; below TEXT_CONTROL_RATIO everything must.
+        let mut accepted = 0;
+        for per_mille in (0..=100).step_by(5) {
+            let mut text = String::new();
+            for i in 0..2000 {
+                text.push(if i * per_mille % 1000 < per_mille {
+                    '\u{1}'
+                } else {
+                    'a'
+                });
+                if i % 50 == 49 {
+                    text.push('\n');
+                }
+            }
+            let mut bytes = vec![0xFF, 0xFE];
+            bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            if let Decoded::Text { text, .. } = decode(&bytes) {
+                accepted += 1;
+                assert!(
+                    matches!(decode(text.as_bytes()), Decoded::Text { .. }),
+                    "{per_mille}\u{2030} of controls passed behind a BOM but not as UTF-8"
+                );
+            }
+        }
+        // 0 to 4 % in steps of 0.5 %.
+        assert_eq!(accepted, 9);
+    }
+
+    #[test]
+    fn a_few_stray_nuls_or_controls_leave_text_text() {
+        // 4,000 bytes of ASCII prose with a share (per mille) of its bytes
+        // replaced at scattered places, in no UTF-16 pattern: stray bytes a
+        // text file picks up stay text (repair removes them), while 6 % is
+        // more than text carries.
+        let with = |byte: u8, per_mille: usize| -> Vec<u8> {
+            let prose = b"The quick brown fox jumps over the lazy dog. ";
+            (0..4000)
+                .map(|i| {
+                    if i * 919 % 1000 < per_mille {
+                        byte
+                    } else {
+                        prose[i % prose.len()]
+                    }
+                })
+                .collect()
+        };
+        for byte in [0x00, 0x01] {
+            assert!(
+                matches!(decode(&with(byte, 40)), Decoded::Text { .. }),
+                "{byte}"
+            );
+            assert!(
+                matches!(decode(&with(byte, 60)), Decoded::Binary(_)),
+                "{byte}"
+            );
+        }
+    }
 }

@@ -409,6 +409,71 @@ mod tests {
     }
 
     #[test]
+    fn the_frequency_test_decides_from_its_minimum_of_ideographs() {
+        // Twenty ideographs are enough evidence; nineteen leave it to chardetng.
+        let twenty = "这是一个新家园是学习工作生活的新空间也是";
+        assert_eq!(twenty.chars().count(), 20);
+        let (gbk, _, _) = GBK.encode(twenty);
+        assert_eq!(decoded(&gbk).1.method, Method::CjkFrequency);
+        let nineteen: String = twenty.chars().skip(1).collect();
+        let (gbk, _, _) = GBK.encode(&nineteen);
+        let (s, r) = decoded(&gbk);
+        assert_ne!(r.method, Method::CjkFrequency);
+        assert_eq!(s, nineteen);
+    }
+
+    fn scored(candidate: Candidate, ideographs: u32, common: u32, errors: u64) -> Scored {
+        let freq = Frequency {
+            ideographs,
+            common,
+            odd: 0,
+        };
+        Scored {
+            candidate,
+            freq,
+            score: freq.score(),
+            errors,
+            text: None,
+        }
+    }
+
+    #[test]
+    fn the_verdict_needs_half_common_hanzi_a_margin_and_few_errors() {
+        // 100 ideographs in the best reading, `rival` common ones in the other.
+        let verdict = |common, rival, errors| {
+            decisive(&[
+                scored(Candidate::Gbk, 100, common, errors),
+                scored(Candidate::Big5, 100, rival, 0),
+            ])
+        };
+        // Half common: the least real Chinese was measured to show.
+        assert!(verdict(50, 20, 0));
+        assert!(!verdict(49, 20, 0));
+        // A margin of 0.21 over the rival reading wins; 0.19 abstains.
+        assert!(verdict(70, 49, 0));
+        assert!(!verdict(70, 51, 0));
+        // One malformed sequence per hundred ideographs is damage; two, the
+        // wrong encoding.
+        assert!(verdict(70, 20, 1));
+        assert!(!verdict(70, 20, 2));
+    }
+
+    #[test]
+    fn korean_needs_a_hangul_majority() {
+        // Older mixed-script Korean, half Hanja (19 Hangul, 18 Hanja), is
+        // still Korean…
+        assert!(!lacks_its_script(
+            encoding_rs::EUC_KR,
+            "大韓民國憲法第一條大韓民國은民主共和國이다 국민은 모두 법 앞에 평등하다 자유롭다"
+        ));
+        // …while a reading with Hangul a large minority (13 of 31) is not.
+        assert!(lacks_its_script(
+            encoding_rs::EUC_KR,
+            "大韓民國憲法第一條大韓民國은民主共和國이다 국민은 모두 법 앞에 평등"
+        ));
+    }
+
+    #[test]
     fn gb18030_four_byte_is_named() {
         assert!(has_gb18030_four_byte(b"\x81\x30\x81\x30"));
         assert!(!has_gb18030_four_byte(b"\xD6\xD0\xCE\xC4 12"));

@@ -327,6 +327,14 @@ mod tests {
     }
 
     #[test]
+    fn one_hz_ideograph_is_chance() {
+        // `~{VP~}` is 中 alone: HZ_MIN_IDEOGRAPHS asks for two.
+        let (s, r) = decoded(b"see ~{VP~} above");
+        assert_eq!(r.encoding, "UTF-8");
+        assert_eq!(s, "see ~{VP~} above");
+    }
+
+    #[test]
     fn tilde_brace_in_code_is_not_hz() {
         let (s, r) = decoded(b"let x = ~{a, b~} in code;");
         assert_eq!(r.encoding, "UTF-8");

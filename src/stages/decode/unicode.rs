@@ -262,7 +262,47 @@ fn decode_utf32(bytes: &[u8], big_endian: bool) -> (String, u64) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::stages::decode::tests::decoded;
+
+    #[test]
+    fn cjk_utf16_with_a_fifth_of_ascii_follows_the_zero_pattern() {
+        // Seven hanzi and `a\n` a line: 2 of 9 units (22 %) have a zero high
+        // byte, just past UTF16_HIGH_ZERO_MIN; no low byte is zero.
+        let text = "网络安全信息化a\n".repeat(30);
+        let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let (s, r) = decoded(&bytes);
+        assert_eq!((r.encoding, r.method), ("UTF-16LE", Method::NulPattern));
+        assert_eq!(s, text);
+    }
+
+    #[test]
+    fn utf32_with_a_few_supplementary_characters_follows_the_zero_pattern() {
+        // One character of 23 beyond the BMP (𠮷, a name's variant of 吉):
+        // the second-highest byte is zero in 95.7 % of the units.
+        let text = "网络安全和信息化是事关国家发展的重大战略问题𠮷".repeat(10);
+        let bytes: Vec<u8> = text
+            .chars()
+            .flat_map(|c| u32::from(c).to_le_bytes())
+            .collect();
+        let (s, r) = decoded(&bytes);
+        assert_eq!((r.encoding, r.method), ("UTF-32LE", Method::NulPattern));
+        assert_eq!(s, text);
+    }
+
+    #[test]
+    fn a_zero_pattern_reading_tolerates_one_error_in_a_hundred() {
+        let text = "网".repeat(100);
+        assert!(plausible_unicode(&text, 1));
+        assert!(!plausible_unicode(&text, 2));
+    }
+
+    #[test]
+    fn plain_utf16_needs_four_units() {
+        let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+        assert!(decode_plain_utf16(&utf16("中国人民")).is_some());
+        assert!(decode_plain_utf16(&utf16("中国人")).is_none());
+    }
 
     #[test]
     fn utf32_bom_is_not_utf16() {

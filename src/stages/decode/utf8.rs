@@ -200,6 +200,65 @@ mod tests {
         assert!(s.ends_with("新发展方向。"));
     }
 
+    /// `hanzi` characters of UTF-8 text with `errors` stray continuation
+    /// bytes (one malformed sequence each) spread between them.
+    fn damaged_utf8(hanzi: usize, errors: usize) -> Vec<u8> {
+        let text: String = "网络安全和信息化是事关国家发展的重大战略问题"
+            .chars()
+            .cycle()
+            .take(hanzi)
+            .collect();
+        let mut bytes = Vec::new();
+        for (i, c) in text.chars().enumerate() {
+            if i * errors / hanzi != (i + 1) * errors / hanzi {
+                bytes.push(0x80);
+            }
+            bytes.extend_from_slice(c.to_string().as_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn eight_damaged_bytes_leave_a_file_utf8_nine_do_not() {
+        assert!(decode_mostly_utf8(&damaged_utf8(1000, 8)).is_some());
+        assert!(decode_mostly_utf8(&damaged_utf8(1000, 9)).is_none());
+    }
+
+    #[test]
+    fn a_damaged_byte_needs_twenty_good_sequences_beside_it() {
+        assert!(decode_mostly_utf8(&damaged_utf8(20, 1)).is_some());
+        assert!(decode_mostly_utf8(&damaged_utf8(19, 1)).is_none());
+    }
+
+    #[test]
+    fn partly_utf8_needs_ten_sequences_and_a_tenth_of_the_non_ascii_bytes() {
+        // One UTF-8 line of `hanzi` characters before `legacy` bytes of GBK.
+        let evidence = |hanzi: usize, legacy: usize| {
+            let line: String = "没有网络安全就没有国家安全"
+                .chars()
+                .cycle()
+                .take(hanzi)
+                .collect();
+            let mut bytes = format!("{line}\n").into_bytes();
+            let gbk = GBK.encode("没有信息化就没有现代化").0.into_owned();
+            bytes.extend(gbk.iter().copied().cycle().take(legacy));
+            bytes.push(b'\n');
+            let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+            let utf8: Vec<bool> = lines
+                .iter()
+                .map(|l| std::str::from_utf8(l).is_ok())
+                .collect();
+            assert_eq!(utf8, [true, false]);
+            utf8_evidence(&lines, &utf8, &bytes).is_some()
+        };
+        // Ten sequences (30 of 230 non-ASCII bytes) count, nine do not.
+        assert!(evidence(10, 200));
+        assert!(!evidence(9, 200));
+        // 60 of 560 non-ASCII bytes (10.7 %) count, 60 of 620 (9.7 %) do not.
+        assert!(evidence(20, 500));
+        assert!(!evidence(20, 560));
+    }
+
     #[test]
     fn utf8_and_gbk_lines_in_one_file_are_both_decoded() {
         let utf8 = "网络安全和信息化是事关国家安全和国家发展的重大战略问题。\n";

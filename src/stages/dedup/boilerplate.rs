@@ -157,4 +157,50 @@ mod tests {
             "two documents are not enough"
         );
     }
+
+    #[test]
+    fn candidates_come_from_the_first_and_last_eight_lines() {
+        // 30 distinct short lines: the 8th line from each end is a
+        // candidate, the 9th is not.
+        let lines: Vec<String> = (0..30).map(|i| format!("栏目导航第{i}项")).collect();
+        let text = lines.join("\n");
+        let candidates = boilerplate_candidates(&text);
+        assert_eq!(candidates.len(), 16);
+        for (i, line) in lines.iter().enumerate() {
+            let edge = !(8..22).contains(&i);
+            assert_eq!(candidates.contains(&line_hash(line)), edge, "line {i}");
+        }
+    }
+
+    #[test]
+    fn a_boilerplate_line_has_four_letters_to_eighty_characters() {
+        assert!(boilerplate_shaped("共产党员"));
+        assert!(!boilerplate_shaped("党员网"));
+        let long: String = "来源：共产党员网，转载请注明出处。"
+            .chars()
+            .cycle()
+            .take(81)
+            .collect();
+        assert!(boilerplate_shaped(
+            &long[..long.char_indices().nth(80).unwrap().0]
+        ));
+        assert!(!boilerplate_shaped(&long));
+    }
+
+    #[test]
+    fn a_large_corpus_asks_for_a_thousandth_of_its_documents() {
+        // 4,000 documents: a line must be in 4 of them (0.1 %), not 3.
+        let (three, four) = (1u64, 2u64);
+        let mut per_doc: Vec<Vec<u64>> = vec![Vec::new(); 4000];
+        for doc in per_doc.iter_mut().take(3) {
+            doc.push(three);
+        }
+        for doc in per_doc.iter_mut().skip(100).take(4) {
+            doc.push(four);
+        }
+        let slices: Vec<&[u64]> = per_doc.iter().map(Vec::as_slice).collect();
+        let found = boilerplate_lines(&slices);
+        assert!(found.contains(&four));
+        assert!(!found.contains(&three));
+    }
 }

@@ -255,4 +255,50 @@ mod tests {
         assert_eq!(ngram_for(500), NGRAM);
         assert_eq!(signature("短文").ngram, 0);
     }
+
+    #[test]
+    fn the_ngram_changes_at_thirty_and_at_a_hundred_and_twenty_characters() {
+        assert_eq!(ngram_for(29), 0);
+        assert_eq!(ngram_for(30), SHORT_NGRAM);
+        assert_eq!(ngram_for(119), SHORT_NGRAM);
+        assert_eq!(ngram_for(120), NGRAM);
+    }
+
+    /// `len` distinct characters, and a copy with `edits` of them replaced
+    /// far apart; their similarity as the near step measures it.
+    fn edited_copy_similarity(len: usize, edits: &[usize]) -> f64 {
+        let a: String = (0..len as u32)
+            .map(|i| char::from_u32(0x4E00 + 3 * i).unwrap())
+            .collect();
+        let b: String = a
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if edits.contains(&i) {
+                    char::from_u32(0x8000 + i as u32).unwrap()
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let n = ngram_for(len);
+        jaccard(&shingles(&a, n), &shingles(&b, n))
+    }
+
+    #[test]
+    fn a_short_notice_with_three_edits_is_a_near_duplicate() {
+        // 100 characters in 3-grams: 3 edits leave 89 of 107 (0.83).
+        let s = edited_copy_similarity(100, &[10, 40, 70]);
+        assert!(s >= crate::stages::dedup::DEFAULT_NEAR_THRESHOLD, "{s}");
+    }
+
+    #[test]
+    fn a_document_with_four_edits_in_two_hundred_characters_is_a_near_duplicate() {
+        // 200 characters in 5-grams: 4 edits leave 176 of 216 (0.81).
+        let s = edited_copy_similarity(200, &[20, 70, 120, 170]);
+        assert!(s >= crate::stages::dedup::DEFAULT_NEAR_THRESHOLD, "{s}");
+        // A fifth edit is past the threshold.
+        let s = edited_copy_similarity(200, &[10, 50, 90, 130, 170]);
+        assert!(s < crate::stages::dedup::DEFAULT_NEAR_THRESHOLD, "{s}");
+    }
 }

@@ -114,4 +114,30 @@ mod tests {
         assert_eq!(out.text, "标题一二三\n尾\n");
         assert_eq!(out.report.count(DedupEdit::RepeatedLine), 2);
     }
+
+    #[test]
+    fn a_doubled_line_of_four_letters_goes_of_three_stays() {
+        let out = remove_repeats("网络强国\n网络强国\n正文。\n");
+        assert_eq!(out.text, "网络强国\n正文。\n");
+        let out = remove_repeats("网信办\n网信办\n正文。\n");
+        assert!(matches!(out.text, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_paragraph_repeats_as_a_copy_from_fifty_characters() {
+        let para: String = "网络安全和信息化是事关国家安全和国家发展的重大战略问题，要从国际国内大势出发，总体布局，统筹各方，创新发展。"
+            .chars()
+            .take(50)
+            .collect();
+        for (len, removed) in [(50, true), (49, false)] {
+            let para: String = para.chars().take(len).collect();
+            let text = format!("{para}\n\n中间一段。\n\n{para}\n");
+            let out = remove_repeats(&text);
+            assert_eq!(
+                out.report.count(DedupEdit::RepeatedParagraph),
+                u64::from(removed),
+                "{len}"
+            );
+        }
+    }
 }
