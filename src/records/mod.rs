@@ -86,38 +86,64 @@ pub struct RecordArgs {
     /// How to read the inputs: auto (record shards by extension: .jsonl, .ndjson, also .gz or
     /// .zst, and .parquet), jsonl (every input is a JSON Lines shard; with `-`, stdin),
     /// parquet (every input is a Parquet shard), text.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub input_format: InputFormat,
-    /// The record field to clean; a dotted path (`doc.body`) reaches into nested objects.
-    #[arg(long, value_name = "NAME", default_value = "text")]
-    pub text_field: String,
+    /// [default: auto]
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// The record field to clean; a dotted path (`doc.body`) reaches into nested objects
+    /// [default: text].
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
     /// The record field that identifies a record in `duplicate_of` and clusters.jsonl
     /// (default: `shard:line`).
     #[arg(long, value_name = "NAME")]
     pub id_field: Option<String>,
-    /// Name of the field added to each record with what canon did to it.
-    #[arg(long, value_name = "NAME", default_value = "canon")]
-    pub record_metadata_field: String,
+    /// Name of the field added to each record with what canon did to it [default: canon].
+    #[arg(long, value_name = "NAME")]
+    pub record_metadata_field: Option<String>,
     /// Add no metadata field to the records.
     #[arg(long)]
     pub no_record_metadata: bool,
 }
 
+/// The defaults of the record flags (unset flags are `None`, so that
+/// `canon.toml` can fill them).
+const DEFAULT_TEXT_FIELD: &str = "text";
+const DEFAULT_METADATA_FIELD: &str = "canon";
+
 impl RecordArgs {
+    /// `--input-format`, or its default.
+    pub fn input_format(&self) -> InputFormat {
+        self.input_format.unwrap_or(InputFormat::Auto)
+    }
+
+    /// `--text-field`, or its default.
+    pub fn text_field(&self) -> &str {
+        self.text_field.as_deref().unwrap_or(DEFAULT_TEXT_FIELD)
+    }
+
+    /// `--record-metadata-field`, or its default.
+    pub fn record_metadata_field(&self) -> &str {
+        self.record_metadata_field
+            .as_deref()
+            .unwrap_or(DEFAULT_METADATA_FIELD)
+    }
+
     /// The validated configuration.
     pub fn config(&self) -> crate::Result<RecordConfig> {
-        if self.text_field.is_empty() || self.text_field.split('.').any(str::is_empty) {
+        let text_field = self.text_field();
+        if text_field.is_empty() || text_field.split('.').any(str::is_empty) {
             return Err(crate::Error::Config(format!(
-                "--text-field {:?} is not a field path",
-                self.text_field
+                "--text-field {text_field:?} is not a field path"
             )));
         }
+        let format = self.input_format();
         Ok(RecordConfig {
-            text_field: json::field_path(&self.text_field),
+            text_field: json::field_path(text_field),
             id_field: self.id_field.as_deref().map(json::field_path),
-            meta_field: (!self.no_record_metadata).then(|| self.record_metadata_field.clone()),
-            all_shards: matches!(self.input_format, InputFormat::Jsonl | InputFormat::Parquet),
-            all_parquet: self.input_format == InputFormat::Parquet,
+            meta_field: (!self.no_record_metadata)
+                .then(|| self.record_metadata_field().to_string()),
+            all_shards: matches!(format, InputFormat::Jsonl | InputFormat::Parquet),
+            all_parquet: format == InputFormat::Parquet,
         })
     }
 }

@@ -41,6 +41,7 @@ use crate::corpus::{CleanConfig, WORK_DIR, write_atomically};
 use crate::error::{Error, Result};
 use crate::manifest::{self, Entry, MANIFEST_NAME, Matched, RecordCounts, Status};
 use crate::pipeline::{self, Options};
+use crate::run_record;
 use crate::stages::dedup::{self, DocSignature, Fingerprint, MatchKind, RegionalFold};
 use crate::stages::{Stage, StageSummary};
 use crate::walk::{self, Item, Problem, WalkOptions};
@@ -480,6 +481,48 @@ pub fn run_kind(config: &CleanConfig, all_shards: bool) -> Kind {
         n if n == files.len() => Kind::Records,
         n => Kind::Mixed(n),
     }
+}
+
+/// [`clean`] between writing `DIR/run.json` as `running` and rewriting it
+/// with how the run ended, as for files (without counts: a records run
+/// counts records, not files); with `--resume`, first refuses a run made
+/// with other settings, the record options included.
+pub fn recorded(
+    config: &CleanConfig,
+    rc: &RecordConfig,
+    mut record: run_record::RunRecord,
+) -> Result<(Vec<Entry>, RecordSummary)> {
+    let out = &config.out;
+    if config.resume {
+        run_record::check_resume(out, &record)?;
+    }
+    // As for files: never over a file standing where the directory should
+    // be, nor inside an input (the run refuses both and says so).
+    let out_is_input = config.inputs.iter().any(|i| {
+        i.is_dir()
+            && i.canonicalize()
+                .ok()
+                .is_some_and(|c| Some(c) == out.canonicalize().ok())
+    });
+    let keep = (!out.exists() || out.is_dir()) && !out_is_input;
+    if keep {
+        fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        run_record::write(out, &record)?;
+    }
+    let result = clean(config, rc);
+    let status = match &result {
+        Ok(_) => run_record::RunStatus::Finished,
+        Err(Error::Interrupted) => run_record::RunStatus::Interrupted,
+        Err(_) => run_record::RunStatus::Failed,
+    };
+    record.end(status, None);
+    if keep {
+        let written = run_record::write(out, &record);
+        if result.is_ok() {
+            written?;
+        }
+    }
+    result
 }
 
 /// Runs `canon clean` over record shards. `Err` only for the output side
