@@ -177,7 +177,7 @@ fn main() {
             55..75 => ("gb18030", encoding_rs::GB18030.encode(&text).0.into_owned()),
             75..85 if traditional => ("big5", encoding_rs::BIG5.encode(&text).0.into_owned()),
             75..85 => ("utf-8", text.into_bytes()),
-            85..90 if roll % 2 == 0 => {
+            85..90 if roll.is_multiple_of(2) => {
                 let mut b = vec![0xFF, 0xFE];
                 b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
                 ("utf-16le", b)

@@ -116,7 +116,7 @@ fn clean(args: CleanArgs) -> Result<u8> {
         max_file_size: args.max_file_size.unwrap_or(corpus::DEFAULT_MAX_FILE_SIZE),
         interrupt: Some(interrupt_flag()),
     };
-    let kind = match args.records.input_format {
+    let kind = match args.records.input_format() {
         InputFormat::Text => records::run::Kind::Text,
         _ => records::run::run_kind(&config, records.all_shards),
     };
@@ -129,7 +129,7 @@ fn clean(args: CleanArgs) -> Result<u8> {
     }
     let console = Console::new(verbosity);
     if kind == records::run::Kind::Records {
-        let (entries, summary) = records::run::clean(&config, &records)?;
+        let (entries, summary) = records::run::recorded(&config, &records, record)?;
         console.report_run(&entries, &summary.line(), &config.out.join(MANIFEST_NAME));
         return Ok(if summary.failed() {
             EXIT_FAILED

@@ -78,6 +78,18 @@ pub struct CleanSettings {
     pub signatures: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_duplicates: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_metadata_field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_record_metadata: Option<bool>,
 }
 
 /// A size as bytes (`1048576`) or as the flag takes it (`"1M"`).
@@ -160,7 +172,36 @@ pub fn merge(mut args: CleanArgs, file: &CleanSettings, base: &Path) -> Result<C
         .signatures
         .or_else(|| file.signatures.as_ref().map(from_file));
     args.report |= file.report.unwrap_or(false);
+    args.keep_duplicates |= file.keep_duplicates.unwrap_or(false);
+    merge_records(&mut args.records, file)?;
     Ok(args)
+}
+
+/// Fills the record options (`input-format`, `text-field`, …) the command
+/// line left unset.
+fn merge_records(records: &mut crate::records::RecordArgs, file: &CleanSettings) -> Result<()> {
+    if records.input_format.is_none()
+        && let Some(name) = &file.input_format
+    {
+        let format = <crate::records::InputFormat as clap::ValueEnum>::from_str(name, false)
+            .map_err(|_| {
+                Error::Config(format!(
+                    "input-format: {name:?} is not one of auto, jsonl, parquet, text"
+                ))
+            })?;
+        records.input_format = Some(format);
+    }
+    records.text_field = records
+        .text_field
+        .take()
+        .or_else(|| file.text_field.clone());
+    records.id_field = records.id_field.take().or_else(|| file.id_field.clone());
+    records.record_metadata_field = records
+        .record_metadata_field
+        .take()
+        .or_else(|| file.record_metadata_field.clone());
+    records.no_record_metadata |= file.no_record_metadata.unwrap_or(false);
+    Ok(())
 }
 
 /// Fills the per-document options (`skip`, `keep-repeats`, `convert`) the
@@ -223,6 +264,15 @@ pub fn effective(args: &CleanArgs) -> CleanSettings {
         remove_boilerplate: Some(args.dedup.remove_boilerplate),
         signatures: args.dedup.signatures.clone(),
         report: Some(args.report),
+        keep_duplicates: Some(args.keep_duplicates),
+        input_format: Some(
+            clap::ValueEnum::to_possible_value(&args.records.input_format())
+                .map_or_else(String::new, |v| v.get_name().to_string()),
+        ),
+        text_field: Some(args.records.text_field().to_string()),
+        id_field: args.records.id_field.clone(),
+        record_metadata_field: Some(args.records.record_metadata_field().to_string()),
+        no_record_metadata: Some(args.records.no_record_metadata),
     }
 }
 

@@ -54,6 +54,14 @@ pub struct RecordCounts {
     pub empty: u64,
     /// Blank lines, which hold no record.
     pub blank: u64,
+    /// Parquet rows whose text is null or not text (a binary value that
+    /// decodes as binary): written through untouched, not cleaned.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub untouched: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl RecordCounts {
@@ -65,6 +73,7 @@ impl RecordCounts {
         self.rejected += other.rejected;
         self.empty += other.empty;
         self.blank += other.blank;
+        self.untouched += other.untouched;
     }
 }
 

@@ -184,3 +184,82 @@ fn check_and_fix_judge_files_by_the_options_of_canon_toml() {
         format!("{TRADITIONAL}\n")
     );
 }
+
+/// JSON Lines shards named `.txt`, so only `input-format` makes them
+/// records, with the text in `body` and an id field.
+fn record_inputs(dir: &Path) {
+    let line = |id: &str, text: &str| {
+        serde_json::json!({"key": id, "body": text, "n": 1}).to_string() + "\n"
+    };
+    let same = format!("{SIMPLIFIED}\r\n");
+    write(
+        &dir.join("shards/a.txt"),
+        (line("a1", &same) + &line("a2", TRADITIONAL)).as_bytes(),
+    );
+    write(&dir.join("shards/b.txt"), line("b1", &same).as_bytes());
+}
+
+#[test]
+fn record_options_from_canon_toml_equal_the_same_flags_and_resume_checks_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    record_inputs(dir);
+    let flags: [&dyn AsRef<std::ffi::OsStr>; 14] = [
+        &"clean",
+        &"shards",
+        &"--out",
+        &"from-flags",
+        &"--input-format",
+        &"jsonl",
+        &"--text-field",
+        &"body",
+        &"--id-field",
+        &"key",
+        &"--record-metadata-field",
+        &"cleaning",
+        &"--keep-duplicates",
+        &"--quiet",
+    ];
+    let (code, _, stderr) = run_in(Some(dir), &flags, None);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    write(
+        &dir.join("canon.toml"),
+        b"[clean]\ninputs = [\"shards\"]\nout = \"from-toml\"\ninput-format = \"jsonl\"\n\
+          text-field = \"body\"\nid-field = \"key\"\nrecord-metadata-field = \"cleaning\"\n\
+          keep-duplicates = true\nquiet = true\n",
+    );
+    let (code, _, stderr) = run_in(Some(dir), &[&"clean"], None);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let from_flags = corpus_without_run_json(&dir.join("from-flags"));
+    assert_eq!(from_flags, corpus_without_run_json(&dir.join("from-toml")));
+    // The options reached the run: the duplicate is kept and marked by id.
+    let b = String::from_utf8(from_flags[Path::new("b.txt")].clone()).unwrap();
+    let record: Value = serde_json::from_str(b.lines().next().unwrap()).unwrap();
+    assert_eq!(record["cleaning"]["duplicate_of"], "a1");
+
+    let run: Value =
+        serde_json::from_slice(&fs::read(dir.join("from-toml/run.json")).unwrap()).unwrap();
+    assert_eq!(run["options"]["text-field"], "body");
+    assert_eq!(run["options"]["input-format"], "jsonl");
+    assert_eq!(run["options"]["keep-duplicates"], true);
+
+    // --resume into the same directory with another text field is refused.
+    fs::remove_file(dir.join("canon.toml")).unwrap();
+    let mut other = flags;
+    other[7] = &"text";
+    let resumed: Vec<&dyn AsRef<std::ffi::OsStr>> = other
+        .iter()
+        .copied()
+        .chain([&"--resume" as &dyn AsRef<std::ffi::OsStr>])
+        .collect();
+    let (code, _, stderr) = run_in(Some(dir), &resumed, None);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("text-field"), "{stderr}");
+    let same: Vec<&dyn AsRef<std::ffi::OsStr>> = flags
+        .iter()
+        .copied()
+        .chain([&"--resume" as &dyn AsRef<std::ffi::OsStr>])
+        .collect();
+    let (code, _, stderr) = run_in(Some(dir), &same, None);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}

@@ -378,3 +378,131 @@ fn output_shards_are_readable_like_other_outputs() {
         .mode();
     assert_eq!(mode & 0o044, 0o044, "{mode:o}");
 }
+
+mod common;
+
+/// Shards of distinct records (some near-copies of records in earlier
+/// shards), enough that a debug build takes a while over them.
+fn many_shards(input: &Path, shards: usize) {
+    fs::create_dir_all(input).unwrap();
+    for s in 0..shards {
+        let mut text = String::new();
+        for r in 0..40 {
+            let body = format!(
+                "第{s}号文件第{r}条\r\n{}\r\n{}",
+                common::SIMPLIFIED.repeat(2),
+                common::SIMPLIFIED_SENTENCES[(s + r) % common::SIMPLIFIED_SENTENCES.len()]
+            );
+            text.push_str(&serde_json::json!({"id": format!("{s}-{r}"), "text": body}).to_string());
+            text.push('\n');
+        }
+        fs::write(input.join(format!("part-{s:03}.jsonl")), text).unwrap();
+    }
+}
+
+#[test]
+fn resume_reuses_the_shards_an_interrupted_run_staged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    many_shards(&input, 12);
+    let out = tmp.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_canon"))
+        .arg("clean")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--jobs", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let journal = out.join(".canon-work/shards.jsonl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while fs::read(&journal).map_or(0, |j| j.iter().filter(|&&b| b == b'\n').count()) < 3 {
+        assert!(std::time::Instant::now() < deadline, "no shard was staged");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be interrupted"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    assert!(!out.join("manifest.jsonl").exists());
+
+    // A shard changed since: cleaned again, not reused.
+    let changed = input.join("part-000.jsonl");
+    let mut text = fs::read_to_string(&changed).unwrap();
+    text.push_str("{\"id\":\"new\",\"text\":\"一条新记录\"}\n");
+    fs::write(&changed, text).unwrap();
+    let reference = tmp.path().join("reference");
+    let (code, _, stderr) = clean(&input, &reference, &[]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let run = Command::new(env!("CARGO_BIN_EXE_canon"))
+        .arg("clean")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let reused: usize = stderr
+        .split(" reused from an interrupted run")
+        .next()
+        .and_then(|head| head.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no reuse reported: {stderr}"));
+    // Three were staged before the interruption, one of them changed since.
+    assert!(reused >= 2, "{stderr}");
+    assert!(
+        reused < 12,
+        "the shards after the interruption are cleaned: {stderr}"
+    );
+    assert_eq!(
+        common::tree(&out),
+        common::tree(&reference),
+        "a resumed run differs from an uninterrupted one"
+    );
+}
+
+#[test]
+fn a_records_run_writes_its_time_per_stage_into_run_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = fixture("passthrough").join("input.jsonl");
+    let (code, _, stderr) = clean(&input, tmp.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let run: Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("run.json")).unwrap()).unwrap();
+    let t = &run["timings"];
+    let stages = t["stages"].as_object().expect("timings.stages");
+    let wall = t["wall_seconds"].as_f64().unwrap();
+    let jobs = t["jobs"].as_f64().unwrap();
+    let mut sum = 0.0;
+    for name in [
+        "decode",
+        "repair",
+        "normalize",
+        "convert",
+        "layout",
+        "dedup",
+    ] {
+        let secs = stages[name]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{name}: {t}"));
+        assert!(secs >= 0.0, "{name}");
+        sum += secs;
+    }
+    // Records are JSON text: decode never runs; the other stages do.
+    assert_eq!(stages["decode"].as_f64(), Some(0.0));
+    assert!(stages["repair"].as_f64().unwrap() > 0.0, "{t}");
+    assert!(sum <= wall * jobs + 0.001, "{t}");
+}

@@ -18,7 +18,8 @@
 //! `out/a.jsonl.gz` (2 records), `out/manifest.jsonl` (one line, `records:
 //! {records: 3, cleaned: 3, duplicates: 1, …}`).
 //!
-//! Limits: no `--resume`; the shards themselves are read one after the
+//! `--resume` reuses every shard an interrupted run finished staging
+//! ([`resume`]). Limits: the shards themselves are read one after the
 //! other (the records of each in parallel); a damaged compressed stream
 //! ends its shard with an error, the records before the damage are kept.
 
@@ -40,10 +41,15 @@ use crate::corpus::{CleanConfig, WORK_DIR, write_atomically};
 use crate::error::{Error, Result};
 use crate::manifest::{self, Entry, MANIFEST_NAME, Matched, RecordCounts, Status};
 use crate::pipeline::{self, Options};
+use crate::run_record;
 use crate::stages::dedup::{self, DocSignature, Fingerprint, MatchKind, RegionalFold};
 use crate::stages::{Stage, StageSummary};
 use crate::timings::{StageTimes, Timings};
 use crate::walk::{self, Item, Problem, WalkOptions};
+
+#[cfg(feature = "parquet")]
+mod parquet;
+mod resume;
 
 /// Records cleaned together: enough to keep both cores busy on short
 /// records, small enough that a batch is a few megabytes.
@@ -116,55 +122,100 @@ fn clean_line(raw: &[u8], options: &Options, rc: &RecordConfig, times: &mut Stag
         Ok(p) => p,
         Err(reject) => return Cleaned::Rejected(reject),
     };
-    let mut cleaned = pipeline::clean_text_timed(&parsed.text, options, times);
-    if !parsed.text.ends_with('\n') {
-        record_without_final_newline(&mut cleaned.text, &mut cleaned.changes);
+    let cleaned = pipeline::clean_text_timed(&parsed.text, options, times);
+    let value = finish_value(
+        cleaned.text,
+        cleaned.changes,
+        cleaned.script,
+        parsed.text.ends_with('\n'),
+        "UTF-8",
+        parsed.surrogates,
+        options,
+        rc,
+        times,
+    );
+    let out = json::rebuild(
+        line,
+        &rc.text_field,
+        &value.text,
+        rc.meta_field.as_deref().zip(value.meta.as_deref()),
+    );
+    Cleaned::Record {
+        line: out,
+        text_len: value.text.len(),
+        changes: value.changes,
+        surrogates: parsed.surrogates,
+        fingerprint: value.fingerprint,
+        signature: value.signature,
     }
-    let text = cleaned.text.as_ref();
-    let meta = rc.meta_field.as_deref().map(|name| {
-        let mut changes: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
+}
+
+/// One record's text after the stages, with what the record's metadata
+/// field and dedup need: the part JSON Lines and Parquet share.
+struct Value {
+    text: String,
+    /// The metadata object, ending undecided (see [`UNDECIDED`]), unless
+    /// `--no-record-metadata`.
+    meta: Option<String>,
+    changes: Vec<StageSummary>,
+    fingerprint: Fingerprint,
+    signature: Option<Box<DocSignature>>,
+}
+
+/// Builds a [`Value`] from a cleaned text. `had_final_newline`: whether
+/// the record's own text ended with one (see
+/// [`record_without_final_newline`]); `encoding` is what it was read as.
+#[allow(clippy::too_many_arguments)]
+fn finish_value(
+    mut text: std::borrow::Cow<str>,
+    mut changes: Vec<StageSummary>,
+    script: crate::manifest::Script,
+    had_final_newline: bool,
+    encoding: &'static str,
+    surrogates: u64,
+    options: &Options,
+    rc: &RecordConfig,
+    times: &mut StageTimes,
+) -> Value {
+    if !had_final_newline {
+        record_without_final_newline(&mut text, &mut changes);
+    }
+    let meta = rc.meta_field.as_ref().map(|_| {
+        let mut by_stage: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
         let mut warnings = Vec::new();
-        if parsed.surrogates > 0 {
-            changes
+        if surrogates > 0 {
+            by_stage
                 .entry("decode")
                 .or_default()
-                .insert("lone_surrogates", parsed.surrogates);
+                .insert("lone_surrogates", surrogates);
             warnings.push(format!(
-                "{} lone surrogate escape(s) replaced by U+FFFD",
-                parsed.surrogates
+                "{surrogates} lone surrogate escape(s) replaced by U+FFFD"
             ));
         }
-        for summary in &cleaned.changes {
-            let stage = changes.entry(summary.stage.name()).or_default();
+        for summary in &changes {
+            let stage = by_stage.entry(summary.stage.name()).or_default();
             for edit in &summary.edits {
                 *stage.entry(edit.kind).or_default() += edit.count;
             }
         }
         let mut object = serde_json::to_string(&Meta {
-            encoding: "UTF-8",
-            script: cleaned.script,
-            changes,
+            encoding,
+            script,
+            changes: by_stage,
             warnings,
         })
         .expect("metadata always serializes");
         object.pop();
         object.push(',');
         object.push_str(&UNDECIDED[..UNDECIDED.len() - 1]);
-        (name.to_string(), object)
+        object
     });
-    let out = json::rebuild(
-        line,
-        &rc.text_field,
-        text,
-        meta.as_ref().map(|(n, o)| (n.as_str(), o.as_str())),
-    );
-    let (signature, _) = crate::corpus::timed_dedup_fields(text, options, times);
-    Cleaned::Record {
-        line: out,
-        text_len: text.len(),
-        changes: cleaned.changes,
-        surrogates: parsed.surrogates,
+    let (signature, _) = crate::corpus::timed_dedup_fields(&text, options, times);
+    Value {
         fingerprint: Sha256::digest(text.as_bytes()).into(),
+        text: text.into_owned(),
+        meta,
+        changes,
         signature,
     }
 }
@@ -331,8 +382,13 @@ struct Shard {
     entry: Entry,
     rel: PathBuf,
     compression: Compression,
+    /// The staged records (JSON Lines); for a Parquet shard, one line per
+    /// row holding only its text and id, for phase 2 to read back.
     staged: Option<PathBuf>,
     rejects: Option<PathBuf>,
+    /// A Parquet shard's staged rows.
+    #[cfg(feature = "parquet")]
+    table: Option<parquet::Table>,
 }
 
 /// Sums one record's stage summaries into a shard's `changes`.
@@ -360,6 +416,8 @@ fn add_changes(entry: &mut Entry, changes: &[StageSummary], surrogates: u64) {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RecordSummary {
     pub shards: usize,
+    /// Shards taken from an interrupted run's work (`--resume`).
+    pub reused: usize,
     pub shard_errors: usize,
     pub skipped: usize,
     pub counts: RecordCounts,
@@ -373,8 +431,13 @@ pub struct RecordSummary {
 impl RecordSummary {
     pub fn line(&self) -> String {
         let c = &self.counts;
+        let reused = if self.reused > 0 {
+            format!(" ({} reused from an interrupted run)", self.reused)
+        } else {
+            String::new()
+        };
         format!(
-            "canon: {} shards, {} records: {} cleaned, {} duplicates, {} rejected; {} shard errors, {} files skipped; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
+            "canon: {} shards{reused}, {} records: {} cleaned, {} duplicates, {} rejected; {} shard errors, {} files skipped; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
             self.shards,
             c.records,
             c.cleaned,
@@ -426,10 +489,7 @@ pub fn run_kind(config: &CleanConfig, all_shards: bool) -> Kind {
         },
     );
     let files: Vec<&Item> = items.iter().filter(|i| i.problem.is_none()).collect();
-    let shards = files
-        .iter()
-        .filter(|i| shard_compression(&i.rel).is_some())
-        .count();
+    let shards = files.iter().filter(|i| super::is_shard(&i.rel)).count();
     match shards {
         0 => Kind::Text,
         n if n == files.len() => Kind::Records,
@@ -437,21 +497,61 @@ pub fn run_kind(config: &CleanConfig, all_shards: bool) -> Kind {
     }
 }
 
+/// [`clean`] between writing `DIR/run.json` as `running` and rewriting it
+/// with how the run ended and its time per stage, as for files (without
+/// counts: a records run counts records, not files); with `--resume`, first refuses a run made
+/// with other settings, the record options included.
+pub fn recorded(
+    config: &CleanConfig,
+    rc: &RecordConfig,
+    mut record: run_record::RunRecord,
+) -> Result<(Vec<Entry>, RecordSummary)> {
+    let out = &config.out;
+    if config.resume {
+        run_record::check_resume(out, &record)?;
+    }
+    // As for files: never over a file standing where the directory should
+    // be, nor inside an input (the run refuses both and says so).
+    let out_is_input = config.inputs.iter().any(|i| {
+        i.is_dir()
+            && i.canonicalize()
+                .ok()
+                .is_some_and(|c| Some(c) == out.canonicalize().ok())
+    });
+    let keep = (!out.exists() || out.is_dir()) && !out_is_input;
+    if keep {
+        fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        run_record::write(out, &record)?;
+    }
+    let result = clean(config, rc);
+    let status = match &result {
+        Ok(_) => run_record::RunStatus::Finished,
+        Err(Error::Interrupted) => run_record::RunStatus::Interrupted,
+        Err(_) => run_record::RunStatus::Failed,
+    };
+    record.end(status, None);
+    record.timings = result.as_ref().ok().map(|(_, s)| s.timings.clone());
+    if keep {
+        let written = run_record::write(out, &record);
+        if result.is_ok() {
+            written?;
+        }
+    }
+    result
+}
+
 /// Runs `canon clean` over record shards. `Err` only for the output side
 /// and configuration; bad records and damaged shards are in the manifest.
 pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, RecordSummary)> {
     let started = Instant::now();
-    if config.resume {
-        return Err(Error::Config(
-            "--resume is not supported for record shards yet".into(),
-        ));
-    }
     let (out, items) = crate::corpus::prepare(config)?;
     let work = out.join(WORK_DIR);
-    if work.exists() {
+    if work.exists() && !config.resume {
         fs::remove_dir_all(&work).map_err(|e| Error::io(&work, e))?;
     }
     fs::create_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+    let mut journal = resume::Journal::open(&work, config.resume, &config.options, rc)?;
+    let mut reused = 0;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
         .build()
@@ -471,25 +571,42 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
                 compression: Compression::None,
                 staged: None,
                 rejects: None,
+                #[cfg(feature = "parquet")]
+                table: None,
             });
             continue;
         }
-        if config
-            .interrupt
-            .as_ref()
-            .is_some_and(|f| f.load(Ordering::Relaxed))
-        {
+        if interrupted(config) {
             return Err(Error::Interrupted);
         }
-        shards.push(stage_shard(
-            item,
-            n as u32,
-            &work,
-            config,
-            rc,
-            &pool,
-            &mut phase1,
-        )?);
+        if config.resume
+            && item.problem.is_none()
+            && let Some(shard) = journal.reuse(
+                item,
+                n as u32,
+                &config.options,
+                rc,
+                &pool,
+                &mut phase1.units,
+            )
+        {
+            shards.push(shard);
+            reused += 1;
+            continue;
+        }
+        let first = phase1.units.len();
+        let stem = work.join(resume::key(item));
+        let shard = stage_shard(item, n as u32, &stem, config, rc, &pool, &mut phase1)?;
+        if shard.staged.is_some() {
+            let lines = stem.with_extension("lines");
+            let numbers: Vec<u8> = phase1.units[first..]
+                .iter()
+                .flat_map(|u| u.line.to_le_bytes())
+                .collect();
+            fs::write(&lines, numbers).map_err(|e| Error::io(&lines, e))?;
+            journal.record(item, &shard)?;
+        }
+        shards.push(shard);
     }
 
     let Phase1 { units, times } = phase1;
@@ -502,10 +619,14 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
     let decision = decision.elapsed();
     let mut summary = RecordSummary {
         shards: shards.len(),
+        reused,
         ..RecordSummary::default()
     };
     let removed = cluster_lines.as_ref().map(|c| &c.1);
     for (n, shard) in shards.iter_mut().enumerate() {
+        if interrupted(config) {
+            return Err(Error::Interrupted);
+        }
         finish_shard(
             shard,
             n as u32,
@@ -593,11 +714,20 @@ fn clean_batch(
     cleaned
 }
 
-/// Phase 1 for one input: its records cleaned into the work directory.
+/// Whether the user asked the run to stop (Ctrl-C, SIGTERM).
+fn interrupted(config: &CleanConfig) -> bool {
+    config
+        .interrupt
+        .as_ref()
+        .is_some_and(|f| f.load(Ordering::Relaxed))
+}
+
+/// Phase 1 for one input: its records cleaned into the work directory, in
+/// files named `stem` with their own extensions.
 fn stage_shard(
     item: &Item,
     n: u32,
-    work: &Path,
+    stem: &Path,
     config: &CleanConfig,
     rc: &RecordConfig,
     pool: &rayon::ThreadPool,
@@ -611,6 +741,8 @@ fn stage_shard(
         compression: compression.unwrap_or(Compression::None),
         staged: None,
         rejects: None,
+        #[cfg(feature = "parquet")]
+        table: None,
     };
     match &item.problem {
         Some(Problem::Skip(reason)) => {
@@ -623,6 +755,25 @@ fn stage_shard(
         }
         None => {}
     }
+    if rc.all_parquet || (!rc.all_shards && super::is_parquet(&item.rel)) {
+        #[cfg(feature = "parquet")]
+        parquet::stage(
+            item,
+            n,
+            stem,
+            config,
+            rc,
+            pool,
+            &mut phase1.units,
+            &mut phase1.times,
+            &mut shard,
+        )?;
+        #[cfg(not(feature = "parquet"))]
+        shard
+            .entry
+            .fail("a Parquet shard, and this canon was built without the `parquet` feature".into());
+        return Ok(shard);
+    }
     let mut input = match reader(&item.source, shard.compression) {
         Ok(r) => r,
         Err(e) => {
@@ -630,8 +781,8 @@ fn stage_shard(
             return Ok(shard);
         }
     };
-    let staged_path = work.join(format!("{n}.jsonl"));
-    let rejects_path = work.join(format!("{n}.rejects"));
+    let staged_path = stem.with_extension("jsonl");
+    let rejects_path = stem.with_extension("rejects");
     let open = |p: &Path| {
         File::create(p)
             .map(BufWriter::new)
@@ -644,6 +795,9 @@ fn stage_shard(
     let mut next_line = 0u64;
     let mut bytes_in = 0u64;
     loop {
+        if interrupted(config) {
+            return Err(Error::Interrupted);
+        }
         let (batch, damage) = next_batch(&mut *input, &mut next_line);
         if batch.is_empty() && damage.is_none() {
             break;
@@ -871,6 +1025,10 @@ fn finish_shard(
     out: &Path,
     keep_duplicates: bool,
 ) -> Result<()> {
+    #[cfg(feature = "parquet")]
+    if let Some(table) = shard.table.take() {
+        return parquet::finish(shard, &table, n, units, removed, out, keep_duplicates);
+    }
     let Some(staged) = shard.staged.take() else {
         return Ok(());
     };
@@ -893,7 +1051,8 @@ fn finish_shard(
         }
         Ok(())
     });
-    let _ = fs::remove_file(&staged);
+    // The staged file stays until the run ends: an interrupted phase 3 is
+    // resumed from it.
     match written {
         Ok(sha256) => {
             shard.entry.bytes_out = bytes_out;
@@ -915,11 +1074,24 @@ fn finish_shard(
 
 /// A kept duplicate's staged line with its duplicate fields filled in.
 fn mark(line: &str, r: &Removed) -> String {
-    let Some(head) = line.strip_suffix(UNDECIDED) else {
+    match line
+        .strip_suffix('}')
+        .and_then(|object| mark_meta(object, r))
+    {
+        Some(mut marked) => {
+            marked.push('}');
+            marked
+        }
         // No metadata field (`--no-record-metadata`): nowhere to mark.
-        return line.to_string();
-    };
-    let mut out = String::with_capacity(line.len() + 96);
+        None => line.to_string(),
+    }
+}
+
+/// A metadata object (or a text ending in one) with its duplicate fields
+/// filled in, or `None` when it does not end undecided.
+fn mark_meta(object: &str, r: &Removed) -> Option<String> {
+    let head = object.strip_suffix(&UNDECIDED[..UNDECIDED.len() - 1])?;
+    let mut out = String::with_capacity(object.len() + 96);
     out.push_str(head);
     out.push_str(r#""duplicate_of":"#);
     out.push_str(&serde_json::to_string(&r.duplicate_of).expect("strings serialize"));
@@ -928,8 +1100,8 @@ fn mark(line: &str, r: &Removed) -> String {
         out.push_str(r#","matched":"#);
         out.push_str(&serde_json::to_string(m).expect("matches serialize"));
     }
-    out.push_str("}}");
-    out
+    out.push('}');
+    Some(out)
 }
 
 /// `canon clean - --input-format jsonl`: records from stdin to stdout, in
@@ -938,6 +1110,12 @@ fn mark(line: &str, r: &Removed) -> String {
 /// directory to hold them). Returns the summary.
 pub fn clean_stdin(options: &Options, rc: &RecordConfig, jobs: usize) -> Result<RecordSummary> {
     let started = Instant::now();
+    if rc.all_parquet {
+        // A Parquet file's footer, at its end, says where its rows are.
+        return Err(Error::Config(
+            "Parquet cannot be read from stdin: name the file".into(),
+        ));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
@@ -1002,6 +1180,7 @@ mod tests {
             id_field: None,
             meta_field: Some("canon".into()),
             all_shards: false,
+            all_parquet: false,
         }
     }
 

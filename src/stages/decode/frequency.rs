@@ -220,7 +220,7 @@ pub(super) fn decode_by_frequency(bytes: &[u8]) -> Option<Decoded<'_>> {
     scored.sort_by(|a, b| b.score.total_cmp(&a.score));
     if !decisive(&scored) {
         scored.push(score(Candidate::EucTw));
-        if bytes.len() % 2 == 0 {
+        if bytes.len().is_multiple_of(2) {
             scored.extend([score(Candidate::Utf16Le), score(Candidate::Utf16Be)]);
         }
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));

@@ -117,7 +117,7 @@ pub(super) fn decode_nul_pattern<'a>(bytes: &'a [u8], sniff: &[u8]) -> Option<De
         }
         ratio(zeros, total)
     };
-    if bytes.len() % 4 == 0 {
+    if bytes.len().is_multiple_of(4) {
         for (big_endian, name) in [(false, "UTF-32LE"), (true, "UTF-32BE")] {
             let (top, next) = if big_endian { (0, 1) } else { (3, 2) };
             if zero_share(4, top) >= UTF32_ZERO_MIN && zero_share(4, next) >= UTF32_ZERO_MIN {
@@ -162,7 +162,7 @@ fn without_bom<'a>(name: &'static str, s: String, confidence: f64, errors: u64) 
 /// UTF-16 without a BOM and without the zero-byte pattern, when exactly
 /// one byte order reads as plausible text (see the module doc).
 pub(super) fn decode_plain_utf16(bytes: &[u8]) -> Option<Decoded<'_>> {
-    if bytes.len() % 2 != 0 || bytes.len() / 2 < PLAIN_UTF16_MIN_UNITS {
+    if !bytes.len().is_multiple_of(2) || bytes.len() / 2 < PLAIN_UTF16_MIN_UNITS {
         return None;
     }
     let le = plain_utf16_score(bytes, u16::from_le_bytes);

@@ -73,10 +73,11 @@ fn page_number(body: &str) -> Option<PageNumber> {
             return Some(PageNumber::Decorated);
         }
     }
-    if let Some((a, b)) = s.split_once(['/', '／']) {
-        if all_digits(a) && all_digits(b) {
-            return Some(PageNumber::Decorated);
-        }
+    if let Some((a, b)) = s.split_once(['/', '／'])
+        && all_digits(a)
+        && all_digits(b)
+    {
+        return Some(PageNumber::Decorated);
     }
     // 第 12 页, 共 30 页 第 12 页, 第 12 页 / 共 30 页
     let pieces: Vec<&str> = s
@@ -184,15 +185,14 @@ pub(super) fn mark_page_debris(lines: &mut [Line]) {
         .iter()
         .enumerate()
         .max_by_key(|&(k, &l)| (l, usize::MAX - k))
+        && len >= MIN_PAGE_NUMBER_RUN
     {
-        if len >= MIN_PAGE_NUMBER_RUN {
-            loop {
-                lines[text[bare[k].0]].kind = Kind::PageNumber;
-                if prev[k] == usize::MAX {
-                    break;
-                }
-                k = prev[k];
+        loop {
+            lines[text[bare[k].0]].kind = Kind::PageNumber;
+            if prev[k] == usize::MAX {
+                break;
             }
+            k = prev[k];
         }
     }
     mark_running_headers(lines);
