@@ -482,27 +482,9 @@ fn a_records_run_writes_its_time_per_stage_into_run_json() {
     assert_eq!(code, 0, "{stderr}");
     let run: Value =
         serde_json::from_str(&fs::read_to_string(tmp.path().join("run.json")).unwrap()).unwrap();
-    let t = &run["timings"];
-    let stages = t["stages"].as_object().expect("timings.stages");
-    let wall = t["wall_seconds"].as_f64().unwrap();
-    let jobs = t["jobs"].as_f64().unwrap();
-    let mut sum = 0.0;
-    for name in [
-        "decode",
-        "repair",
-        "normalize",
-        "convert",
-        "layout",
-        "dedup",
-    ] {
-        let secs = stages[name]
-            .as_f64()
-            .unwrap_or_else(|| panic!("{name}: {t}"));
-        assert!(secs >= 0.0, "{name}");
-        sum += secs;
-    }
+    let seconds = common::stage_seconds(&run);
+    let secs = |name: &str| seconds[common::STAGES.iter().position(|s| *s == name).unwrap()];
     // Records are JSON text: decode never runs; the other stages do.
-    assert_eq!(stages["decode"].as_f64(), Some(0.0));
-    assert!(stages["repair"].as_f64().unwrap() > 0.0, "{t}");
-    assert!(sum <= wall * jobs + 0.001, "{t}");
+    assert_eq!(secs("decode"), 0.0);
+    assert!(secs("repair") > 0.0, "{run}");
 }

@@ -211,3 +211,43 @@ pub const TRADITIONAL_SENTENCES: &[&str] = &[
     "科學技術是第一生產力，創新是引領發展的第一動力。",
     "教育是國之大計，要辦好人民滿意的教育，培養時代新人。",
 ];
+
+/// The stages whose time `run.json` records, in pipeline order.
+pub const STAGES: [&str; 6] = [
+    "decode",
+    "repair",
+    "normalize",
+    "convert",
+    "layout",
+    "dedup",
+];
+
+/// Reads `run.json`'s time per stage and checks what holds for every run:
+/// each stage has a time, none negative, and together no more than the
+/// run's workers can spend in its wall time (each figure is rounded to the
+/// microsecond, hence the allowance). Returns the seconds, in [`STAGES`]
+/// order.
+pub fn stage_seconds(run: &Value) -> Vec<f64> {
+    let t = &run["timings"];
+    let stages = t["stages"].as_object().expect("timings.stages");
+    assert_eq!(stages.len(), STAGES.len(), "{t}");
+    let jobs = t["jobs"].as_f64().unwrap();
+    let wall = t["wall_seconds"].as_f64().unwrap();
+    assert!(jobs >= 1.0 && wall > 0.0, "{t}");
+    let seconds: Vec<f64> = STAGES
+        .iter()
+        .map(|name| {
+            let secs = stages[*name]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{name}: {t}"));
+            assert!(secs >= 0.0, "{name}: {secs}");
+            secs
+        })
+        .collect();
+    let sum: f64 = seconds.iter().sum();
+    assert!(
+        sum <= wall * jobs + 1e-5,
+        "{sum} s in stages, {wall} s × {jobs}"
+    );
+    seconds
+}
