@@ -757,17 +757,7 @@ fn stage_shard(
     }
     if rc.all_parquet || (!rc.all_shards && super::is_parquet(&item.rel)) {
         #[cfg(feature = "parquet")]
-        parquet::stage(
-            item,
-            n,
-            stem,
-            config,
-            rc,
-            pool,
-            &mut phase1.units,
-            &mut phase1.times,
-            &mut shard,
-        )?;
+        parquet::stage(item, n, stem, config, rc, pool, phase1, &mut shard)?;
         #[cfg(not(feature = "parquet"))]
         shard
             .entry

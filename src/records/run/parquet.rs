@@ -52,7 +52,7 @@ use parquet::file::properties::WriterProperties;
 use rayon::prelude::*;
 
 use super::{
-    Compression, Removed, Shard, Unit, ZSTD_LEVEL, add_changes, finish_value, mark_meta,
+    Compression, Phase1, Removed, Shard, Unit, ZSTD_LEVEL, add_changes, finish_value, mark_meta,
     write_compressed,
 };
 use crate::corpus::CleanConfig;
@@ -295,8 +295,7 @@ pub(super) fn stage(
     config: &CleanConfig,
     rc: &RecordConfig,
     pool: &rayon::ThreadPool,
-    units: &mut Vec<Unit>,
-    times: &mut StageTimes,
+    phase1: &mut Phase1,
     shard: &mut Shard,
 ) -> Result<()> {
     let file = match File::open(&item.source) {
@@ -381,7 +380,7 @@ pub(super) fn stage(
                 .unzip()
         });
         for t in &row_times {
-            times.add(t);
+            phase1.times.add(t);
         }
         let ids = layout.id.map(|i| ids(batch.column(i)));
         let out_values: Vec<Option<&[u8]>> = values
@@ -453,7 +452,7 @@ pub(super) fn stage(
                 .map_err(|e| Error::io(&side_path, e))?;
             unit.len = line.len() as u32;
             offset += line.len() as u64 + 1;
-            units.push(unit);
+            phase1.units.push(unit);
             row += 1;
         }
     }
