@@ -20,9 +20,10 @@ Usage:
     python3 scripts/eval-repair-debian.py --lines /tmp/debian-lines.txt
     python3 scripts/eval-repair-reading.py /tmp/debian-lines.txt [canon] [--rate 0.15] [--seed 19]
 """
-import os, random, re, subprocess, sys
+import os, random, re, sys
 
 from pypinyin import Style, pinyin
+from repair_lines import run_repair
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -68,16 +69,6 @@ for line in lines:
     cases.append((line, lost))
 
 
-def run_doc(texts):
-    text = "\n\n".join(texts) + "\n"
-    out = subprocess.run([canon, "clean", "-", "--quiet", "--skip", "normalize,convert,layout,dedup"],
-                         input=text.encode(), capture_output=True, check=True).stdout.decode()
-    got = out.split("\n\n")
-    got[-1] = got[-1].removesuffix("\n")
-    assert len(got) == len(texts), (len(got), len(texts))
-    return got
-
-
 def gb2312(line):
     try:
         line.encode("gb2312")
@@ -92,7 +83,7 @@ simplified = [gb2312(l) for l, _ in cases]
 
 
 def run(texts):
-    parts = {k: run_doc([t for t, s in zip(texts, simplified) if s == k]) for k in (True, False)}
+    parts = {k: run_repair(canon, [t for t, s in zip(texts, simplified) if s == k]) for k in (True, False)}
     its = {k: iter(v) for k, v in parts.items()}
     return [next(its[s]) for s in simplified]
 
