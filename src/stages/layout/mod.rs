@@ -83,6 +83,8 @@
 //! tests at the end of this file cover the stage as a whole.
 
 mod blocks;
+#[cfg(test)]
+mod boundaries;
 mod chars;
 mod classify;
 mod debris;
