@@ -320,3 +320,411 @@ fn the_space_after_a_dateline_of_twenty_four_characters_stays_after_twenty_five_
         format!("{longer}这是新闻的正文。\n")
     );
 }
+
+// ---------------------------------------------------------------------------
+// measure.rs: the column, the book's measure, blank lines and indentation
+// ---------------------------------------------------------------------------
+
+/// A prose line (a comma in it, ending mid-clause with a Hanzi) exactly
+/// `units` wide: Hanzi, and for an odd width a three-digit number
+/// (half-width digits, one unit each) in the middle.
+fn prose_units(units: usize, seed: usize) -> String {
+    if units % 2 == 0 {
+        return prose(units / 2, seed);
+    }
+    let mut chars: Vec<char> = prose((units - 3) / 2, seed).chars().collect();
+    let at = chars.len() / 2 + 1;
+    chars.splice(at..at, "120".chars());
+    chars.into_iter().collect()
+}
+
+/// Display width in units, as the stage counts it.
+fn units(line: &str) -> usize {
+    line.chars()
+        .map(|c| super::chars::char_units(c) as usize)
+        .sum()
+}
+
+/// Whether `a` and `b` came out joined (`a` directly followed by `b`).
+fn runs_on(out: &str, a: &str, b: &str) -> bool {
+    out.contains(&format!("{a}{b}"))
+}
+
+#[test]
+fn a_paragraph_whose_first_lines_give_a_window_three_full_lines_is_joined_whole() {
+    // MIN_WRAPPED_LINES = 3: three one-line paragraphs, then a paragraph of
+    // four full lines (40 units) and a short last one, then two one-line
+    // paragraphs. The break after the third full line is decided on the
+    // window before it (three short lines and three full ones: 3 of 6 full);
+    // the window after it holds two full lines only. Four lines needed, that
+    // break stays.
+    let mut lines: Vec<String> = (0..3).map(|k| sentence(7 + k, 40 + k)).collect();
+    let par: Vec<String> = (0..4).map(|k| prose(20, k * 5)).collect();
+    lines.extend(par.iter().cloned());
+    lines.push("得历史性成就。".to_string());
+    lines.extend((0..2).map(|k| sentence(8 + k, 50 + k)));
+    let out = lay(&joined(&lines));
+    assert!(
+        out.contains(&format!("{}得历史性成就。\n", par.concat())),
+        "{out}"
+    );
+}
+
+/// A column of `width`-unit prose lines, then `line`, then a short
+/// sentence and two more: whether `line` runs on into that sentence.
+fn overhang_runs_on(width: usize, line: &str) -> bool {
+    let mut lines: Vec<String> = (0..5).map(|k| prose_units(width, k * 5)).collect();
+    lines.push(line.to_string());
+    lines.push("得历史性成就。".to_string());
+    lines.extend((0..2).map(|k| sentence(7 + k, 50 + k)));
+    runs_on(&lay(&joined(&lines)), line, "得历史性成就。")
+}
+
+#[test]
+fn in_a_narrow_column_a_line_five_units_over_the_margin_is_full_six_over_is_not() {
+    // FULL_SLACK_MIN_UNITS = 5: a column of 32 units (16 characters), where
+    // an eighth of the width (4) is below the minimum slack of 5: a line of
+    // 37 units (a number of three half-width digits in it) fills the column,
+    // one of 38 overhangs it (a line that long was not set in it).
+    for (width, full) in [(37, true), (38, false)] {
+        let line = prose_units(width, 30);
+        assert_eq!(units(&line), width);
+        assert_eq!(overhang_runs_on(32, &line), full, "{width}");
+    }
+}
+
+#[test]
+fn in_a_wide_column_a_line_an_eighth_over_the_margin_is_full_more_is_not() {
+    // FULL_SLACK_DIVISOR = 8: a column of 80 units (40 characters), slack
+    // 80 / 8 = 10 units: a line of 90 units fills it, one of 91 does not
+    // (a ninth would give 8, a seventh 11).
+    for (width, full) in [(90, true), (91, false)] {
+        let line = prose_units(width, 30);
+        assert_eq!(units(&line), width);
+        assert_eq!(overhang_runs_on(80, &line), full, "{width}");
+    }
+}
+
+#[test]
+fn a_newspaper_column_of_eight_characters_is_wrapped_prose() {
+    // MIN_WRAP_UNITS = 16: lines of 8 characters (16 units, a comma in
+    // each) wrapped in a narrow newspaper column are joined; at 7
+    // characters (14 units) a column is read as verse or a list, its lines
+    // kept.
+    for (chars, wrapped) in [(8, true), (7, false)] {
+        let lines: Vec<String> = (0..6).map(|k| prose(chars, k * 3)).collect();
+        let mut all = lines.clone();
+        all.push("成就。".to_string());
+        let out = lay(&joined(&all));
+        assert_eq!(
+            out.starts_with(&format!("{}成就。\n", lines.concat())),
+            wrapped,
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_column_where_half_the_full_lines_end_a_sentence_is_still_wrapped() {
+    // MAX_TERMINAL_PERCENT = 50: six full lines (40 units), every other
+    // one ending a sentence at the margin (3 of 6: 50 %), then a short
+    // last line. The first break is decided on the window after it alone
+    // (the one before holds one line); at 49 % it is a list of sentences.
+    let mut lines = Vec::new();
+    for k in 0..3 {
+        lines.push(prose(20, k * 9));
+        lines.push(sentence(20, k * 9 + 4));
+    }
+    lines.push("这是最后一句。".to_string());
+    let out = lay(&joined(&lines));
+    assert!(runs_on(&out, &lines[0], &lines[1]), "{out}");
+}
+
+#[test]
+fn a_column_where_two_of_five_full_lines_have_a_comma_is_prose() {
+    // MIN_PROSE_PERCENT = 40: five full lines (40 units), two with clause
+    // punctuation and three of long clauses without any (2 of 5: 40 %),
+    // then a short last line; the first break is decided on the window
+    // after it alone. At 41 % the column reads as a list of titles.
+    let lines = vec![
+        prose(20, 0),
+        cn(20, 3),
+        cn(20, 6),
+        prose(20, 9),
+        cn(20, 12),
+        "这是最后一句。".to_string(),
+    ];
+    let out = lay(&joined(&lines));
+    assert!(runs_on(&out, &lines[0], &lines[1]), "{out}");
+}
+
+/// A book of short paragraphs: `pairs` paragraphs of two full lines (52
+/// units, the measure) and a short last line, each followed by ten
+/// one-line paragraphs (so that no window holds three full lines), and
+/// `noise` single lines of prose not ending a sentence, at widths that
+/// gather nowhere, spread among those. Returns the text and the first
+/// paragraph's two lines.
+fn short_paragraph_book(pairs: usize, noise: usize) -> (String, [String; 2]) {
+    let noise_widths = [
+        20, 26, 32, 38, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136, 144, 152, 160, 168, 176,
+    ];
+    let mut lines = Vec::new();
+    let mut noise_left = noise;
+    let mut seed = 0;
+    for p in 0..pairs {
+        lines.push(prose(26, seed));
+        lines.push(prose(26, seed + 1));
+        lines.push("这是段落的最后一句。".to_string());
+        seed += 2;
+        for k in 0..10 {
+            if noise_left > 0 && (k % 2 == 0 || pairs - p == 1) {
+                noise_left -= 1;
+                lines.push(prose_units(noise_widths[noise_left], seed));
+            } else {
+                lines.push(sentence(6 + k % 3, seed));
+            }
+            seed += 1;
+        }
+    }
+    assert_eq!(noise_left, 0);
+    (joined(&lines), [prose(26, 0), prose(26, 1)])
+}
+
+#[test]
+fn a_book_measure_needs_eight_prose_lines_that_reach_it() {
+    // DOC_MEASURE_MIN_LINES = 8: four paragraphs of two full lines give 8
+    // prose lines at the measure (all of the prose lines that do not end a
+    // sentence): the measure stands, and a paragraph's first line runs on
+    // although no window around it is a column. Three paragraphs and one of
+    // a single full line give 7: no measure, the line stays.
+    let (book, [first, second]) = short_paragraph_book(4, 0);
+    assert!(runs_on(&lay(&book), &first, &second));
+    let (seven, [first, second]) = short_paragraph_book(4, 0);
+    let seven = seven.replacen(&format!("{second}\n"), "", 1);
+    assert!(!runs_on(&lay(&seven), &first, "这是段落的最后一句。"));
+    assert!(!lay(&seven).contains(&format!("{first}这")));
+}
+
+#[test]
+fn a_book_measure_needs_three_tenths_of_its_prose_lines() {
+    // DOC_MEASURE_PERCENT = 30: 8 prose lines at the measure among 26 (18
+    // more at scattered widths): 30.8 %, the measure stands and the first
+    // paragraph's first line runs on; among 27 (19 scattered): 29.6 %, no
+    // measure.
+    let (book, [first, second]) = short_paragraph_book(4, 18);
+    assert!(runs_on(&lay(&book), &first, &second), "{}", lay(&book));
+    let (book, [first, second]) = short_paragraph_book(4, 19);
+    assert!(!runs_on(&lay(&book), &first, &second));
+}
+
+#[test]
+fn five_latin_words_make_a_line_prose_that_runs_on_four_make_a_heading() {
+    // LATIN_PROSE_SPACES = 4: a line of five words (four spaces) without
+    // punctuation, then a line in lower case: a sentence running on. A
+    // line of four words (three spaces) is a heading, and the paragraph
+    // after it may open with a lower-case command name.
+    let prose = "Redistribution and use in source\nand binary forms are permitted.\n";
+    assert_eq!(
+        lay(prose),
+        "Redistribution and use in source and binary forms are permitted.\n"
+    );
+    let heading = "Installing the command line\ncanon runs on Linux and macOS.\n";
+    assert_eq!(lay(heading), heading);
+}
+
+/// An English text wrapped at 70 columns: six lines of exactly 70
+/// characters, then `line`, then a line opening with `Mandarin` (8
+/// letters), then three more of 70.
+fn latin_fit_runs_on(line: &str) -> bool {
+    let words = [
+        "the", "language", "is", "spoken", "by", "many", "people", "across", "regions", "of",
+        "china", "and", "beyond", "with", "dialects", "that", "differ", "widely,", "in", "sound",
+    ];
+    let column = |seed: usize| {
+        let mut s = String::new();
+        let mut k = seed;
+        while s.len() < 60 {
+            s += words[k % words.len()];
+            s.push(' ');
+            k += 3;
+        }
+        let pad = 70 - s.len();
+        s + &"wordsmithingly"[..pad]
+    };
+    let mut lines: Vec<String> = (0..6).map(column).collect();
+    lines.push(line.to_string());
+    lines.push("Mandarin is the most widely spoken of them, and the standard".to_string());
+    lines.extend((6..9).map(column));
+    assert!(lines[..6].iter().all(|l| l.len() == 70));
+    runs_on(&lay(&joined(&lines)), line, " Mandarin")
+}
+
+#[test]
+fn a_latin_line_runs_on_when_the_next_word_overflows_the_column_by_one() {
+    // LATIN_FIT_SLACK_UNITS = 2: in a column of 70 characters, a line of 60
+    // then `Mandarin` (8): 60 + space + 8 + slack 2 = 71 > 70, the word did
+    // not fit (a wrap); after a line of 59 it would have (70): a paragraph's
+    // end.
+    let sixty = "spoken language takes many forms across its regions, as does";
+    let fifty_nine = "spoken language takes many forms across its regions, as for";
+    assert_eq!((sixty.len(), fifty_nine.len()), (60, 59));
+    assert!(latin_fit_runs_on(sixty));
+    assert!(!latin_fit_runs_on(fifty_nine));
+}
+
+/// `texts` lines with a blank line after the first `blank` transitions
+/// (of `texts - 1`): a double-spaced file where the extractor left out a
+/// few. The first line is a short clause cut mid-sentence, the rest short
+/// sentences. Returns whether the first line ran on across its blank line.
+fn cut_across_blank_runs_on(texts: usize, blank: usize) -> bool {
+    let first = "各地积极推进社保数字化转型，不断提升";
+    let mut lines = vec![first.to_string(), "社保治理效能。".to_string()];
+    lines.extend((2..texts).map(|k| sentence(9 + k % 4, k * 3)));
+    let mut text = String::new();
+    for (k, l) in lines.iter().enumerate() {
+        text += l;
+        text.push('\n');
+        if k < blank {
+            text.push('\n');
+        }
+    }
+    runs_on(&lay(&text), first, "社保治理效能。")
+}
+
+#[test]
+fn a_file_with_blank_lines_at_seventeen_of_twenty_breaks_is_double_spaced() {
+    // DOUBLE_SPACED_PERCENT = 85: 21 lines, blank lines at 17 of the 20
+    // breaks (85 %): the blank lines say nothing, and a sentence cut
+    // across one runs on. 20 lines with 16 of 19 (84.2 %): blank lines
+    // separate paragraphs, and the cut line ends one.
+    assert!(cut_across_blank_runs_on(21, 17));
+    assert!(!cut_across_blank_runs_on(20, 16));
+}
+
+/// A column of 40-unit lines whose paragraphs open with an indented first
+/// line (`indent`, then 36 units): `paragraphs` paragraphs of three lines
+/// (the last ending a sentence at the margin), each followed by `singles`
+/// indented one-line paragraphs (the first `singles_total` of them, in
+/// order), then `plain` unindented lines; with `title`, an unindented title
+/// first. Returns the text and the first paragraph's last line and the
+/// one-line paragraph after it.
+fn indented_book(
+    indent: &str,
+    paragraphs: usize,
+    singles: &[usize],
+    plain: usize,
+    title: bool,
+) -> (String, String, String) {
+    let mut lines = Vec::new();
+    if title {
+        lines.push("网络强国建设".to_string());
+    }
+    let mut seed = 0;
+    for p in 0..paragraphs {
+        lines.push(format!("{indent}{}", prose(18, seed)));
+        lines.push(prose(20, seed + 1));
+        lines.push(sentence(20, seed + 2));
+        seed += 3;
+        for _ in 0..singles[p] {
+            lines.push(format!("{indent}{}", sentence(8, seed)));
+            seed += 1;
+        }
+    }
+    lines.extend((0..plain).map(|k| prose(20, seed + k)));
+    let last = sentence(20, 2);
+    let single = sentence(8, 3);
+    (joined(&lines), last, single)
+}
+
+/// Whether the first paragraph's last line (a sentence ending at the
+/// margin) ran on into the indented one-line paragraph after it.
+fn ends_at_margin_runs_on(book: &(String, String, String)) -> bool {
+    let (text, last, single) = book;
+    let out = lay(text);
+    assert!(out.contains(last.as_str()), "{out}");
+    runs_on(&out, last, single)
+}
+
+#[test]
+fn two_indented_lines_in_sixty_mark_paragraphs_in_seventy_they_do_not() {
+    // INDENT_INFORMATIVE_MIN_PERCENT = 3: two indented lines (a paragraph's
+    // first line and a one-line paragraph) among 60 text lines (3.3 %):
+    // indentation marks paragraphs, and the sentence ending at the margin
+    // before the one-line paragraph ends its own. Among 70 (2.9 %):
+    // indentation says nothing, and the full line runs on (a sentence
+    // ending at the margin, in a file that marks no paragraphs).
+    let sixty = indented_book("\u{3000}\u{3000}", 1, &[1], 56, false);
+    assert_eq!(sixty.0.lines().count(), 60);
+    assert!(!ends_at_margin_runs_on(&sixty));
+    let seventy = indented_book("\u{3000}\u{3000}", 1, &[1], 66, false);
+    assert!(ends_at_margin_runs_on(&seventy));
+}
+
+#[test]
+fn indentation_on_six_of_ten_lines_marks_paragraphs_on_fourteen_of_twenty_three_it_does_not() {
+    // INDENT_INFORMATIVE_MAX_PERCENT = 60: two paragraphs of three lines,
+    // each opening indented, and four indented one-line paragraphs: 6 of
+    // 10 lines indented (60 %), indentation marks paragraphs. A title and
+    // four such paragraphs with ten one-line ones: 14 of 23 (60.9 %),
+    // indentation is the file's margin, not a paragraph mark.
+    let ten = indented_book("\u{3000}\u{3000}", 2, &[2, 2], 0, false);
+    assert_eq!(ten.0.lines().count(), 10);
+    assert!(!ends_at_margin_runs_on(&ten));
+    let more = indented_book("\u{3000}\u{3000}", 4, &[3, 3, 2, 2], 0, true);
+    assert_eq!(more.0.lines().count(), 23);
+    assert!(ends_at_margin_runs_on(&more));
+}
+
+#[test]
+fn two_spaces_before_a_line_are_an_indent_and_one_is_not() {
+    // INDENT_MIN_UNITS = 2: the ten-line book of the test above (6 of 10
+    // lines indented), indented by two spaces (2 units): paragraphs marked.
+    // Indented by one space, no line is indented (a stray space), and the
+    // sentence at the margin runs on.
+    assert!(!ends_at_margin_runs_on(&indented_book(
+        "  ",
+        2,
+        &[2, 2],
+        0,
+        false
+    )));
+    assert!(ends_at_margin_runs_on(&indented_book(
+        " ",
+        2,
+        &[2, 2],
+        0,
+        false
+    )));
+}
+
+/// A column of 40-unit lines without indentation or blank lines: a
+/// sentence ending at the margin, then a line `next` units wide that goes
+/// on. Whether they are joined.
+fn after_a_sentence_at_the_margin_runs_on(next: usize) -> bool {
+    let mut lines: Vec<String> = (0..6).map(|k| prose(20, k * 4)).collect();
+    let end = sentence(20, 30);
+    let following = prose_units(next, 33);
+    assert_eq!(units(&following), next);
+    lines.push(end.clone());
+    lines.push(following.clone());
+    lines.extend((0..5).map(|k| prose(20, 40 + k * 4)));
+    lines.push("这是最后一句。".to_string());
+    runs_on(&lay(&joined(&lines)), &end, &following)
+}
+
+#[test]
+fn a_line_three_to_seven_units_short_after_a_sentence_at_the_margin_starts_a_paragraph() {
+    // FIRST_LINE_SHORT_MIN_UNITS = 3, FIRST_LINE_SHORT_MAX_UNITS = 7: in a
+    // column of 40 units, after a sentence ending at the margin, a line of
+    // 37 or of 33 units (short by 3 or 7: an indentation the extractor
+    // dropped) opens a paragraph; one of 38 or 32 (short by 2, a character
+    // of slack; or by 8, more than an indentation) runs on, as a line after
+    // a sentence at the margin does in a file without paragraph marks.
+    for (next, starts) in [(38, false), (37, true), (33, true), (32, false)] {
+        assert_eq!(
+            after_a_sentence_at_the_margin_runs_on(next),
+            !starts,
+            "{next}"
+        );
+    }
+}
