@@ -329,7 +329,7 @@ fn the_space_after_a_dateline_of_twenty_four_characters_stays_after_twenty_five_
 /// `units` wide: Hanzi, and for an odd width a three-digit number
 /// (half-width digits, one unit each) in the middle.
 fn prose_units(units: usize, seed: usize) -> String {
-    if units % 2 == 0 {
+    if units.is_multiple_of(2) {
         return prose(units / 2, seed);
     }
     let mut chars: Vec<char> = prose((units - 3) / 2, seed).chars().collect();
@@ -408,18 +408,18 @@ fn in_a_wide_column_a_line_an_eighth_over_the_margin_is_full_more_is_not() {
 #[test]
 fn a_newspaper_column_of_eight_characters_is_wrapped_prose() {
     // MIN_WRAP_UNITS = 16: lines of 8 characters (16 units, a comma in
-    // each) wrapped in a narrow newspaper column are joined; at 7
-    // characters (14 units) a column is read as verse or a list, its lines
-    // kept.
-    for (chars, wrapped) in [(8, true), (7, false)] {
-        let lines: Vec<String> = (0..6).map(|k| prose(chars, k * 3)).collect();
+    // each) wrapped in a narrow newspaper column are joined; at 15 units (6
+    // characters and a three-digit number) or 7 characters (14 units) a
+    // column is read as verse or a list, its lines kept.
+    for (width, wrapped) in [(16, true), (15, false), (14, false)] {
+        let lines: Vec<String> = (0..6).map(|k| prose_units(width, k * 3)).collect();
         let mut all = lines.clone();
         all.push("成就。".to_string());
         let out = lay(&joined(&all));
         assert_eq!(
             out.starts_with(&format!("{}成就。\n", lines.concat())),
             wrapped,
-            "{out}"
+            "{width}: {out}"
         );
     }
 }
@@ -430,14 +430,24 @@ fn a_column_where_half_the_full_lines_end_a_sentence_is_still_wrapped() {
     // one ending a sentence at the margin (3 of 6: 50 %), then a short
     // last line. The first break is decided on the window after it alone
     // (the one before holds one line); at 49 % it is a list of sentences.
-    let mut lines = Vec::new();
-    for k in 0..3 {
-        lines.push(prose(20, k * 9));
-        lines.push(sentence(20, k * 9 + 4));
+    // With four of six ending a sentence (67 %), it is one: the line stays.
+    for (ends, wrapped) in [
+        ([1, 3, 5].as_slice(), true),
+        ([1, 2, 4, 5].as_slice(), false),
+    ] {
+        let lines: Vec<String> = (0..6)
+            .map(|k| {
+                if ends.contains(&k) {
+                    sentence(20, k * 5)
+                } else {
+                    prose(20, k * 5)
+                }
+            })
+            .chain(["这是最后一句。".to_string()])
+            .collect();
+        let out = lay(&joined(&lines));
+        assert_eq!(runs_on(&out, &lines[0], &lines[1]), wrapped, "{out}");
     }
-    lines.push("这是最后一句。".to_string());
-    let out = lay(&joined(&lines));
-    assert!(runs_on(&out, &lines[0], &lines[1]), "{out}");
 }
 
 #[test]
@@ -445,17 +455,22 @@ fn a_column_where_two_of_five_full_lines_have_a_comma_is_prose() {
     // MIN_PROSE_PERCENT = 40: five full lines (40 units), two with clause
     // punctuation and three of long clauses without any (2 of 5: 40 %),
     // then a short last line; the first break is decided on the window
-    // after it alone. At 41 % the column reads as a list of titles.
-    let lines = vec![
-        prose(20, 0),
-        cn(20, 3),
-        cn(20, 6),
-        prose(20, 9),
-        cn(20, 12),
-        "这是最后一句。".to_string(),
-    ];
-    let out = lay(&joined(&lines));
-    assert!(runs_on(&out, &lines[0], &lines[1]), "{out}");
+    // after it alone. At 41 % the column reads as a list of titles, as it
+    // does with one line of five with a comma (20 %).
+    for (commas, wrapped) in [([0, 3].as_slice(), true), ([3].as_slice(), false)] {
+        let lines: Vec<String> = (0..5)
+            .map(|k| {
+                if commas.contains(&k) {
+                    prose(20, k * 3)
+                } else {
+                    cn(20, k * 3)
+                }
+            })
+            .chain(["这是最后一句。".to_string()])
+            .collect();
+        let out = lay(&joined(&lines));
+        assert_eq!(runs_on(&out, &lines[0], &lines[1]), wrapped, "{out}");
+    }
 }
 
 /// A book of short paragraphs: `pairs` paragraphs of two full lines (52
@@ -602,15 +617,13 @@ fn a_file_with_blank_lines_at_seventeen_of_twenty_breaks_is_double_spaced() {
 }
 
 /// A column of 40-unit lines whose paragraphs open with an indented first
-/// line (`indent`, then 36 units): `paragraphs` paragraphs of three lines
-/// (the last ending a sentence at the margin), each followed by `singles`
-/// indented one-line paragraphs (the first `singles_total` of them, in
-/// order), then `plain` unindented lines; with `title`, an unindented title
-/// first. Returns the text and the first paragraph's last line and the
+/// line (`indent`, then 36 units): one paragraph of three lines (the last
+/// ending a sentence at the margin) for each entry of `singles`, followed
+/// by that many indented one-line paragraphs, then `plain` unindented
+/// lines; with `title`, an unindented title first. Returns the text and the first paragraph's last line and the
 /// one-line paragraph after it.
 fn indented_book(
     indent: &str,
-    paragraphs: usize,
     singles: &[usize],
     plain: usize,
     title: bool,
@@ -620,12 +633,12 @@ fn indented_book(
         lines.push("网络强国建设".to_string());
     }
     let mut seed = 0;
-    for p in 0..paragraphs {
+    for &after in singles {
         lines.push(format!("{indent}{}", prose(18, seed)));
         lines.push(prose(20, seed + 1));
         lines.push(sentence(20, seed + 2));
         seed += 3;
-        for _ in 0..singles[p] {
+        for _ in 0..after {
             lines.push(format!("{indent}{}", sentence(8, seed)));
             seed += 1;
         }
@@ -653,10 +666,10 @@ fn two_indented_lines_in_sixty_mark_paragraphs_in_seventy_they_do_not() {
     // before the one-line paragraph ends its own. Among 70 (2.9 %):
     // indentation says nothing, and the full line runs on (a sentence
     // ending at the margin, in a file that marks no paragraphs).
-    let sixty = indented_book("\u{3000}\u{3000}", 1, &[1], 56, false);
+    let sixty = indented_book("\u{3000}\u{3000}", &[1], 56, false);
     assert_eq!(sixty.0.lines().count(), 60);
     assert!(!ends_at_margin_runs_on(&sixty));
-    let seventy = indented_book("\u{3000}\u{3000}", 1, &[1], 66, false);
+    let seventy = indented_book("\u{3000}\u{3000}", &[1], 66, false);
     assert!(ends_at_margin_runs_on(&seventy));
 }
 
@@ -667,10 +680,10 @@ fn indentation_on_six_of_ten_lines_marks_paragraphs_on_fourteen_of_twenty_three_
     // 10 lines indented (60 %), indentation marks paragraphs. A title and
     // four such paragraphs with ten one-line ones: 14 of 23 (60.9 %),
     // indentation is the file's margin, not a paragraph mark.
-    let ten = indented_book("\u{3000}\u{3000}", 2, &[2, 2], 0, false);
+    let ten = indented_book("\u{3000}\u{3000}", &[2, 2], 0, false);
     assert_eq!(ten.0.lines().count(), 10);
     assert!(!ends_at_margin_runs_on(&ten));
-    let more = indented_book("\u{3000}\u{3000}", 4, &[3, 3, 2, 2], 0, true);
+    let more = indented_book("\u{3000}\u{3000}", &[3, 3, 2, 2], 0, true);
     assert_eq!(more.0.lines().count(), 23);
     assert!(ends_at_margin_runs_on(&more));
 }
@@ -683,14 +696,12 @@ fn two_spaces_before_a_line_are_an_indent_and_one_is_not() {
     // sentence at the margin runs on.
     assert!(!ends_at_margin_runs_on(&indented_book(
         "  ",
-        2,
         &[2, 2],
         0,
         false
     )));
     assert!(ends_at_margin_runs_on(&indented_book(
         " ",
-        2,
         &[2, 2],
         0,
         false
@@ -727,4 +738,38 @@ fn a_line_three_to_seven_units_short_after_a_sentence_at_the_margin_starts_a_par
             "{next}"
         );
     }
+}
+
+#[test]
+fn a_box_where_five_of_fourteen_lines_reach_its_margin_is_measured() {
+    // MIN_WRAPPED_PERCENT = 35, in a block (a window holds at most 13
+    // lines, and no share of 13 or fewer lies in [35 %, 36 %), so only a
+    // block shows this step): a page of 80-unit lines, and a box indented
+    // by 4 units of 15 lines, whose last line says nothing of its measure:
+    // of the 14 others, 5 reach its margin (56 units: three sentences and
+    // two wrapped lines) and 9 are short sentences: 5 of 14 is 35.7 %. The
+    // first wrapped line runs on, at the box's measure; at 36 % the box is
+    // not measured and the line stays. Around that line no window of the
+    // page is a column it fills (too few full lines, or the page's 80).
+    let page = |from: usize| {
+        (from..from + 9)
+            .map(|k| prose(40, k * 3))
+            .collect::<Vec<_>>()
+    };
+    let mut lines = page(0);
+    let pad = "    ";
+    let wrapped = [prose(26, 60), prose(26, 61)];
+    for k in 0..3 {
+        lines.push(format!("{pad}{}", sentence(26, 50 + k * 2)));
+    }
+    for w in &wrapped {
+        lines.push(format!("{pad}{w}"));
+    }
+    for k in 0..9 {
+        lines.push(format!("{pad}{}", sentence(8, 70 + k)));
+    }
+    lines.push(format!("{pad}这是框里的最后一句。"));
+    lines.extend(page(30));
+    let out = lay(&joined(&lines));
+    assert!(runs_on(&out, &wrapped[0], &wrapped[1]), "{out}");
 }
