@@ -16,8 +16,9 @@
 use super::tests::{count, lay};
 use super::{LayoutEdit, layout};
 
-/// Hanzi without punctuation, numerals or `第` (which would open a heading
-/// marker), long enough that windows of it at different offsets differ.
+/// Hanzi without punctuation or `第`, whose numerals (`十八大`) are followed
+/// by no `、`: no line cut from it opens a heading marker. Its length (191)
+/// is prime to 7, the step between the offsets of `cn`.
 const HANZI: &str = "网信事业从夯基垒台到积厚成势从发展起步到不断壮大取得了历史性成就发生了\
 历史性变革网络安全和信息化是事关国家安全和国家发展事关广大人民群众工作生活的重大战略问题要从\
 国际国内大势出发总体布局统筹各方创新发展努力把我国建设成为网络强国党的十八大以来习近平总书记\
@@ -25,7 +26,7 @@ const HANZI: &str = "网信事业从夯基垒台到积厚成势从发展起步�
 重要思想擘画了建设网络强国的宏伟蓝图";
 
 /// `n` Hanzi starting at an offset given by `seed` (distinct seeds below
-/// the source's length give distinct lines).
+/// 191 give distinct offsets, so distinct lines).
 fn cn(n: usize, seed: usize) -> String {
     let chars: Vec<char> = HANZI.chars().collect();
     let start = seed * 7 % chars.len();
@@ -47,6 +48,7 @@ fn sentence(n: usize, seed: usize) -> String {
     s
 }
 
+/// The lines, each ending with a newline.
 fn joined(lines: &[String]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
@@ -514,10 +516,8 @@ fn a_book_measure_needs_eight_prose_lines_that_reach_it() {
     // a single full line give 7: no measure, the line stays.
     let (book, [first, second]) = short_paragraph_book(4, 0);
     assert!(runs_on(&lay(&book), &first, &second));
-    let (seven, [first, second]) = short_paragraph_book(4, 0);
-    let seven = seven.replacen(&format!("{second}\n"), "", 1);
+    let seven = book.replacen(&format!("{second}\n"), "", 1);
     assert!(!runs_on(&lay(&seven), &first, "这是段落的最后一句。"));
-    assert!(!lay(&seven).contains(&format!("{first}这")));
 }
 
 #[test]
