@@ -287,12 +287,10 @@ fn in_a_document_of_five_lines_a_short_clause_runs_on_in_one_of_six_it_ends() {
     ];
     for (lines, runs_on) in [(5, true), (6, false)] {
         let text = head.to_string()
-            + &joined(
-                &rest[..lines - 2]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>(),
-            );
+            + &rest[..lines - 2]
+                .iter()
+                .map(|s| format!("{s}\n"))
+                .collect::<String>();
         let out = lay(&text);
         assert_eq!(
             out.starts_with("今天上午，市里召开了会议会议由市长主持。\n"),

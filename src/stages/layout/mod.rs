@@ -80,7 +80,9 @@
 //! A rule's unit tests sit at the end of the part that holds it, and run
 //! text through the whole stage (with `lay` and `count` from this file's
 //! tests); `chars.rs` and `classify.rs` have no tests of their own yet. The
-//! tests at the end of this file cover the stage as a whole.
+//! tests at the end of this file cover the stage as a whole, and
+//! `boundaries.rs` (tests only) puts an input at each threshold's limit, so
+//! that moving a constant by one step fails a test (`docs/MUTATIONS.md`).
 
 mod blocks;
 #[cfg(test)]
