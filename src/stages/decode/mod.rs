@@ -405,6 +405,9 @@ pub fn decode_counting(encoding: &'static Encoding, bytes: &[u8]) -> (String, u6
 }
 
 #[cfg(test)]
+mod boundaries;
+
+#[cfg(test)]
 mod tests {
     use encoding_rs::UTF_8;
 

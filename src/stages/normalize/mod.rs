@@ -401,6 +401,9 @@ fn visible(line: &str) -> String {
 const CODE_FENCES: [&str; 2] = ["```", "~~~"];
 
 #[cfg(test)]
+mod boundaries;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

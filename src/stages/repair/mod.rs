@@ -101,6 +101,7 @@
 //! | `reading.rs` | a lost hanzi restored from its surviving annotation (step 8) |
 //! | `score.rs` | the plausibility score, character classes, word pairs, shared thresholds |
 //! | `tests.rs` | tests through the stage's entry |
+//! | `boundaries.rs` | tests at the boundaries of thresholds no other test noticed moving |
 //!
 //! A threshold sits beside the code that applies it; one that several
 //! parts apply is in `score.rs`, or here when it is no score's
@@ -488,5 +489,7 @@ fn char_after(line: &str, at: usize) -> Option<char> {
     line[at..].chars().next()
 }
 
+#[cfg(test)]
+mod boundaries;
 #[cfg(test)]
 mod tests;
