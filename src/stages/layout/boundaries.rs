@@ -738,17 +738,12 @@ fn a_line_three_to_seven_units_short_after_a_sentence_at_the_margin_starts_a_par
     }
 }
 
-#[test]
-fn a_box_where_five_of_fourteen_lines_reach_its_margin_is_measured() {
-    // MIN_WRAPPED_PERCENT = 35, in a block (a window holds at most 13
-    // lines, and no share of 13 or fewer lies in [35 %, 36 %), so only a
-    // block shows this step): a page of 80-unit lines, and a box indented
-    // by 4 units of 15 lines, whose last line says nothing of its measure:
-    // of the 14 others, 5 reach its margin (56 units: three sentences and
-    // two wrapped lines) and 9 are short sentences: 5 of 14 is 35.7 %. The
-    // first wrapped line runs on, at the box's measure; at 36 % the box is
-    // not measured and the line stays. Around that line no window of the
-    // page is a column it fills (too few full lines, or the page's 80).
+/// A page of 80-unit lines, then a box indented by 4 units: `sentences`
+/// sentences reaching its margin (56 units), two wrapped lines reaching it,
+/// `shorts` short sentences and a last line (which says nothing of the
+/// box's measure), then the page again. Whether the first wrapped line
+/// runs on into the second.
+fn box_runs_on(sentences: usize, shorts: usize) -> bool {
     let page = |from: usize| {
         (from..from + 9)
             .map(|k| prose(40, k * 3))
@@ -757,17 +752,34 @@ fn a_box_where_five_of_fourteen_lines_reach_its_margin_is_measured() {
     let mut lines = page(0);
     let pad = "    ";
     let wrapped = [prose(26, 60), prose(26, 61)];
-    for k in 0..3 {
-        lines.push(format!("{pad}{}", sentence(26, 50 + k * 2)));
+    for k in 0..sentences {
+        lines.push(format!("{pad}{}", sentence(26, 120 + k * 2)));
     }
     for w in &wrapped {
         lines.push(format!("{pad}{w}"));
     }
-    for k in 0..9 {
+    for k in 0..shorts {
         lines.push(format!("{pad}{}", sentence(8, 70 + k)));
     }
     lines.push(format!("{pad}这是框里的最后一句。"));
     lines.extend(page(30));
     let out = lay(&joined(&lines));
-    assert!(runs_on(&out, &wrapped[0], &wrapped[1]), "{out}");
+    assert!(out.contains(&wrapped[1]), "{out}");
+    runs_on(&out, &wrapped[0], &wrapped[1])
+}
+
+#[test]
+fn a_box_where_five_of_fourteen_lines_reach_its_margin_is_measured() {
+    // MIN_WRAPPED_PERCENT = 35, in a block (a window holds at most 13
+    // lines, and no share of 13 or fewer lies in [34 %, 36 %), so only a
+    // block shows this step): a box of 15 lines whose 14 measured ones
+    // have 5 at its margin (three sentences and two wrapped lines) and 9
+    // short sentences: 5 of 14 is 35.7 %, the first wrapped line runs on
+    // at the box's measure (at 36 % the box is not measured). A box of 24
+    // lines with 8 of 23 at its margin (six sentences, two wrapped lines,
+    // 15 short ones): 34.8 %, not measured, the line stays. Around that
+    // line no window of the page is a column it fills (too few full lines,
+    // or the page's 80 units).
+    assert!(box_runs_on(3, 9));
+    assert!(!box_runs_on(6, 15));
 }
