@@ -17,23 +17,10 @@
 use encoding_rs::{BIG5, Encoding, GBK, UTF_8, WINDOWS_1252};
 
 use super::repair;
+use super::tests::damage_span;
 
 fn fixed(s: &str) -> String {
     repair(s).text.into_owned()
-}
-
-/// `line` with its first `span` written in `written` and read in `read`.
-fn damage_span(
-    line: &str,
-    span: &str,
-    written: &'static Encoding,
-    read: &'static Encoding,
-) -> String {
-    let (bytes, _, errors) = written.encode(span);
-    assert!(!errors, "{span}");
-    let text = read.decode_without_bom_handling(&bytes).0;
-    assert_ne!(text, span);
-    line.replacen(span, &text, 1)
 }
 
 /// `text` written in `written`, the byte at `lost` dropped, read in `read`

@@ -169,9 +169,9 @@ fn misaligned_runs_may_start_before_the_first_rare_character() {
     );
 }
 
-/// `span` of `line` written in one double-byte code page and read in
-/// the other.
-fn damage_span(
+/// `span` of `line` written in one code page and read in another (the
+/// boundary tests use it too).
+pub(super) fn damage_span(
     line: &str,
     span: &str,
     written: &'static Encoding,
