@@ -336,20 +336,21 @@ fn shards_among_text_files_are_cleaned_as_text_as_before() {
 
 #[test]
 fn a_shard_named_like_a_report_is_refused_and_the_manifest_is_canons() {
-    let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("data");
-    fs::create_dir_all(&input).unwrap();
-    fs::write(input.join("manifest.jsonl"), "{\"text\":\"一。\"}\n").unwrap();
-    let out = tmp.path().join("out");
-    let (code, manifest, _) = clean(
-        &input.join("manifest.jsonl"),
-        &out,
-        &["--input-format", "jsonl"],
-    );
-    assert_eq!(code, 2);
-    assert_eq!(manifest.len(), 1);
-    assert_eq!(manifest[0]["status"], "error");
-    assert!(manifest[0]["error"].as_str().unwrap().contains("reserved"));
+    for name in ["manifest.jsonl", "run.json"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("data");
+        fs::create_dir_all(&input).unwrap();
+        fs::write(input.join(name), "{\"text\":\"一。\"}\n").unwrap();
+        let out = tmp.path().join("out");
+        let (code, manifest, _) = clean(&input.join(name), &out, &["--input-format", "jsonl"]);
+        assert_eq!(code, 2, "{name}");
+        assert_eq!(manifest.len(), 1, "{name}");
+        assert_eq!(manifest[0]["status"], "error", "{name}");
+        assert!(manifest[0]["error"].as_str().unwrap().contains("reserved"));
+        let run: Value =
+            serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+        assert!(run["canon_version"].is_string(), "{name}: {run}");
+    }
 }
 
 #[test]
@@ -487,4 +488,26 @@ fn a_records_run_writes_its_time_per_stage_into_run_json() {
     // Records are JSON text: decode never runs; the other stages do.
     assert_eq!(secs("decode"), 0.0);
     assert!(secs("repair") > 0.0, "{run}");
+}
+
+#[test]
+fn a_records_run_counts_its_shards_and_records_in_run_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, manifest, stderr) = clean(&fixture("across-shards"), tmp.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let run: Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("run.json")).unwrap()).unwrap();
+    let counts = &run["counts"];
+    assert_eq!(counts["files"], manifest.len(), "{run}");
+    assert_eq!(counts["errors"], 0);
+    let sum = |key: &str| -> u64 {
+        manifest
+            .iter()
+            .map(|m| m["records"][key].as_u64().unwrap())
+            .sum()
+    };
+    for key in ["records", "cleaned", "duplicates", "rejected"] {
+        assert_eq!(counts["records"][key], sum(key), "{key}: {run}");
+    }
+    assert_eq!(counts["records"]["duplicates"], 2);
 }

@@ -498,9 +498,9 @@ pub fn run_kind(config: &CleanConfig, all_shards: bool) -> Kind {
 }
 
 /// [`clean`] between writing `DIR/run.json` as `running` and rewriting it
-/// with how the run ended and its time per stage, as for files (without
-/// counts: a records run counts records, not files); with `--resume`, first refuses a run made
-/// with other settings, the record options included.
+/// with how the run ended, its counts (shards as files, and the records'
+/// counts) and its time per stage, as for files; with `--resume`, first
+/// refuses a run made with other settings, the record options included.
 pub fn recorded(
     config: &CleanConfig,
     rc: &RecordConfig,
@@ -529,7 +529,13 @@ pub fn recorded(
         Err(Error::Interrupted) => run_record::RunStatus::Interrupted,
         Err(_) => run_record::RunStatus::Failed,
     };
-    record.end(status, None);
+    record.end(
+        status,
+        result
+            .as_ref()
+            .ok()
+            .map(|(_, s)| run_record::Counts::of_records(s)),
+    );
     record.timings = result.as_ref().ok().map(|(_, s)| s.timings.clone());
     if keep {
         let written = run_record::write(out, &record);
@@ -672,10 +678,7 @@ fn output_clash<'a>(item: &'a Item, claimed: &mut HashMap<&'a Path, &'a Path>) -
         return None;
     }
     let rel = item.rel.as_path();
-    if rel == Path::new(MANIFEST_NAME)
-        || rel == Path::new(CLUSTERS_NAME)
-        || rel.starts_with(REJECTS_DIR)
-    {
+    if walk::RUN_FILES.iter().any(|name| rel == Path::new(name)) || rel.starts_with(REJECTS_DIR) {
         return Some(format!(
             "output path {} is reserved for canon's reports",
             rel.display()
