@@ -148,14 +148,17 @@ impl Counts {
         }
     }
 
-    /// A records run's counts: each shard counts as a file (`ok` when it
-    /// had no error and was not skipped), and `records` sums their
-    /// records.
+    /// A records run's counts: each shard or text file counts as a file
+    /// (a shard is `ok` unless it had an error or was skipped; a text file
+    /// may also be a duplicate), and `records` sums the shards' records.
     pub fn of_records(summary: &RecordSummary) -> Counts {
         Counts {
             files: summary.shards,
-            ok: summary.shards - summary.shard_errors - summary.skipped,
-            duplicates: 0,
+            ok: summary.shards
+                - summary.shard_errors
+                - summary.skipped
+                - summary.document_duplicates,
+            duplicates: summary.document_duplicates,
             skipped: summary.skipped,
             errors: summary.shard_errors,
             bytes_in: summary.bytes_in,

@@ -511,3 +511,100 @@ fn a_records_run_counts_its_shards_and_records_in_run_json() {
     }
     assert_eq!(counts["records"]["duplicates"], 2);
 }
+
+/// Every file under `dir` with its bytes, by relative path (run.json left
+/// out: it holds times).
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() != "run.json" {
+                files.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn mixed_runs_dedup_text_files_and_records_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, manifest, stderr) = clean(&fixture("mixed"), &out, &["--input-format", "mixed"]);
+    assert_eq!(code, 0, "{stderr}");
+    let by_path = |p: &str| manifest.iter().find(|e| e["path"] == p).unwrap().clone();
+    // a.txt comes first: its copy in b.jsonl (line 1) is the duplicate.
+    assert_eq!(by_path("a.txt")["status"], "ok");
+    assert_eq!(
+        fs::read_to_string(out.join("a.txt")).unwrap(),
+        "第一篇文章，内容独一无二，只在这里出现一次，讲的是春天的田野。\n第二行写着农人的耕作。\n"
+    );
+    let b = by_path("b.jsonl");
+    assert_eq!(b["records"]["records"], 3);
+    assert_eq!(b["records"]["duplicates"], 1);
+    let kept = records(&fs::read_to_string(out.join("b.jsonl")).unwrap());
+    let ids: Vec<&str> = kept.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["b2", "b3"]);
+    // c.txt repeats b.jsonl's line 2, which comes before it.
+    let c = by_path("c.txt");
+    assert_eq!(c["status"], "duplicate", "{c}");
+    assert_eq!(c["duplicate_of"], "b.jsonl:2");
+    assert!(!out.join("c.txt").exists());
+    assert_eq!(by_path("d.txt")["status"], "ok");
+    let clusters = records(&fs::read_to_string(out.join("clusters.jsonl")).unwrap());
+    let survivors: Vec<&str> = clusters
+        .iter()
+        .map(|c| c["survivor"].as_str().unwrap())
+        .collect();
+    assert_eq!(survivors, ["a.txt", "b.jsonl:2"]);
+    let run: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["counts"]["duplicates"], 1, "{run}");
+    assert_eq!(run["counts"]["records"]["duplicates"], 1, "{run}");
+
+    // A text file comes out as a run of files writes it.
+    let files = tmp.path().join("files");
+    let (code, _, stderr) = clean(&fixture("mixed"), &files, &["--input-format", "text"]);
+    assert_eq!(code, 0, "{stderr}");
+    for name in ["a.txt", "d.txt"] {
+        assert_eq!(
+            fs::read(out.join(name)).unwrap(),
+            fs::read(files.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    // Kept duplicates: the text file is written and the record marked.
+    let kept_out = tmp.path().join("kept");
+    let (code, _, stderr) = clean(
+        &fixture("mixed"),
+        &kept_out,
+        &["--input-format", "mixed", "--keep-duplicates"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(kept_out.join("c.txt").exists());
+    let b = records(&fs::read_to_string(kept_out.join("b.jsonl")).unwrap());
+    assert_eq!(b[0]["canon"]["duplicate_of"], "a.txt");
+
+    // One thread or two: the same bytes.
+    let one = tmp.path().join("one");
+    let two = tmp.path().join("two");
+    for (dir, jobs) in [(&one, "1"), (&two, "2")] {
+        let (code, _, stderr) = clean(
+            &fixture("mixed"),
+            dir,
+            &["--input-format", "mixed", "--jobs", jobs],
+        );
+        assert_eq!(code, 0, "{stderr}");
+    }
+    assert_eq!(tree(&one), tree(&two));
+    assert_eq!(tree(&one), tree(&out));
+}

@@ -59,7 +59,7 @@ use crate::corpus::CleanConfig;
 use crate::error::{Error, Result};
 use crate::manifest::RecordCounts;
 use crate::pipeline::{self, Options, Outcome};
-use crate::records::RecordConfig;
+use crate::records::{RecordConfig, json};
 use crate::timings::StageTimes;
 use crate::walk::Item;
 
@@ -391,28 +391,6 @@ fn replace(
     )?))
 }
 
-/// Sets `value` at the dotted `path` in `object`, making the objects on
-/// the way: the side file's line has the record's shape, so phase 2 finds
-/// the text and id there as in a JSON Lines record.
-fn insert_at(
-    object: &mut serde_json::Map<String, serde_json::Value>,
-    path: &[String],
-    value: serde_json::Value,
-) {
-    let (last, parents) = path.split_last().expect("a field path is not empty");
-    let mut object = object;
-    for name in parents {
-        let entry = object
-            .entry(name.clone())
-            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-        if !entry.is_object() {
-            *entry = serde_json::Value::Object(serde_json::Map::new());
-        }
-        object = entry.as_object_mut().expect("an object");
-    }
-    object.insert(last.clone(), value);
-}
-
 /// An id column's values as text: strings as they are, integers in
 /// decimal; other types give no id (the default `shard:row` is used).
 fn ids(array: &ArrayRef) -> Vec<Option<String>> {
@@ -618,9 +596,9 @@ pub(super) fn stage(
                     let mut object = serde_json::Map::new();
                     if let Some(Some(id)) = ids.as_ref().map(|ids| &ids[k]) {
                         let path = rc.id_field.as_deref().expect("an id column");
-                        insert_at(&mut object, path, id.clone().into());
+                        json::insert_at(&mut object, path, id.clone().into());
                     }
-                    insert_at(&mut object, &rc.text_field, v.text.into());
+                    json::insert_at(&mut object, &rc.text_field, v.text.into());
                     serde_json::Value::Object(object).to_string()
                 }
             };
