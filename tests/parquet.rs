@@ -526,3 +526,34 @@ fn a_dictionary_text_column_is_cleaned_and_stays_a_dictionary() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(read(&tmp.path().join("dropped/dict.parquet")).num_rows(), 3);
 }
+
+#[test]
+fn a_mixed_run_dedups_a_parquet_row_against_a_text_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    fs::create_dir(&input).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(CHINESE);
+    fs::write(input.join("a.txt"), &gbk).unwrap();
+    let texts: ArrayRef = Arc::new(StringArray::from(vec![
+        CHINESE,
+        "一段独一无二的文字，只在这里出现。\n",
+    ]));
+    let schema = Schema::new(vec![Field::new("text", DataType::Utf8, false)]);
+    let batch = RecordBatch::try_new(Arc::new(schema), vec![texts]).unwrap();
+    write(&input.join("b.parquet"), &batch, None);
+    let (code, manifest, stderr) = clean(&input, &out, &["--input-format", "mixed"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(manifest[0]["path"], "a.txt");
+    assert_eq!(manifest[0]["encoding"], "GBK", "{manifest:?}");
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), CHINESE);
+    assert_eq!(manifest[1]["records"]["duplicates"], 1, "{manifest:?}");
+    let got = read(&out.join("b.parquet"));
+    assert_eq!(
+        strings(&got, "text"),
+        [Some("一段独一无二的文字，只在这里出现。\n".to_string())]
+    );
+    let clusters = fs::read_to_string(out.join("clusters.jsonl")).unwrap();
+    let cluster: Value = serde_json::from_str(clusters.lines().next().unwrap()).unwrap();
+    assert_eq!(cluster["survivor"], "a.txt");
+    assert_eq!(cluster["members"][0]["path"], "b.parquet:0");
+}

@@ -23,8 +23,12 @@
 //! staged rows into the output, leaving duplicates out or marking their
 //! metadata.
 //!
-//! Limits: the text and id columns are top-level columns (no dotted path);
-//! an id is read from a string or integer column; a row whose text is null,
+//! A dotted `--text-field` (`doc.body`) reaches into struct columns, and
+//! the struct is rebuilt around the cleaned child; a dictionary-encoded
+//! text column keeps its keys, its entries replaced by their cleaned text.
+//!
+//! Limits: an id is read from a string or integer column (top-level or
+//! inside structs); lists are not reached into; a row whose text is null,
 //! or whose bytes decode as binary, is written through untouched (its
 //! metadata null) and counted as `untouched`; a damaged row group ends the
 //! shard with an error, the rows before it are written.
