@@ -118,13 +118,14 @@ fn clean(args: CleanArgs) -> Result<u8> {
     };
     let kind = match args.records.input_format() {
         InputFormat::Text => records::run::Kind::Text,
+        InputFormat::Mixed => records::run::Kind::Records,
         _ => records::run::run_kind(&config, records.all_shards),
     };
     if let records::run::Kind::Mixed(n) = kind
         && verbosity != Verbosity::Quiet
     {
         eprintln!(
-            "canon: note: {n} record shard(s) among text files are cleaned as text; clean them apart (or with --input-format jsonl) to clean their records"
+            "canon: note: {n} record shard(s) among text files are cleaned as text; --input-format mixed cleans their records with the text files in one run"
         );
     }
     let console = Console::new(verbosity);

@@ -572,7 +572,7 @@ pub(crate) fn timed_dedup_fields(
 
 /// Reads a file unless it is larger than `max` bytes; the error is the
 /// message for the manifest.
-fn read_limited(path: &Path, max: u64) -> std::result::Result<Vec<u8>, String> {
+pub(crate) fn read_limited(path: &Path, max: u64) -> std::result::Result<Vec<u8>, String> {
     let size = fs::metadata(path)
         .map_err(|e| format!("cannot read: {e}"))?
         .len();
@@ -595,7 +595,7 @@ fn unhex32(h: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::{self, CleanSettings};
 use crate::corpus::{CleanConfig, Summary, write_atomically};
 use crate::error::{Error, Result};
-use crate::manifest::Entry;
+use crate::manifest::{Entry, RecordCounts};
+use crate::records::run::RecordSummary;
 use crate::timings::Timings;
 
 /// File name of the run record inside `--out`.
@@ -75,6 +76,10 @@ pub struct Counts {
     pub elapsed_seconds: f64,
     /// Documents per warning kind (see `console::warning_counts`).
     pub warnings: BTreeMap<String, usize>,
+    /// A records run's records, summed over its shards (the counts above
+    /// are then the shards').
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<RecordCounts>,
 }
 
 impl RunRecord {
@@ -139,6 +144,29 @@ impl Counts {
             reused: summary.reused,
             elapsed_seconds: (summary.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
             warnings: warnings.into_iter().collect(),
+            records: None,
+        }
+    }
+
+    /// A records run's counts: each shard or text file counts as a file
+    /// (a shard is `ok` unless it had an error or was skipped; a text file
+    /// may also be a duplicate), and `records` sums the shards' records.
+    pub fn of_records(summary: &RecordSummary) -> Counts {
+        Counts {
+            files: summary.shards,
+            ok: summary.shards
+                - summary.shard_errors
+                - summary.skipped
+                - summary.document_duplicates,
+            duplicates: summary.document_duplicates,
+            skipped: summary.skipped,
+            errors: summary.shard_errors,
+            bytes_in: summary.bytes_in,
+            bytes_out: summary.bytes_out,
+            reused: summary.reused,
+            elapsed_seconds: (summary.seconds * 1000.0).round() / 1000.0,
+            warnings: BTreeMap::new(),
+            records: Some(summary.counts.clone()),
         }
     }
 }

@@ -397,3 +397,163 @@ fn a_missing_text_column_is_a_shard_error() {
         "{manifest:?}"
     );
 }
+
+#[test]
+fn a_text_column_inside_a_struct_is_cleaned_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    fs::create_dir(&input).unwrap();
+    let inner = Fields::from(vec![
+        Field::new("id", DataType::Utf8, true),
+        Field::new("body", DataType::Utf8, true),
+    ]);
+    let doc: ArrayRef = Arc::new(StructArray::new(
+        inner,
+        vec![
+            Arc::new(StringArray::from(vec![
+                Some("d1"),
+                Some("d2"),
+                None,
+                Some("d4"),
+            ])),
+            Arc::new(StringArray::from(vec![
+                Some("ｈｅｌｌｏ\r\n"),
+                Some("一段独一无二的文字，只在这里出现。"),
+                Some("under a null struct"),
+                Some("ｈｅｌｌｏ\n"),
+            ])),
+        ],
+        Some(vec![true, true, false, true].into()),
+    ));
+    let n: ArrayRef = Arc::new(Int32Array::from(vec![1, 2, 3, 4]));
+    let schema = Schema::new(vec![
+        Field::new("n", DataType::Int32, false),
+        Field::new("doc", doc.data_type().clone(), true),
+    ]);
+    let batch = RecordBatch::try_new(Arc::new(schema), vec![n, doc]).unwrap();
+    write(&input.join("nested.parquet"), &batch, None);
+    let extra = [
+        "--text-field",
+        "doc.body",
+        "--id-field",
+        "doc.id",
+        "--keep-duplicates",
+    ];
+    let (code, manifest, stderr) = clean(&input, &out, &extra);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(manifest[0]["records"]["cleaned"], 3, "{manifest:?}");
+    assert_eq!(
+        manifest[0]["records"]["untouched"], 1,
+        "the null struct's row"
+    );
+    let got = read(&out.join("nested.parquet"));
+    assert_eq!(got.column(0).to_data(), batch.column(0).to_data());
+    let doc = got.column_by_name("doc").unwrap().as_struct();
+    assert!(doc.is_null(2), "a null struct stays null");
+    let body: Vec<Option<&str>> = doc.column(1).as_string::<i32>().iter().collect();
+    assert_eq!(body[0], Some("hello\n"));
+    assert_eq!(body[1], Some("一段独一无二的文字，只在这里出现。"));
+    assert_eq!(
+        doc.column(0).to_data(),
+        batch.column(1).as_struct().column(0).to_data(),
+        "the struct's other child is untouched"
+    );
+    // The last row repeats the first once cleaned: its survivor is named
+    // by the id inside the struct.
+    let meta = strings(&got, "canon");
+    let last: Value = serde_json::from_str(meta[3].as_deref().unwrap()).unwrap();
+    assert_eq!(last["duplicate_of"], "d1", "{last}");
+
+    // A path through a column that is not a struct is a shard error.
+    let (code, manifest, _) = clean(&input, &tmp.path().join("bad"), &["--text-field", "n.body"]);
+    assert_eq!(code, 2);
+    assert!(
+        manifest[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a struct"),
+        "{manifest:?}"
+    );
+}
+
+#[test]
+fn a_dictionary_text_column_is_cleaned_and_stays_a_dictionary() {
+    use arrow_array::DictionaryArray;
+    use arrow_array::types::Int32Type;
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    fs::create_dir(&input).unwrap();
+    let texts: DictionaryArray<Int32Type> = vec![
+        Some("ｈｅｌｌｏ\r\n"),
+        Some("一段独一无二的文字，只在这里出现。"),
+        None,
+        Some("ｈｅｌｌｏ\r\n"),
+    ]
+    .into_iter()
+    .collect();
+    let schema = Schema::new(vec![Field::new("text", texts.data_type().clone(), true)]);
+    let batch = RecordBatch::try_new(Arc::new(schema), vec![Arc::new(texts)]).unwrap();
+    write(&input.join("dict.parquet"), &batch, None);
+    let (code, manifest, stderr) = clean(&input, &out, &["--keep-duplicates"]);
+    assert_eq!(code, 0, "{stderr}");
+    let counts = &manifest[0]["records"];
+    assert_eq!(counts["cleaned"], 3, "{manifest:?}");
+    assert_eq!(counts["untouched"], 1);
+    assert_eq!(counts["duplicates"], 1, "the repeated entry's second row");
+    let got = read(&out.join("dict.parquet"));
+    assert_eq!(
+        got.schema_ref().field(0).data_type(),
+        batch.schema_ref().field(0).data_type()
+    );
+    let dictionary = got.column(0).as_dictionary::<Int32Type>();
+    let rows: Vec<Option<&str>> = dictionary
+        .downcast_dict::<StringArray>()
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            Some("hello\n"),
+            Some("一段独一无二的文字，只在这里出现。"),
+            None,
+            Some("hello\n")
+        ]
+    );
+
+    // Without --keep-duplicates the repeated row is left out.
+    let (code, _, stderr) = clean(&input, &tmp.path().join("dropped"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(read(&tmp.path().join("dropped/dict.parquet")).num_rows(), 3);
+}
+
+#[test]
+fn a_mixed_run_dedups_a_parquet_row_against_a_text_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    fs::create_dir(&input).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(CHINESE);
+    fs::write(input.join("a.txt"), &gbk).unwrap();
+    let texts: ArrayRef = Arc::new(StringArray::from(vec![
+        CHINESE,
+        "一段独一无二的文字，只在这里出现。\n",
+    ]));
+    let schema = Schema::new(vec![Field::new("text", DataType::Utf8, false)]);
+    let batch = RecordBatch::try_new(Arc::new(schema), vec![texts]).unwrap();
+    write(&input.join("b.parquet"), &batch, None);
+    let (code, manifest, stderr) = clean(&input, &out, &["--input-format", "mixed"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(manifest[0]["path"], "a.txt");
+    assert_eq!(manifest[0]["encoding"], "GBK", "{manifest:?}");
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), CHINESE);
+    assert_eq!(manifest[1]["records"]["duplicates"], 1, "{manifest:?}");
+    let got = read(&out.join("b.parquet"));
+    assert_eq!(
+        strings(&got, "text"),
+        [Some("一段独一无二的文字，只在这里出现。\n".to_string())]
+    );
+    let clusters = fs::read_to_string(out.join("clusters.jsonl")).unwrap();
+    let cluster: Value = serde_json::from_str(clusters.lines().next().unwrap()).unwrap();
+    assert_eq!(cluster["survivor"], "a.txt");
+    assert_eq!(cluster["members"][0]["path"], "b.parquet:0");
+}

@@ -336,20 +336,21 @@ fn shards_among_text_files_are_cleaned_as_text_as_before() {
 
 #[test]
 fn a_shard_named_like_a_report_is_refused_and_the_manifest_is_canons() {
-    let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("data");
-    fs::create_dir_all(&input).unwrap();
-    fs::write(input.join("manifest.jsonl"), "{\"text\":\"一。\"}\n").unwrap();
-    let out = tmp.path().join("out");
-    let (code, manifest, _) = clean(
-        &input.join("manifest.jsonl"),
-        &out,
-        &["--input-format", "jsonl"],
-    );
-    assert_eq!(code, 2);
-    assert_eq!(manifest.len(), 1);
-    assert_eq!(manifest[0]["status"], "error");
-    assert!(manifest[0]["error"].as_str().unwrap().contains("reserved"));
+    for name in ["manifest.jsonl", "run.json"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("data");
+        fs::create_dir_all(&input).unwrap();
+        fs::write(input.join(name), "{\"text\":\"一。\"}\n").unwrap();
+        let out = tmp.path().join("out");
+        let (code, manifest, _) = clean(&input.join(name), &out, &["--input-format", "jsonl"]);
+        assert_eq!(code, 2, "{name}");
+        assert_eq!(manifest.len(), 1, "{name}");
+        assert_eq!(manifest[0]["status"], "error", "{name}");
+        assert!(manifest[0]["error"].as_str().unwrap().contains("reserved"));
+        let run: Value =
+            serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+        assert!(run["canon_version"].is_string(), "{name}: {run}");
+    }
 }
 
 #[test]
@@ -487,4 +488,123 @@ fn a_records_run_writes_its_time_per_stage_into_run_json() {
     // Records are JSON text: decode never runs; the other stages do.
     assert_eq!(secs("decode"), 0.0);
     assert!(secs("repair") > 0.0, "{run}");
+}
+
+#[test]
+fn a_records_run_counts_its_shards_and_records_in_run_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, manifest, stderr) = clean(&fixture("across-shards"), tmp.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let run: Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("run.json")).unwrap()).unwrap();
+    let counts = &run["counts"];
+    assert_eq!(counts["files"], manifest.len(), "{run}");
+    assert_eq!(counts["errors"], 0);
+    let sum = |key: &str| -> u64 {
+        manifest
+            .iter()
+            .map(|m| m["records"][key].as_u64().unwrap())
+            .sum()
+    };
+    for key in ["records", "cleaned", "duplicates", "rejected"] {
+        assert_eq!(counts["records"][key], sum(key), "{key}: {run}");
+    }
+    assert_eq!(counts["records"]["duplicates"], 2);
+}
+
+/// Every file under `dir` with its bytes, by relative path (run.json left
+/// out: it holds times).
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() != "run.json" {
+                files.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn mixed_runs_dedup_text_files_and_records_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, manifest, stderr) = clean(&fixture("mixed"), &out, &["--input-format", "mixed"]);
+    assert_eq!(code, 0, "{stderr}");
+    let by_path = |p: &str| manifest.iter().find(|e| e["path"] == p).unwrap().clone();
+    // a.txt comes first: its copy in b.jsonl (line 1) is the duplicate.
+    assert_eq!(by_path("a.txt")["status"], "ok");
+    assert_eq!(
+        fs::read_to_string(out.join("a.txt")).unwrap(),
+        "第一篇文章，内容独一无二，只在这里出现一次，讲的是春天的田野。\n第二行写着农人的耕作。\n"
+    );
+    let b = by_path("b.jsonl");
+    assert_eq!(b["records"]["records"], 3);
+    assert_eq!(b["records"]["duplicates"], 1);
+    let kept = records(&fs::read_to_string(out.join("b.jsonl")).unwrap());
+    let ids: Vec<&str> = kept.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["b2", "b3"]);
+    // c.txt repeats b.jsonl's line 2, which comes before it.
+    let c = by_path("c.txt");
+    assert_eq!(c["status"], "duplicate", "{c}");
+    assert_eq!(c["duplicate_of"], "b.jsonl:2");
+    assert!(!out.join("c.txt").exists());
+    assert_eq!(by_path("d.txt")["status"], "ok");
+    let clusters = records(&fs::read_to_string(out.join("clusters.jsonl")).unwrap());
+    let survivors: Vec<&str> = clusters
+        .iter()
+        .map(|c| c["survivor"].as_str().unwrap())
+        .collect();
+    assert_eq!(survivors, ["a.txt", "b.jsonl:2"]);
+    let run: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["counts"]["duplicates"], 1, "{run}");
+    assert_eq!(run["counts"]["records"]["duplicates"], 1, "{run}");
+
+    // A text file comes out as a run of files writes it.
+    let files = tmp.path().join("files");
+    let (code, _, stderr) = clean(&fixture("mixed"), &files, &["--input-format", "text"]);
+    assert_eq!(code, 0, "{stderr}");
+    for name in ["a.txt", "d.txt"] {
+        assert_eq!(
+            fs::read(out.join(name)).unwrap(),
+            fs::read(files.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    // Kept duplicates: the text file is written and the record marked.
+    let kept_out = tmp.path().join("kept");
+    let (code, _, stderr) = clean(
+        &fixture("mixed"),
+        &kept_out,
+        &["--input-format", "mixed", "--keep-duplicates"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(kept_out.join("c.txt").exists());
+    let b = records(&fs::read_to_string(kept_out.join("b.jsonl")).unwrap());
+    assert_eq!(b[0]["canon"]["duplicate_of"], "a.txt");
+
+    // One thread or two: the same bytes.
+    let one = tmp.path().join("one");
+    let two = tmp.path().join("two");
+    for (dir, jobs) in [(&one, "1"), (&two, "2")] {
+        let (code, _, stderr) = clean(
+            &fixture("mixed"),
+            dir,
+            &["--input-format", "mixed", "--jobs", jobs],
+        );
+        assert_eq!(code, 0, "{stderr}");
+    }
+    assert_eq!(tree(&one), tree(&two));
+    assert_eq!(tree(&one), tree(&out));
 }

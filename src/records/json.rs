@@ -215,6 +215,28 @@ fn push_json_string(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).expect("strings always serialize"));
 }
 
+/// Sets `value` at the dotted `path` in `object`, making the objects on
+/// the way (a staged side line takes a record's shape this way, so phase 2
+/// finds its text and id as in a JSON Lines record).
+pub fn insert_at(
+    object: &mut serde_json::Map<String, serde_json::Value>,
+    path: &[String],
+    value: serde_json::Value,
+) {
+    let (last, parents) = path.split_last().expect("a field path is not empty");
+    let mut object = object;
+    for name in parents {
+        let entry = object
+            .entry(name.clone())
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if !entry.is_object() {
+            *entry = serde_json::Value::Object(serde_json::Map::new());
+        }
+        object = entry.as_object_mut().expect("an object");
+    }
+    object.insert(last.clone(), value);
+}
+
 /// Splits `--text-field a.b.c` into its path.
 pub fn field_path(spec: &str) -> Vec<String> {
     spec.split('.').map(str::to_string).collect()

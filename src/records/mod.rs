@@ -11,8 +11,8 @@
 //! [`run`] reads shards in bounded batches cleaned on every core, dedups
 //! across all records of all shards, and writes through the same staging
 //! and rename as files; `--resume` reuses the shards an interrupted run
-//! staged. Limits: a run is records or text: inputs mixing shards and text
-//! files are all cleaned as text, as before (a note says so).
+//! staged. Inputs mixing shards and text files are cleaned as text unless
+//! `--input-format mixed` asks for both in one run (a note says so).
 
 pub mod json;
 pub mod run;
@@ -62,6 +62,9 @@ pub enum InputFormat {
     Jsonl,
     Parquet,
     Text,
+    /// Shards by extension as records, every other file as text, in one
+    /// run with one dedup across documents and records.
+    Mixed,
 }
 
 /// What a records run needs beyond [`crate::corpus::CleanConfig`].
@@ -78,6 +81,9 @@ pub struct RecordConfig {
     pub all_shards: bool,
     /// Every input is a Parquet shard (`--input-format parquet`).
     pub all_parquet: bool,
+    /// Inputs not named as shards are text files, cleaned in the same
+    /// run (`--input-format mixed`).
+    pub mixed: bool,
 }
 
 /// The record flags of `canon clean`.
@@ -85,7 +91,8 @@ pub struct RecordConfig {
 pub struct RecordArgs {
     /// How to read the inputs: auto (record shards by extension: .jsonl, .ndjson, also .gz or
     /// .zst, and .parquet), jsonl (every input is a JSON Lines shard; with `-`, stdin),
-    /// parquet (every input is a Parquet shard), text.
+    /// parquet (every input is a Parquet shard), text, mixed (shards by extension as records,
+    /// other files as text, one run and one dedup).
     /// [default: auto]
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
@@ -144,6 +151,7 @@ impl RecordArgs {
                 .then(|| self.record_metadata_field().to_string()),
             all_shards: matches!(format, InputFormat::Jsonl | InputFormat::Parquet),
             all_parquet: format == InputFormat::Parquet,
+            mixed: format == InputFormat::Mixed,
         })
     }
 }

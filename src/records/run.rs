@@ -47,6 +47,7 @@ use crate::stages::{Stage, StageSummary};
 use crate::timings::{StageTimes, Timings};
 use crate::walk::{self, Item, Problem, WalkOptions};
 
+mod document;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod resume;
@@ -386,9 +387,29 @@ struct Shard {
     /// row holding only its text and id, for phase 2 to read back.
     staged: Option<PathBuf>,
     rejects: Option<PathBuf>,
+    /// A text file's cleaned text (`--input-format mixed`): the shard is
+    /// then one document, `staged` its one record-shaped line.
+    document: Option<PathBuf>,
     /// A Parquet shard's staged rows.
     #[cfg(feature = "parquet")]
     table: Option<parquet::Table>,
+}
+
+impl Shard {
+    /// A shard read from `rel`, before phase 1: nothing staged yet.
+    fn new(rel: &Path, compression: Compression) -> Shard {
+        let (path, path_bytes) = crate::corpus::display_path(rel);
+        Shard {
+            entry: Entry::new(path, path_bytes, 0),
+            rel: rel.to_path_buf(),
+            compression,
+            staged: None,
+            rejects: None,
+            document: None,
+            #[cfg(feature = "parquet")]
+            table: None,
+        }
+    }
 }
 
 /// Sums one record's stage summaries into a shard's `changes`.
@@ -415,7 +436,12 @@ fn add_changes(entry: &mut Entry, changes: &[StageSummary], surrogates: u64) {
 /// Totals of a records run, for the summary line.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RecordSummary {
+    /// Inputs: shards, and text files with `--input-format mixed`.
     pub shards: usize,
+    /// Of them, text files (`--input-format mixed`), and how many of those
+    /// were duplicates.
+    pub documents: usize,
+    pub document_duplicates: usize,
     /// Shards taken from an interrupted run's work (`--resume`).
     pub reused: usize,
     pub shard_errors: usize,
@@ -436,9 +462,18 @@ impl RecordSummary {
         } else {
             String::new()
         };
+        let inputs = if self.documents > 0 {
+            format!(
+                "{} shards and {} text files ({} duplicates)",
+                self.shards - self.documents,
+                self.documents,
+                self.document_duplicates
+            )
+        } else {
+            format!("{} shards", self.shards)
+        };
         format!(
-            "canon: {} shards{reused}, {} records: {} cleaned, {} duplicates, {} rejected; {} shard errors, {} files skipped; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
-            self.shards,
+            "canon: {inputs}{reused}, {} records: {} cleaned, {} duplicates, {} rejected; {} shard errors, {} files skipped; {:.2} MB in, {:.2} MB out, {:.1} MB/s, {:.2} s",
             c.records,
             c.cleaned,
             c.duplicates,
@@ -498,9 +533,9 @@ pub fn run_kind(config: &CleanConfig, all_shards: bool) -> Kind {
 }
 
 /// [`clean`] between writing `DIR/run.json` as `running` and rewriting it
-/// with how the run ended and its time per stage, as for files (without
-/// counts: a records run counts records, not files); with `--resume`, first refuses a run made
-/// with other settings, the record options included.
+/// with how the run ended, its counts (shards as files, and the records'
+/// counts) and its time per stage, as for files; with `--resume`, first
+/// refuses a run made with other settings, the record options included.
 pub fn recorded(
     config: &CleanConfig,
     rc: &RecordConfig,
@@ -529,7 +564,13 @@ pub fn recorded(
         Err(Error::Interrupted) => run_record::RunStatus::Interrupted,
         Err(_) => run_record::RunStatus::Failed,
     };
-    record.end(status, None);
+    record.end(
+        status,
+        result
+            .as_ref()
+            .ok()
+            .map(|(_, s)| run_record::Counts::of_records(s)),
+    );
     record.timings = result.as_ref().ok().map(|(_, s)| s.timings.clone());
     if keep {
         let written = run_record::write(out, &record);
@@ -560,20 +601,41 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
     let mut shards = Vec::new();
     let mut phase1 = Phase1::default();
     let mut claimed: HashMap<&Path, &Path> = HashMap::new();
-    for (n, item) in items.iter().enumerate() {
+    let mut next = 0;
+    while next < items.len() {
+        let n = next;
+        let item = &items[n];
+        next += 1;
+        if rc.mixed && !super::is_shard(&item.rel) && output_clash(item, &mut claimed).is_none() {
+            // Consecutive text files are cleaned together, one unit each.
+            let mut end = n + 1;
+            while end < items.len()
+                && end - n < document::DOCUMENT_BATCH
+                && !super::is_shard(&items[end].rel)
+                && output_clash(&items[end], &mut claimed).is_none()
+            {
+                end += 1;
+            }
+            if interrupted(config) {
+                return Err(Error::Interrupted);
+            }
+            document::stage(
+                &items[n..end],
+                n,
+                &work,
+                config,
+                rc,
+                &pool,
+                &mut shards,
+                &mut phase1,
+            )?;
+            next = end;
+            continue;
+        }
         if let Some(message) = output_clash(item, &mut claimed) {
-            let (path, path_bytes) = crate::corpus::display_path(&item.rel);
-            let mut entry = Entry::new(path, path_bytes, 0);
-            entry.fail(message);
-            shards.push(Shard {
-                entry,
-                rel: item.rel.clone(),
-                compression: Compression::None,
-                staged: None,
-                rejects: None,
-                #[cfg(feature = "parquet")]
-                table: None,
-            });
+            let mut shard = Shard::new(&item.rel, Compression::None);
+            shard.entry.fail(message);
+            shards.push(shard);
             continue;
         }
         if interrupted(config) {
@@ -627,6 +689,7 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
         if interrupted(config) {
             return Err(Error::Interrupted);
         }
+        let document = shard.document.is_some();
         finish_shard(
             shard,
             n as u32,
@@ -635,7 +698,11 @@ pub fn clean(config: &CleanConfig, rc: &RecordConfig) -> Result<(Vec<Entry>, Rec
             &out,
             config.keep_duplicates,
         )?;
+        if document {
+            summary.documents += 1;
+        }
         match shard.entry.status {
+            Status::Duplicate => summary.document_duplicates += 1,
             Status::Error => summary.shard_errors += 1,
             Status::Skipped => summary.skipped += 1,
             _ => {}
@@ -672,10 +739,7 @@ fn output_clash<'a>(item: &'a Item, claimed: &mut HashMap<&'a Path, &'a Path>) -
         return None;
     }
     let rel = item.rel.as_path();
-    if rel == Path::new(MANIFEST_NAME)
-        || rel == Path::new(CLUSTERS_NAME)
-        || rel.starts_with(REJECTS_DIR)
-    {
+    if walk::RUN_FILES.iter().any(|name| rel == Path::new(name)) || rel.starts_with(REJECTS_DIR) {
         return Some(format!(
             "output path {} is reserved for canon's reports",
             rel.display()
@@ -733,17 +797,8 @@ fn stage_shard(
     pool: &rayon::ThreadPool,
     phase1: &mut Phase1,
 ) -> Result<Shard> {
-    let (path, path_bytes) = crate::corpus::display_path(&item.rel);
     let compression = shard_compression(&item.rel);
-    let mut shard = Shard {
-        entry: Entry::new(path, path_bytes, 0),
-        rel: item.rel.clone(),
-        compression: compression.unwrap_or(Compression::None),
-        staged: None,
-        rejects: None,
-        #[cfg(feature = "parquet")]
-        table: None,
-    };
+    let mut shard = Shard::new(&item.rel, compression.unwrap_or(Compression::None));
     match &item.problem {
         Some(Problem::Skip(reason)) => {
             shard.entry.skip(reason.clone());
@@ -939,9 +994,12 @@ fn mark_duplicates(
                     let line = staged.line(u)?;
                     json::parse(&line, &rc.text_field, Some(path)).ok()?.id
                 });
-                by_field.unwrap_or_else(|| {
-                    format!("{}:{}", staged.shards[u.shard as usize].entry.path, u.line)
-                })
+                let shard = &staged.shards[u.shard as usize];
+                if shard.document.is_some() {
+                    // A text file is named by its path, as in a run of files.
+                    return shard.entry.path.clone();
+                }
+                by_field.unwrap_or_else(|| format!("{}:{}", shard.entry.path, u.line))
             })
             .clone()
     };
@@ -988,10 +1046,17 @@ fn mark_duplicates(
         });
     }
     drop(staged);
-    for (&i, _) in removed.iter() {
+    for (&i, r) in removed.iter() {
         let shard = &mut shards[units[i].shard as usize];
         if let Some(counts) = shard.entry.records.as_mut() {
             counts.duplicates += 1;
+        }
+        if shard.document.is_some() {
+            let entry = &mut shard.entry;
+            entry.status = Status::Duplicate;
+            entry.duplicate_of = Some(r.duplicate_of.clone());
+            entry.similarity = Some(r.similarity);
+            entry.matched = r.matched.clone();
         }
         *shard
             .entry
@@ -1015,6 +1080,9 @@ fn finish_shard(
     out: &Path,
     keep_duplicates: bool,
 ) -> Result<()> {
+    if let Some(text) = shard.document.take() {
+        return document::finish(shard, &text, out, keep_duplicates);
+    }
     #[cfg(feature = "parquet")]
     if let Some(table) = shard.table.take() {
         return parquet::finish(shard, &table, n, units, removed, out, keep_duplicates);
@@ -1171,6 +1239,7 @@ mod tests {
             meta_field: Some("canon".into()),
             all_shards: false,
             all_parquet: false,
+            mixed: false,
         }
     }
 

@@ -23,8 +23,12 @@
 //! staged rows into the output, leaving duplicates out or marking their
 //! metadata.
 //!
-//! Limits: the text and id columns are top-level columns (no dotted path);
-//! an id is read from a string or integer column; a row whose text is null,
+//! A dotted `--text-field` (`doc.body`) reaches into struct columns, and
+//! the struct is rebuilt around the cleaned child; a dictionary-encoded
+//! text column keeps its keys, its entries replaced by their cleaned text.
+//!
+//! Limits: an id is read from a string or integer column (top-level or
+//! inside structs); lists are not reached into; a row whose text is null,
 //! or whose bytes decode as binary, is written through untouched (its
 //! metadata null) and counted as `untouched`; a damaged row group ends the
 //! shard with an error, the rows before it are written.
@@ -40,9 +44,9 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, UInt32Type, UInt64Type};
 use arrow_array::{
     Array, ArrayRef, BinaryArray, BinaryViewArray, BooleanArray, LargeBinaryArray,
-    LargeStringArray, RecordBatch, StringArray, StringViewArray,
+    LargeStringArray, RecordBatch, StringArray, StringViewArray, StructArray,
 };
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
@@ -59,7 +63,7 @@ use crate::corpus::CleanConfig;
 use crate::error::{Error, Result};
 use crate::manifest::RecordCounts;
 use crate::pipeline::{self, Options, Outcome};
-use crate::records::RecordConfig;
+use crate::records::{RecordConfig, json};
 use crate::timings::StageTimes;
 use crate::walk::Item;
 
@@ -147,6 +151,67 @@ impl Column {
     }
 }
 
+/// A text column: its values' type, and whether they sit in a dictionary
+/// (an arrow `Dictionary` column, as pyarrow writes a categorical).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextColumn {
+    column: Column,
+    dictionary: bool,
+}
+
+impl TextColumn {
+    fn of(data_type: &DataType) -> Option<TextColumn> {
+        match data_type {
+            DataType::Dictionary(_, values) => Some(TextColumn {
+                column: Column::of(values)?,
+                dictionary: true,
+            }),
+            other => Some(TextColumn {
+                column: Column::of(other)?,
+                dictionary: false,
+            }),
+        }
+    }
+
+    /// Every row's value as bytes (`None` for null): a dictionary row's
+    /// value is the dictionary entry its key points to.
+    fn values(self, array: &ArrayRef) -> Vec<Option<&[u8]>> {
+        if !self.dictionary {
+            return self.column.values(array);
+        }
+        let dictionary = array.as_any_dictionary();
+        let entries = self.column.values(dictionary.values());
+        let keys = dictionary.normalized_keys();
+        (0..array.len())
+            .map(|row| {
+                if array.is_null(row) {
+                    None
+                } else {
+                    entries[keys[row]]
+                }
+            })
+            .collect()
+    }
+
+    /// The column as `input` was, its rows now holding `rows`. A
+    /// dictionary keeps its keys: cleaning gives the same text for the
+    /// same entry, so each entry is replaced by what its rows became
+    /// (an entry no row points to stays as it was).
+    fn build(self, input: &ArrayRef, rows: &[Option<&[u8]>]) -> ArrayRef {
+        if !self.dictionary {
+            return self.column.build(rows);
+        }
+        let dictionary = input.as_any_dictionary();
+        let mut entries = self.column.values(dictionary.values());
+        for (row, key) in dictionary.normalized_keys().into_iter().enumerate() {
+            if !input.is_null(row) {
+                entries[key] = rows[row];
+            }
+        }
+        dictionary.with_values(self.column.build(&entries))
+    }
+}
+
 fn bytes_of<'a>(strings: impl Iterator<Item = Option<&'a str>>) -> Vec<Option<&'a [u8]>> {
     strings.map(|s| s.map(str::as_bytes)).collect()
 }
@@ -205,37 +270,64 @@ fn clean_row(
 
 /// Where the columns canon reads and writes are in a shard's schema.
 struct Layout {
-    text: usize,
-    column: Column,
-    id: Option<usize>,
+    /// The text column: a top-level column's index, then a child's index
+    /// in each struct the dotted `--text-field` reaches into.
+    text: Vec<usize>,
+    column: TextColumn,
+    /// The id column, found the same way.
+    id: Option<Vec<usize>>,
     /// The metadata column: an input column of that name, or one past
     /// the input's columns.
     meta: Option<usize>,
     output: SchemaRef,
 }
 
+/// The place of the column at `path` (top-level name, then names of
+/// struct children) and its field.
+fn find<'a>(
+    fields: &'a Fields,
+    path: &[String],
+) -> std::result::Result<(Vec<usize>, &'a Field), String> {
+    let mut indices = Vec::with_capacity(path.len());
+    let mut fields = fields;
+    let mut found = None;
+    for (depth, name) in path.iter().enumerate() {
+        if depth > 0 {
+            let parent: &Field = found.expect("a parent before a child");
+            let DataType::Struct(children) = parent.data_type() else {
+                return Err(format!(
+                    "column {:?} is {}, not a struct to reach into",
+                    path[..depth].join("."),
+                    parent.data_type()
+                ));
+            };
+            fields = children;
+        }
+        let (i, field) = fields
+            .find(name)
+            .ok_or_else(|| format!("no column named {:?}", path[..=depth].join(".")))?;
+        indices.push(i);
+        found = Some(field.as_ref());
+    }
+    Ok((indices, found.expect("a field path is not empty")))
+}
+
 /// Finds the text, id and metadata columns, or says why the shard cannot
 /// be cleaned.
 fn layout(schema: &Schema, rc: &RecordConfig) -> std::result::Result<Layout, String> {
-    let [name] = rc.text_field.as_slice() else {
-        return Err(format!(
-            "--text-field {} is a nested path; in Parquet the text is a top-level column",
-            rc.text_field.join(".")
-        ));
-    };
-    let (text, field) = schema
-        .column_with_name(name)
-        .ok_or_else(|| format!("no column named {name:?}"))?;
-    let column = Column::of(field.data_type()).ok_or_else(|| {
+    let (text, field) = find(schema.fields(), &rc.text_field)?;
+    let column = TextColumn::of(field.data_type()).ok_or_else(|| {
         format!(
-            "column {name:?} is {}, not a string or binary column",
+            "column {:?} is {}, not a string or binary column",
+            rc.text_field.join("."),
             field.data_type()
         )
     })?;
-    let id = match rc.id_field.as_deref() {
-        Some([id]) => schema.index_of(id).ok(),
-        _ => None,
-    };
+    let id = rc
+        .id_field
+        .as_deref()
+        .and_then(|path| find(schema.fields(), path).ok())
+        .map(|(indices, _)| indices);
     let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
     let meta = rc.meta_field.as_deref().map(|name| {
         let field = Field::new(name, DataType::Utf8, true);
@@ -250,6 +342,12 @@ fn layout(schema: &Schema, rc: &RecordConfig) -> std::result::Result<Layout, Str
             }
         }
     });
+    if meta.is_some() && meta == text.first().copied() {
+        return Err(format!(
+            "the text column {:?} is also the metadata column",
+            rc.text_field.join(".")
+        ));
+    }
     Ok(Layout {
         text,
         column,
@@ -257,6 +355,44 @@ fn layout(schema: &Schema, rc: &RecordConfig) -> std::result::Result<Layout, Str
         meta,
         output: Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone())),
     })
+}
+
+/// The column at `path` in `columns`, and for each row whether every
+/// struct above it is valid (`None`: all are); a row under a null struct
+/// has no value.
+fn leaf(columns: &[ArrayRef], path: &[usize]) -> (ArrayRef, Option<Vec<bool>>) {
+    let mut array = columns[path[0]].clone();
+    let mut valid: Option<Vec<bool>> = None;
+    for &child in &path[1..] {
+        if array.null_count() > 0 {
+            let v = valid.get_or_insert_with(|| vec![true; array.len()]);
+            for (row, ok) in v.iter_mut().enumerate() {
+                *ok &= array.is_valid(row);
+            }
+        }
+        array = array.as_struct().column(child).clone();
+    }
+    (array, valid)
+}
+
+/// `column` with the array at `path` below it (struct children) replaced
+/// by `new`.
+fn replace(
+    column: &ArrayRef,
+    path: &[usize],
+    new: ArrayRef,
+) -> std::result::Result<ArrayRef, arrow_schema::ArrowError> {
+    let Some((&child, rest)) = path.split_first() else {
+        return Ok(new);
+    };
+    let parent = column.as_struct();
+    let mut children = parent.columns().to_vec();
+    children[child] = replace(&children[child], rest, new)?;
+    Ok(Arc::new(StructArray::try_new(
+        parent.fields().clone(),
+        children,
+        parent.nulls().cloned(),
+    )?))
 }
 
 /// An id column's values as text: strings as they are, integers in
@@ -368,8 +504,16 @@ pub(super) fn stage(
                 break;
             }
         };
-        let values = layout.column.values(batch.column(layout.text));
-        let binary = layout.column.is_binary();
+        let (text_array, valid) = leaf(batch.columns(), &layout.text);
+        let mut values = layout.column.values(&text_array);
+        if let Some(valid) = &valid {
+            for (v, ok) in values.iter_mut().zip(valid) {
+                if !ok {
+                    *v = None;
+                }
+            }
+        }
+        let binary = layout.column.column.is_binary();
         let (rows, row_times): (Vec<Row>, Vec<StageTimes>) = pool.install(|| {
             values
                 .par_iter()
@@ -382,7 +526,18 @@ pub(super) fn stage(
         for t in &row_times {
             phase1.times.add(t);
         }
-        let ids = layout.id.map(|i| ids(batch.column(i)));
+        let ids = layout.id.as_deref().map(|path| {
+            let (array, valid) = leaf(batch.columns(), path);
+            let mut ids = ids(&array);
+            if let Some(valid) = valid {
+                for (id, ok) in ids.iter_mut().zip(valid) {
+                    if !ok {
+                        *id = None;
+                    }
+                }
+            }
+            ids
+        });
         let out_values: Vec<Option<&[u8]>> = values
             .iter()
             .zip(&rows)
@@ -392,7 +547,13 @@ pub(super) fn stage(
             })
             .collect();
         let mut columns = batch.columns().to_vec();
-        columns[layout.text] = layout.column.build(&out_values);
+        let top = layout.text[0];
+        columns[top] = replace(
+            &columns[top],
+            &layout.text[1..],
+            layout.column.build(&text_array, &out_values),
+        )
+        .map_err(|e| Error::io(&table_path, parquet_error(e)))?;
         if let Some(i) = layout.meta {
             let meta: StringArray = rows
                 .iter()
@@ -438,12 +599,10 @@ pub(super) fn stage(
                     unit.signature = v.signature;
                     let mut object = serde_json::Map::new();
                     if let Some(Some(id)) = ids.as_ref().map(|ids| &ids[k]) {
-                        object.insert(
-                            rc.id_field.as_ref().expect("an id column")[0].clone(),
-                            id.clone().into(),
-                        );
+                        let path = rc.id_field.as_deref().expect("an id column");
+                        json::insert_at(&mut object, path, id.clone().into());
                     }
-                    object.insert(rc.text_field[0].clone(), v.text.into());
+                    json::insert_at(&mut object, &rc.text_field, v.text.into());
                     serde_json::Value::Object(object).to_string()
                 }
             };
@@ -469,7 +628,7 @@ pub(super) fn stage(
         path: table_path,
         meta_column: layout.meta,
     });
-    shard.entry.encoding = Some(if layout.column.is_binary() {
+    shard.entry.encoding = Some(if layout.column.column.is_binary() {
         "per record".into()
     } else {
         "UTF-8".into()

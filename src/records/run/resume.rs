@@ -193,6 +193,7 @@ impl Journal {
             return None;
         }
         let shard = Shard {
+            document: None,
             entry: done.entry,
             rel: item.rel.clone(),
             compression: shard_compression(&item.rel).unwrap_or(Compression::None),
