@@ -777,7 +777,7 @@ fn mark_boilerplate(
             continue;
         };
         let text = fs::read_to_string(staged).map_err(|e| Error::io(staged, e))?;
-        let found = dedup::find_lines(&text, &lines);
+        let found = dedup::find_lines_among(&text, &lines, &p.boilerplate);
         for line in &found {
             let order = seen.len();
             seen.entry(dedup::line_hash(line))

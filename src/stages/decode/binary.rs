@@ -92,10 +92,43 @@ pub(super) fn is_binary_control(b: u8) -> bool {
     matches!(b, 0x01..=0x08 | 0x10..=0x1A | 0x1C..=0x1F)
 }
 
+/// Bytes of `b` that are [`is_binary_control`]. Counted per run of
+/// [`CONTROL_COUNT_RUN`] bytes into a byte, a form the compiler turns
+/// into vector code: this runs over the first 64 KB of every file, and
+/// byte by byte it was 1.5% of a run's instructions.
+pub(super) fn count_binary_controls(b: &[u8]) -> usize {
+    b.chunks(CONTROL_COUNT_RUN)
+        .map(|run| {
+            let n = run
+                .iter()
+                .fold(0u8, |n, &x| n + u8::from(is_binary_control(x)));
+            usize::from(n)
+        })
+        .sum()
+}
+
+/// The most bytes whose count a `u8` holds.
+const CONTROL_COUNT_RUN: usize = u8::MAX as usize;
+
 #[cfg(test)]
 mod tests {
     use crate::stages::decode::tests::decoded;
     use crate::stages::decode::{BinaryKind, Decoded, decode};
+
+    #[test]
+    fn controls_are_counted_across_runs_as_one_by_one() {
+        use super::{count_binary_controls, is_binary_control};
+        // Every byte value, repeated past several runs of the counter.
+        let bytes: Vec<u8> = (0..2000u32).map(|i| (i * 7 % 256) as u8).collect();
+        for len in [0, 1, 254, 255, 256, 511, 2000] {
+            let one_by_one = bytes[..len]
+                .iter()
+                .filter(|&&b| is_binary_control(b))
+                .count();
+            assert_eq!(count_binary_controls(&bytes[..len]), one_by_one, "{len}");
+        }
+        assert_eq!(count_binary_controls(&[0x01; 600]), 600);
+    }
 
     #[test]
     fn binary_signatures_and_nuls() {

@@ -96,8 +96,20 @@ pub fn boilerplate_lines(per_doc: &[&[u64]]) -> HashSet<u64> {
 
 /// The lines of `text` that are boilerplate (in `lines`), as shown.
 pub fn find_lines<'a>(text: &'a str, lines: &HashSet<u64>) -> Vec<&'a str> {
-    let candidates: HashSet<u64> = boilerplate_candidates(text)
-        .into_iter()
+    find_lines_among(text, lines, &boilerplate_candidates(text))
+}
+
+/// [`find_lines`], given the document's [`boilerplate_candidates`]: a
+/// corpus run has them from its first phase, and hashing the edge lines
+/// again was a quarter of the boilerplate pass.
+pub fn find_lines_among<'a>(
+    text: &'a str,
+    lines: &HashSet<u64>,
+    candidates: &[u64],
+) -> Vec<&'a str> {
+    let candidates: HashSet<u64> = candidates
+        .iter()
+        .copied()
         .filter(|h| lines.contains(h))
         .collect();
     // A document none of whose edge lines is boilerplate has no line to
@@ -145,6 +157,12 @@ mod tests {
         let lines = boilerplate_lines(&refs);
         assert_eq!(lines.len(), 1);
         assert_eq!(find_lines(docs[1], &lines), vec!["来源｜共产党员网"]);
+        for (doc, cands) in docs.iter().zip(&cands) {
+            assert_eq!(
+                find_lines_among(doc, &lines, cands),
+                find_lines(doc, &lines)
+            );
+        }
         let out = remove_lines(docs[0], &lines);
         assert_eq!(out.text, "第一篇正文的内容。\n");
         assert_eq!(out.report.count(DedupEdit::BoilerplateLine), 1);

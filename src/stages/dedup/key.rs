@@ -118,20 +118,28 @@ impl KeyFold for RegionalFold {
 
     /// Greedy longest match, left to right, over [`FOLD_PHRASES`].
     fn fold_words<'a>(&self, key: &'a str) -> Cow<'a, str> {
+        let bytes = key.as_bytes();
         let mut out: Option<String> = None;
         let mut copied = 0;
         let mut pos = 0;
         while pos < key.len() {
+            // ASCII (digits, Latin words, folded punctuation) is passed
+            // over by one table load, with no decoding and no search: only
+            // a few upper-case letters start a phrase.
+            if bytes[pos].is_ascii() && !PHRASE_START_ASCII[usize::from(bytes[pos])] {
+                pos += 1;
+                continue;
+            }
             let rest = &key[pos..];
-            let first = rest.chars().next().map_or(1, char::len_utf8);
-            if let Some((len, to)) = longest_phrase(rest) {
+            let first = rest.chars().next().expect("pos is a char boundary");
+            if let Some((len, to)) = longest_phrase(rest, first) {
                 let o = out.get_or_insert_with(|| String::with_capacity(key.len()));
                 o.push_str(&key[copied..pos]);
                 o.push_str(to);
                 pos += len;
                 copied = pos;
             } else {
-                pos += first;
+                pos += first.len_utf8();
             }
         }
         match out {
@@ -144,9 +152,23 @@ impl KeyFold for RegionalFold {
     }
 }
 
-/// The longest table phrase `s` starts with: (its byte length, replacement).
-fn longest_phrase(s: &str) -> Option<(usize, &'static str)> {
-    let first = s.chars().next()?;
+/// For each ASCII byte, whether a table phrase starts with it.
+const PHRASE_START_ASCII: [bool; 128] = {
+    let mut starts = [false; 128];
+    let mut i = 0;
+    while i < FOLD_PHRASE_STARTS.len() {
+        let c = FOLD_PHRASE_STARTS[i].0 as u32;
+        if c < 128 {
+            starts[c as usize] = true;
+        }
+        i += 1;
+    }
+    starts
+};
+
+/// The longest table phrase `s` starts with (`first` is its first
+/// character): its byte length and replacement.
+fn longest_phrase(s: &str, first: char) -> Option<(usize, &'static str)> {
     if in_bitmap(&PHRASE_START_BITS, first) == Some(false) {
         return None;
     }

@@ -108,8 +108,8 @@ use super::{EditKind, Sample, StageReport};
 
 pub use boilerplate::{
     BOILERPLATE_EDGE_LINES, BOILERPLATE_MAX_CHARS, BOILERPLATE_MIN_CHARS, BOILERPLATE_MIN_DOCS,
-    BOILERPLATE_MIN_SHARE, boilerplate_candidates, boilerplate_lines, find_lines, line_hash,
-    remove_lines,
+    BOILERPLATE_MIN_SHARE, boilerplate_candidates, boilerplate_lines, find_lines, find_lines_among,
+    line_hash, remove_lines,
 };
 pub use clusters::{Cluster, Removal, clusters, decide, resolve_survivors};
 pub use key::{KeyFold, NoFold, RegionalFold, comparison_key};

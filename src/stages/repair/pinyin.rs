@@ -105,11 +105,11 @@ fn lost_marks(line: &str, at: usize, after_hanzi: bool) -> Option<(usize, &str)>
     found
 }
 
-/// `doc_traditional`: the document's hanzi lean Traditional, for a line
-/// that does not tell (see [`leans_traditional`]).
+/// `doc_traditional`: whether the document's hanzi lean Traditional, for
+/// a line that does not tell (see [`leans_traditional`]); asked only then.
 pub(super) fn remove_pinyin(
     line: &str,
-    doc_traditional: bool,
+    doc_traditional: impl Fn() -> bool,
     log: &mut Log<'_>,
 ) -> Option<String> {
     if !has_byte(line, b')') {
@@ -141,7 +141,7 @@ pub(super) fn remove_pinyin(
         {
             let next = line[stop..].chars().next();
             let traditional = *traditional
-                .get_or_insert_with(|| leans_traditional(line).unwrap_or(doc_traditional));
+                .get_or_insert_with(|| leans_traditional(line).unwrap_or_else(&doc_traditional));
             match restore(reading, Some(prev), next, traditional) {
                 Some(h) => {
                     let mut buf = [0; 4];
